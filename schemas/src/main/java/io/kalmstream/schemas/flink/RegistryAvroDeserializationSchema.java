@@ -53,7 +53,7 @@ public final class RegistryAvroDeserializationSchema<T extends SpecificRecord> i
     return false;
   }
 
-  /** Flink's type extraction recognises generated Avro classes (AvroTypeInfo when flink-avro is present). */
+  /** An AvroTypeInfo: Flink recognises generated Avro classes when flink-avro is on the classpath, as in any job. */
   @Override
   public TypeInformation<T> getProducedType() {
     return TypeInformation.of(type);
