@@ -189,13 +189,24 @@ public final class ApicurioRegistry implements AutoCloseable {
   }
 
   private void stopProcess() {
+    boolean wasRunning = process.isAlive();
     stop(process.toHandle());
-    try {
-      Files.deleteIfExists(pidFile(dataDir));
-    } catch (IOException e) {
-      LOG.warn("Cannot delete {}: {}", pidFile(dataDir), e.toString());
+    deletePidFileIfOurs();
+    if (wasRunning) {
+      LOG.info("Apicurio Registry (pid {}) on port {} stopped", process.pid(), port);
     }
-    LOG.info("Apicurio Registry (pid {}) on port {} stopped", process.pid(), port);
+  }
+
+  /** A later registry on the same directory owns the pid file once it has started; leave its file alone. */
+  private void deletePidFileIfOurs() {
+    Path pidFile = pidFile(dataDir);
+    try {
+      if (Files.isRegularFile(pidFile) && Files.readString(pidFile).trim().equals(Long.toString(process.pid()))) {
+        Files.delete(pidFile);
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot delete {}: {}", pidFile, e.toString());
+    }
   }
 
   private static void stop(ProcessHandle handle) {
