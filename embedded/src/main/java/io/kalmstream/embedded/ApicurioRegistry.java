@@ -188,7 +188,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
   }
 
-  private void stopProcess() {
+  private synchronized void stopProcess() {
     boolean wasRunning = process.isAlive();
     stop(process.toHandle());
     deletePidFileIfOurs();
