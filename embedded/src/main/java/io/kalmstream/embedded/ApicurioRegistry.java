@@ -263,6 +263,9 @@ public final class ApicurioRegistry implements AutoCloseable {
     c.add("-Dquarkus.management.host=127.0.0.1");
     c.add("-Dquarkus.management.port=" + FreePorts.next());
     c.add("-Dquarkus.http.access-log.enabled=false");
+    // Match schemas by their canonical form, as Confluent's registry does, not by their exact text: a schema
+    // registered from a pretty-printed .avsc by another client is then found by a lookup of the same schema.
+    c.add("-Dapicurio.ccompat.use-canonical-hash=true");
     c.add("-Dapicurio.datasource.url=jdbc:h2:file:" + dataDir.resolve("db/registry"));
     c.add("-Dapicurio.datasource.jdbc.initial-size=2");
     c.add("-Dapicurio.datasource.jdbc.min-size=2");

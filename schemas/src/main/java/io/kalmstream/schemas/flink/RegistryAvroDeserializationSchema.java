@@ -33,19 +33,23 @@ public final class RegistryAvroDeserializationSchema<T extends SpecificRecord> i
 
   @Override
   public void open(InitializationContext context) {
-    codec = AvroCodec.specific(type, new SchemaRegistryClient(config));
+    codec();
   }
 
   @Override
   public T deserialize(byte[] message) throws IOException {
-    if (codec == null) {
-      open(null);
-    }
     try {
-      return codec.decode(message);
+      return codec().decode(message);
     } catch (AvroSerdeException e) {
       throw new IOException(e.getMessage(), e);
     }
+  }
+
+  private AvroCodec<T> codec() {
+    if (codec == null) {
+      codec = AvroCodec.specific(type, new SchemaRegistryClient(config));
+    }
+    return codec;
   }
 
   @Override

@@ -66,7 +66,7 @@ class BadInputTest {
 
   @Test
   void payloadThatDoesNotMatchItsWriterSchema() {
-    int id = registry.register("bad.payload-value", Triple.getClassSchema());
+    int id = codec.schemaId("bad.payload-value", Triple.getClassSchema());
     // A string length of 100 bytes, then the payload ends.
     AvroSerdeException truncated = assertThrows(AvroSerdeException.class, () -> codec.decode(withHeader(id, new byte[] {(byte) 200})));
     assertTrue(truncated.getMessage().startsWith("cannot decode the Avro payload of 1 bytes with writer schema id " + id
