@@ -90,11 +90,11 @@ public final class GroupedQueryAttention extends CheckpointBlock {
       scores.close();
       return probs;
     }
-    NDArray wide = scores.toType(DataType.FLOAT32, false);
+    NDArray wide = Casts.to(scores, DataType.FLOAT32);
     scores.close();
     NDArray probs = wide.softmax(-1);
     wide.close();
-    NDArray narrow = probs.toType(DataType.FLOAT16, false);
+    NDArray narrow = Casts.to(probs, DataType.FLOAT16);
     probs.close();
     return narrow;
   }
