@@ -8,6 +8,7 @@ import io.kalmstream.model.ModelBenchmark;
 import io.kalmstream.model.ModelDirectory;
 import io.kalmstream.model.ModelOptions;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -58,11 +59,10 @@ final class BenchModelCommand implements Callable<Integer> {
       return 2;
     }
     if (threads != null) {
-      // read by DJL's PyTorch engine when it starts, which is below (first model load)
-      System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+      ModelOptions.setEngineThreads(threads);
     }
     ModelOptions options = ModelOptions.fromEnvironment();
+    double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     ModelBenchmark.Settings settings = new ModelBenchmark.Settings(batch, length, seconds, matmulSizes);
     ModelBenchmark.Result result;
     try (LlamaModel llama = LlamaModel.load(dir, options)) {
@@ -75,11 +75,13 @@ final class BenchModelCommand implements Callable<Integer> {
     }
     String machine = Runtime.getRuntime().availableProcessors() + "-core CPU, "
         + (options.device().isGpu() ? "GPU " + options.device() : "no GPU");
-    String threadSetting = threads == null ? "engine default" : threads.toString();
+    String threadSetting = ModelOptions.engineThreads();
+    double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    String load = String.format(Locale.ROOT, "%.1f before, %.1f after", loadBefore, loadAfter);
     String date = Instant.now().toString();
     Files.createDirectories(out);
-    Files.writeString(out.resolve("model.json"), json(result, dir, machine, threadSetting, options, date));
-    String markdown = markdown(result, dir, machine, threadSetting, options, date);
+    Files.writeString(out.resolve("model.json"), json(result, dir, machine + "; load average " + load, threadSetting, options, date));
+    String markdown = markdown(result, dir, machine + "; load average " + load, threadSetting, options, date);
     Files.writeString(out.resolve("model.md"), markdown);
     System.out.print(markdown);
     return 0;
