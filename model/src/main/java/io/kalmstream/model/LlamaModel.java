@@ -222,7 +222,15 @@ public final class LlamaModel implements AutoCloseable {
    * the config's EOS ids plus {@code extraStopIds}.
    */
   public String generate(String prompt, int maxNewTokens, Collection<Long> extraStopIds) {
-    long[] promptIds = prompt.isEmpty() ? new long[] {config.bosTokenId()} : tokenizer.encode(prompt, Integer.MAX_VALUE);
+    long[] promptIds;
+    if (prompt.isEmpty()) {
+      if (config.bosTokenId() < 0) {
+        throw new IllegalArgumentException("the model has no bos_token_id to start from: give a prompt");
+      }
+      promptIds = new long[] {config.bosTokenId()};
+    } else {
+      promptIds = tokenizer.encode(prompt, Integer.MAX_VALUE);
+    }
     List<Long> stops = new ArrayList<>(extraStopIds);
     config.eosTokenIds().forEach(id -> stops.add((long) id));
     return tokenizer.decode(generateGreedy(promptIds, maxNewTokens, stops));
