@@ -1,5 +1,6 @@
 package io.kalmstream.scorer;
 
+import io.kalmstream.batching.TextViews;
 import io.kalmstream.model.eval.ScoredIndex;
 import io.kalmstream.model.eval.TopKSearch;
 import io.kalmstream.schemas.Direction;
@@ -28,8 +29,11 @@ final class LinkPredictor {
   private final Supplier<EntityIndex.Snapshot> current;
   private final TopKSearch search;
   private final int maxK;
+  private final TextViews views;
 
-  LinkPredictor(GraphCatalog catalog, Supplier<EntityIndex.Snapshot> current, TopKSearch search, int maxK) {
+  LinkPredictor(GraphCatalog catalog, Supplier<EntityIndex.Snapshot> current, TopKSearch search, int maxK,
+      TextViews views) {
+    this.views = views;
     this.catalog = catalog;
     this.current = current;
     this.search = search;
@@ -40,19 +44,19 @@ final class LinkPredictor {
     EntityIndex.Snapshot snapshot = current.get();
     LinkPredictionAnswer[] answers = new LinkPredictionAnswer[batch.size()];
     List<Integer> valid = new ArrayList<>();
-    List<String> views = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       LinkPredictionQuery q = batch.get(i).query();
       Prepared prepared = prepare(q, snapshot);
       if (prepared.error() == null) {
         valid.add(i);
-        views.add(prepared.view());
+        texts.add(prepared.view());
       } else {
         answers[i] = answer(batch.get(i), List.of(), snapshot.version(), prepared.error());
       }
     }
     if (!valid.isEmpty()) {
-      float[][] queryVectors = snapshot.model().embed(views);
+      float[][] queryVectors = snapshot.model().embed(texts);
       int maxRequested = valid.stream().mapToInt(i -> batch.get(i).query().getK()).max().orElseThrow();
       BitSet[] excluded = new BitSet[valid.size()];
       for (int v = 0; v < valid.size(); v++) {
@@ -106,8 +110,8 @@ final class LinkPredictor {
     if (snapshot.size() == 0) {
       return Prepared.rejected("the entity index of model version " + snapshot.version() + " is still empty");
     }
-    return new Prepared(TextViews.headRelationView(entityText, TextViews.relationText(relation),
-        q.getDirection() == Direction.HEAD), null);
+    return new Prepared(views.headRelation(entityText,
+        TextViews.relationText(relation, q.getDirection() == Direction.HEAD)), null);
   }
 
   /** Rows the answer may not name: removed entities, and known answers when the query asks to filter them. */

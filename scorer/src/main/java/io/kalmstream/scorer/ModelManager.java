@@ -1,5 +1,6 @@
 package io.kalmstream.scorer;
 
+import io.kalmstream.batching.TextViews;
 import io.kalmstream.model.TextEmbedder;
 import io.kalmstream.schemas.CheckpointPublished;
 import io.kalmstream.schemas.EntityDescription;
@@ -11,7 +12,6 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +45,7 @@ public final class ModelManager implements AutoCloseable {
   private final GraphCatalog catalog;
   private final ModelLoader loader;
   private final ScorerEvents events;
+  private final TextViews textViews;
   private final ExecutorService indexThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scorer-index"));
   private final ExecutorService reindexThread =
       Executors.newSingleThreadExecutor(r -> new Thread(r, "scorer-reindex"));
@@ -59,7 +60,9 @@ public final class ModelManager implements AutoCloseable {
   private EntityIndex index;
   private boolean baseMeasured;
 
-  ModelManager(ScorerConfig config, GraphCatalog catalog, ModelLoader loader, ScorerEvents events) {
+  ModelManager(ScorerConfig config, GraphCatalog catalog, ModelLoader loader, ScorerEvents events,
+      TextViews textViews) {
+    this.textViews = textViews;
     this.config = config;
     this.catalog = catalog;
     this.loader = loader;
@@ -130,7 +133,7 @@ public final class ModelManager implements AutoCloseable {
         target.remove(id);
         continue;
       }
-      String view = TextViews.tailView(TextViews.entityText(entity));
+      String view = textViews.tail(TextViews.entityText(entity));
       if (!view.equals(target.viewOf(id))) {
         changedIds.add(id);
         changedViews.add(view);

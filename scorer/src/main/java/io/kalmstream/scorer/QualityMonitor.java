@@ -1,5 +1,6 @@
 package io.kalmstream.scorer;
 
+import io.kalmstream.batching.TextViews;
 import io.kalmstream.model.eval.AlignmentUniformity;
 import io.kalmstream.model.eval.BidirectionalMetrics;
 import io.kalmstream.model.eval.BidirectionalMetrics.Direction;
@@ -37,12 +38,14 @@ final class QualityMonitor implements AutoCloseable {
   private final GraphCatalog catalog;
   private final ScorerEvents events;
   private final Supplier<EntityIndex.Snapshot> current;
+  private final TextViews textViews;
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scorer-monitor"));
   private final Map<Long, BidirectionalMetrics> rolling = new HashMap<>();
   private VersionSummary previous;
 
   QualityMonitor(ScorerConfig config, GraphCatalog catalog, ScorerEvents events,
-      Supplier<EntityIndex.Snapshot> current) {
+      Supplier<EntityIndex.Snapshot> current, TextViews textViews) {
+    this.textViews = textViews;
     this.config = config;
     this.catalog = catalog;
     this.events = events;
@@ -132,10 +135,9 @@ final class QualityMonitor implements AutoCloseable {
           || snapshot.row(t.getTail()) < 0) {
         continue;
       }
-      String relationText = TextViews.relationText(relation);
       rankable.add(t);
-      views.add(TextViews.headRelationView(TextViews.entityText(head), relationText, false));
-      views.add(TextViews.headRelationView(TextViews.entityText(tail), relationText, true));
+      views.add(textViews.headRelation(TextViews.entityText(head), TextViews.relationText(relation, false)));
+      views.add(textViews.headRelation(TextViews.entityText(tail), TextViews.relationText(relation, true)));
     }
     if (rankable.isEmpty()) {
       return 0;
@@ -176,7 +178,7 @@ final class QualityMonitor implements AutoCloseable {
       RelationDescription relation = catalog.relation(t.getRelation());
       int tailRow = snapshot.row(t.getTail());
       if (head != null && relation != null && tailRow >= 0) {
-        views.add(TextViews.headRelationView(TextViews.entityText(head), TextViews.relationText(relation), false));
+        views.add(textViews.headRelation(TextViews.entityText(head), TextViews.relationText(relation, false)));
         tailRows.add(tailRow);
       }
     }

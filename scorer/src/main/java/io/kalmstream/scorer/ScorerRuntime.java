@@ -1,5 +1,6 @@
 package io.kalmstream.scorer;
 
+import io.kalmstream.batching.TextViews;
 import io.kalmstream.model.eval.TopKSearch;
 import io.kalmstream.schemas.LinkPredictionAnswer;
 import io.kalmstream.schemas.LinkPredictionQuery;
@@ -20,12 +21,15 @@ public final class ScorerRuntime implements AutoCloseable {
   private final TopKSearch search;
   private final LinkPredictor predictor;
 
-  public ScorerRuntime(ScorerConfig config, ModelLoader loader) {
+  /**
+   * @param textViews the D_hr / D_t views; they must be those the trainer trained on
+   */
+  public ScorerRuntime(ScorerConfig config, ModelLoader loader, TextViews textViews) {
     this.events = new ScorerEvents(config.historySize());
-    this.models = new ModelManager(config, catalog, loader, events);
-    this.monitor = new QualityMonitor(config, catalog, events, models::current);
+    this.models = new ModelManager(config, catalog, loader, events, textViews);
+    this.monitor = new QualityMonitor(config, catalog, events, models::current, textViews);
     this.search = new TopKSearch(config.searchThreads());
-    this.predictor = new LinkPredictor(catalog, models::current, search, config.maxK());
+    this.predictor = new LinkPredictor(catalog, models::current, search, config.maxK(), textViews);
     models.start(monitor);
   }
 
