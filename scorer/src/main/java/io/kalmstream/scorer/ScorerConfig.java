@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param anisotropyDriftMargin ANISOTROPY_DRIFT fires when anisotropy rises by more than this
  * @param mrrRegressionMargin MRR_REGRESSION fires when MRR falls by more than this
  * @param httpPort port of the dashboard endpoints; 0 picks a free port, -1 disables them
+ * @param exactlyOnce Kafka Streams exactly_once_v2 (else at_least_once)
  */
 public record ScorerConfig(
     String applicationId,
@@ -34,14 +35,15 @@ public record ScorerConfig(
     double anisotropyDriftMargin,
     double mrrRegressionMargin,
     int httpPort,
-    int historySize) {
+    int historySize,
+    boolean exactlyOnce) {
 
   public static final int DEFAULT_HTTP_PORT = 8082;
 
   public static ScorerConfig defaults(String bootstrapServers, Path stateDir) {
     return new ScorerConfig("kalm-scorer", bootstrapServers, Topics.defaults(), stateDir,
         64, Duration.ofMillis(5), 1000, 256, Runtime.getRuntime().availableProcessors(), 500,
-        0.9, 0.05, 0.02, DEFAULT_HTTP_PORT, 500);
+        0.9, 0.05, 0.02, DEFAULT_HTTP_PORT, 500, true);
   }
 
   public ScorerConfig {
@@ -54,17 +56,17 @@ public record ScorerConfig(
   public ScorerConfig withHttpPort(int port) {
     return new ScorerConfig(applicationId, bootstrapServers, topics, stateDir, maxBatch, batchLinger, maxK,
         embedBatch, searchThreads, evalSample, anisotropyThreshold, anisotropyDriftMargin, mrrRegressionMargin,
-        port, historySize);
+        port, historySize, exactlyOnce);
   }
 
   public ScorerConfig withApplicationId(String id) {
     return new ScorerConfig(id, bootstrapServers, topics, stateDir, maxBatch, batchLinger, maxK,
         embedBatch, searchThreads, evalSample, anisotropyThreshold, anisotropyDriftMargin, mrrRegressionMargin,
-        httpPort, historySize);
+        httpPort, historySize, exactlyOnce);
   }
 
   public ScorerConfig withThresholds(double anisotropy, double drift, double mrrRegression) {
     return new ScorerConfig(applicationId, bootstrapServers, topics, stateDir, maxBatch, batchLinger, maxK,
-        embedBatch, searchThreads, evalSample, anisotropy, drift, mrrRegression, httpPort, historySize);
+        embedBatch, searchThreads, evalSample, anisotropy, drift, mrrRegression, httpPort, historySize, exactlyOnce);
   }
 }
