@@ -4,11 +4,11 @@ import io.kalmstream.schemas.AnisotropyAlert;
 import io.kalmstream.schemas.DeadLetter;
 import io.kalmstream.schemas.LinkPredictionAnswer;
 import io.kalmstream.schemas.ModelQualityMetric;
+import io.kalmstream.schemas.dlq.DeadLetters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -72,10 +72,7 @@ final class ScorerEvents {
   void deadLetter(String topic, int partition, long offset, byte[] key, byte[] value, String reason) {
     LOG.warn("dead letter from {}-{}@{}: {}", topic, partition, offset, reason);
     deadLetters.increment();
-    pendingDeadLetters.add(DeadLetter.newBuilder().setSourceTopic(topic).setSourcePartition(partition)
-        .setSourceOffset(offset).setKey(key == null ? null : ByteBuffer.wrap(key))
-        .setValue(value == null ? null : ByteBuffer.wrap(value)).setReason(reason).setComponent("scorer")
-        .setTimestamp(Instant.now()).build());
+    pendingDeadLetters.add(DeadLetters.of("scorer", topic, partition, offset, key, value, reason, Instant.now()));
   }
 
   void answered(LinkPredictionAnswer answer) {

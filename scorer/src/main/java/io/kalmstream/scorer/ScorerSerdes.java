@@ -9,6 +9,8 @@ import io.kalmstream.schemas.LinkPredictionQuery;
 import io.kalmstream.schemas.ModelQualityMetric;
 import io.kalmstream.schemas.RelationDescription;
 import io.kalmstream.schemas.Triple;
+import io.kalmstream.schemas.registry.SchemaRegistryClient;
+import io.kalmstream.schemas.serde.RegistryAvroSerde;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -28,6 +30,16 @@ public record ScorerSerdes(
   @FunctionalInterface
   public interface Factory {
     <T extends SpecificRecord> Serde<T> valueSerde(Class<T> type);
+  }
+
+  /** Confluent wire format through the schema registry, subjects {@code <topic>-value}. */
+  public static ScorerSerdes registry(SchemaRegistryClient registry) {
+    return from(new Factory() {
+      @Override
+      public <T extends SpecificRecord> Serde<T> valueSerde(Class<T> type) {
+        return RegistryAvroSerde.of(type, registry);
+      }
+    });
   }
 
   public static ScorerSerdes from(Factory factory) {
