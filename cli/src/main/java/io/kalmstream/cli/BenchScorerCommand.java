@@ -1,5 +1,6 @@
 package io.kalmstream.cli;
 
+import io.kalmstream.model.ModelOptions;
 import io.kalmstream.scorer.ScorerBenchmark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ final class BenchScorerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TorchThreads.apply(torchThreads);
+    ModelOptions.setEngineThreads(torchThreads);
     int threads = searchThreads == null ? Runtime.getRuntime().availableProcessors() : searchThreads;
     Files.createDirectories(out);
     Path work = Files.createTempDirectory(out, "scorer-work-");

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
@@ -26,7 +25,7 @@ import java.util.Map;
  * (mask 1 on tokens, 0 on padding) and returns {@code NDList(hidden [B, T, H])}, the final-norm output that
  * the LM head reads. Position ids are 0..T-1 for every row, which is exact for right-padded batches.
  */
-public final class LlamaDecoder extends AbstractBlock {
+public final class LlamaDecoder extends CheckpointBlock {
 
   private final LlamaConfig config;
   private final Parameter embedTokens;
@@ -101,6 +100,28 @@ public final class LlamaDecoder extends AbstractBlock {
     return Collections.unmodifiableMap(out);
   }
 
+  /** The frozen base parameters keyed by their Hugging Face checkpoint names. */
+  Map<String, Parameter> baseParameters() {
+    Map<String, Parameter> out = new LinkedHashMap<>();
+    out.put("model.embed_tokens.weight", embedTokens);
+    for (int i = 0; i < layers.size(); i++) {
+      String prefix = "model.layers." + i + ".";
+      out.put(prefix + "input_layernorm.weight", layers.get(i).inputNorm().gain());
+      out.put(prefix + "post_attention_layernorm.weight", layers.get(i).postAttentionNorm().gain());
+      for (Map.Entry<String, LoraLinear> p : projections(i).entrySet()) {
+        out.put(prefix + p.getKey() + ".weight", p.getValue().weight());
+        if (p.getValue().bias() != null) {
+          out.put(prefix + p.getKey() + ".bias", p.getValue().bias());
+        }
+      }
+    }
+    out.put("model.norm.weight", norm.gain());
+    if (lmHead != null) {
+      out.put("lm_head.weight", lmHead);
+    }
+    return out;
+  }
+
   int numLayers() {
     return layers.size();
   }
@@ -120,8 +141,8 @@ public final class LlamaDecoder extends AbstractBlock {
     // [B, T] -> [B, T, H]
     NDArray x = Embedding.embedding(ids, ps.getValue(embedTokens, ids.getDevice(), training), SparseFormat.DENSE)
         .singletonOrThrow();
-    NDList cosSin = rotary.cosSin(m, t, type);
-    NDArray bias = maskBias(mask, t, type);
+    NDList cosSin = rotary.cosSin(m, 0, t, type);
+    NDArray bias = maskBias(mask, 0, t, type);
     for (DecoderLayer layer : layers) {
       x = layer.forward(ps, new NDList(x, cosSin.get(0), cosSin.get(1), bias), training).singletonOrThrow();
     }
@@ -129,15 +150,44 @@ public final class LlamaDecoder extends AbstractBlock {
   }
 
   /**
-   * Additive attention bias [B, 1, 1, T, T]: 0 where query i may see key j (j ≤ i and j is not padding),
-   * the most negative finite value of {@code type} elsewhere, so masked keys get exactly zero weight.
+   * Incremental inference for one unpadded sequence: runs {@code newIds} [1, S] at positions
+   * {@code cache.length()}.. after the cached ones, appends their keys and values to {@code cache}, and returns
+   * the final-norm hidden states [1, S, H]. Equivalent to {@link #forward} over the whole sequence, at a cost
+   * linear in its length per step.
    */
-  static NDArray maskBias(NDArray attentionMask, int t, DataType type) {
+  public NDArray forwardCached(ParameterStore ps, NDArray newIds, KvCache cache) {
+    NDManager m = newIds.getManager();
+    int start = cache.length();
+    int s = (int) newIds.getShape().get(1);
+    DataType type = computeType();
+    NDArray x = Embedding.embedding(newIds, ps.getValue(embedTokens, newIds.getDevice(), false), SparseFormat.DENSE)
+        .singletonOrThrow();
+    NDList cosSin = rotary.cosSin(m, start, s, type);
+    NDArray bias = maskBias(m.ones(new Shape(1, start + s), DataType.INT64), start, s, type);
+    for (int i = 0; i < layers.size(); i++) {
+      NDList in = new NDList(x, cosSin.get(0), cosSin.get(1), bias, cache.keys(i, m, type), cache.values(i, m, type));
+      NDList out = layers.get(i).forward(ps, in, false);
+      x = out.get(0);
+      cache.set(i, out.get(1), out.get(2));
+    }
+    cache.advance(s);
+    return norm.forward(ps, new NDList(x), false).singletonOrThrow();
+  }
+
+  /**
+   * Additive attention bias [B, 1, 1, S, P+S] for S queries at positions P..P+S-1 over P+S keys: 0 where query
+   * i may see key j (j ≤ P+i and key j is not padding), the most negative finite value of {@code type}
+   * elsewhere, so masked keys get exactly zero weight.
+   *
+   * @param attentionMask [B, P+S], 1 on tokens, 0 on padding
+   */
+  static NDArray maskBias(NDArray attentionMask, int pastLength, int queries, DataType type) {
     NDManager m = attentionMask.getManager();
     long b = attentionMask.getShape().get(0);
-    NDArray pos = m.arange(0, t, 1, DataType.INT64);
-    NDArray causal = pos.reshape(t, 1).gte(pos.reshape(1, t));
-    NDArray keyValid = attentionMask.reshape(b, 1, 1, 1, t).gt(0);
+    int keys = pastLength + queries;
+    NDArray queryPos = m.arange(pastLength, keys, 1, DataType.INT64).reshape(queries, 1);
+    NDArray causal = queryPos.gte(m.arange(0, keys, 1, DataType.INT64).reshape(1, keys));
+    NDArray keyValid = attentionMask.reshape(b, 1, 1, 1, keys).gt(0);
     NDArray blocked = keyValid.logicalAnd(causal).logicalNot();
     float negative = type == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
     return blocked.toType(type, false).mul(negative);

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
@@ -21,7 +20,7 @@ import java.util.Random;
  * float16 (GPU) while A and B stay float32: the adapter path runs in float32 and is cast back to the base
  * type before it is added.
  */
-public final class LoraLinear extends AbstractBlock {
+public final class LoraLinear extends CheckpointBlock {
 
   static final String LORA_A = "lora_A";
   static final String LORA_B = "lora_B";
@@ -118,6 +117,11 @@ public final class LoraLinear extends AbstractBlock {
     return weight;
   }
 
+  /** The base bias, or null when the projection has none. */
+  public Parameter bias() {
+    return bias;
+  }
+
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
@@ -130,12 +134,12 @@ public final class LoraLinear extends AbstractBlock {
     }
     NDArray a = ps.getValue(loraA, x.getDevice(), training);
     NDArray bMat = ps.getValue(loraB, x.getDevice(), training);
-    NDArray xa = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    NDArray xa = Casts.to(x, DataType.FLOAT32);
     if (training && dropout > 0) {
       xa = Dropout.dropout(xa, dropout, true).singletonOrThrow();
     }
     NDArray update = Linear.linear(Linear.linear(xa, a).singletonOrThrow(), bMat).singletonOrThrow().mul(scaling);
-    return new NDList(y.add(update.toType(y.getDataType(), false)));
+    return new NDList(y.add(Casts.to(update, y.getDataType())));
   }
 
   @Override

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -13,7 +12,7 @@ import ai.djl.util.PairList;
  * Root-mean-square layer norm, {@code y = γ · x / sqrt(mean(x²) + ε)}, computed in float32 as Hugging Face's
  * LlamaRMSNorm does, then cast back to the input type before the gain. x [..., H] → y [..., H], γ [H].
  */
-public final class RmsNorm extends AbstractBlock {
+public final class RmsNorm extends CheckpointBlock {
 
   private final long size;
   private final float eps;
@@ -34,13 +33,17 @@ public final class RmsNorm extends AbstractBlock {
     gain.freeze(true);
   }
 
+  Parameter gain() {
+    return gain;
+  }
+
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
-    NDArray x32 = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    NDArray x32 = Casts.to(x, DataType.FLOAT32);
     NDArray rms = x32.square().mean(new int[] {-1}, true).add(eps).sqrt();
-    NDArray normed = x32.div(rms).toType(x.getDataType(), false);
+    NDArray normed = Casts.to(x32.div(rms), x.getDataType());
     return new NDList(normed.mul(ps.getValue(gain, x.getDevice(), training)));
   }
 
