@@ -2,6 +2,7 @@ package io.kalmstream.embedded;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,7 +25,8 @@ public final class TopicCreator {
     for (NewTopic topic : topics) {
       try {
         admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-        LOG.info("Created topic {} ({} partitions, config {})", topic.name(), topic.numPartitions(), topic.configs());
+        LOG.info("Created topic {} ({} partitions, config {})", topic.name(), topic.numPartitions(),
+            topic.configs() == null ? Map.of() : topic.configs());
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw new IllegalStateException("could not create topic " + topic.name() + ": " + e.getCause(), e.getCause());
