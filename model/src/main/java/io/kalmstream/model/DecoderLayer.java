@@ -3,7 +3,6 @@ package io.kalmstream.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -11,7 +10,7 @@ import ai.djl.util.PairList;
  * One pre-norm decoder layer: {@code h = x + attn(norm₁(x))}, {@code y = h + mlp(norm₂(h))}.
  * Inputs as {@link GroupedQueryAttention}: x [B, T, H], cos, sin [T, D], mask bias [B, 1, 1, T, T].
  */
-public final class DecoderLayer extends AbstractBlock {
+public final class DecoderLayer extends CheckpointBlock {
 
   private final RmsNorm inputNorm;
   private final GroupedQueryAttention attention;

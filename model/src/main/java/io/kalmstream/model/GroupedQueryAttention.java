@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -16,7 +15,7 @@ import ai.djl.util.PairList;
  * key/value head are kept as their own axis, [B, KV, G, T, D], so keys and values broadcast over G instead of
  * being copied (Hugging Face's {@code repeat_kv}, without the copy).
  */
-public final class GroupedQueryAttention extends AbstractBlock {
+public final class GroupedQueryAttention extends CheckpointBlock {
 
   private final LlamaConfig config;
   private final LoraLinear qProj;

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
@@ -26,7 +25,7 @@ import java.util.Map;
  * (mask 1 on tokens, 0 on padding) and returns {@code NDList(hidden [B, T, H])}, the final-norm output that
  * the LM head reads. Position ids are 0..T-1 for every row, which is exact for right-padded batches.
  */
-public final class LlamaDecoder extends AbstractBlock {
+public final class LlamaDecoder extends CheckpointBlock {
 
   private final LlamaConfig config;
   private final Parameter embedTokens;
@@ -99,6 +98,28 @@ public final class LlamaDecoder extends AbstractBlock {
       out.put("mlp." + name, layer.mlp().projection(name));
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /** The frozen base parameters keyed by their Hugging Face checkpoint names. */
+  Map<String, Parameter> baseParameters() {
+    Map<String, Parameter> out = new LinkedHashMap<>();
+    out.put("model.embed_tokens.weight", embedTokens);
+    for (int i = 0; i < layers.size(); i++) {
+      String prefix = "model.layers." + i + ".";
+      out.put(prefix + "input_layernorm.weight", layers.get(i).inputNorm().gain());
+      out.put(prefix + "post_attention_layernorm.weight", layers.get(i).postAttentionNorm().gain());
+      for (Map.Entry<String, LoraLinear> p : projections(i).entrySet()) {
+        out.put(prefix + p.getKey() + ".weight", p.getValue().weight());
+        if (p.getValue().bias() != null) {
+          out.put(prefix + p.getKey() + ".bias", p.getValue().bias());
+        }
+      }
+    }
+    out.put("model.norm.weight", norm.gain());
+    if (lmHead != null) {
+      out.put("lm_head.weight", lmHead);
+    }
+    return out;
   }
 
   int numLayers() {

@@ -6,16 +6,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +37,8 @@ public final class LlamaModel implements AutoCloseable {
   /** PEFT's key prefix for a causal LM: PeftModel.base_model (LoraModel).model (LlamaForCausalLM).model. */
   static final String PEFT_PREFIX = "base_model.model.model.layers.";
   static final String ADAPTER_WEIGHTS = "adapter_model.safetensors";
+  private static final String LORA_A_SUFFIX = ".lora_A.weight";
+  private static final String LORA_B_SUFFIX = ".lora_B.weight";
 
   private final Path modelDir;
   private final LlamaConfig config;
@@ -40,8 +46,12 @@ public final class LlamaModel implements AutoCloseable {
   private final LlamaDecoder decoder;
   private final NDManager manager;
   private final ModelOptions options;
+  private final List<NamedProjection> projections;
   private NDManager adapterManager;
   private LoraConfig lora;
+
+  /** A linear projection with its PEFT module name and its short name (the one target_modules lists). */
+  private record NamedProjection(String peftName, String projection, LoraLinear layer) {}
 
   private LlamaModel(Path modelDir, LlamaConfig config, LlamaTokenizer tokenizer, LlamaDecoder decoder,
       NDManager manager, ModelOptions options) {
@@ -51,6 +61,14 @@ public final class LlamaModel implements AutoCloseable {
     this.decoder = decoder;
     this.manager = manager;
     this.options = options;
+    this.projections = new ArrayList<>();
+    for (int i = 0; i < decoder.numLayers(); i++) {
+      for (Map.Entry<String, LoraLinear> p : decoder.projections(i).entrySet()) {
+        String path = p.getKey();
+        projections.add(new NamedProjection(
+            PEFT_PREFIX + i + "." + path, path.substring(path.indexOf('.') + 1), p.getValue()));
+      }
+    }
   }
 
   /** Loads a Hugging Face model directory on the device and precision of {@link ModelOptions#fromEnvironment()}. */
@@ -172,13 +190,13 @@ public final class LlamaModel implements AutoCloseable {
     if (prompt.length == 0) {
       throw new IllegalArgumentException("generation needs at least one prompt token (e.g. BOS)");
     }
-    long[] sequence = java.util.Arrays.copyOf(prompt, prompt.length + maxNewTokens);
+    long[] sequence = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
     int length = prompt.length;
     try (NDManager step = manager.newSubManager()) {
       for (int produced = 0; produced < maxNewTokens; produced++) {
         long next;
         try (NDManager scope = step.newSubManager()) {
-          NDArray ids = scope.create(java.util.Arrays.copyOf(sequence, length), new ai.djl.ndarray.types.Shape(1, length));
+          NDArray ids = scope.create(Arrays.copyOf(sequence, length), new Shape(1, length));
           NDArray mask = scope.ones(ids.getShape(), DataType.INT64);
           NDArray hidden = hiddenStates(ids, mask, false);
           NDArray lastHidden = hidden.get(":, -1, :");
@@ -190,7 +208,7 @@ public final class LlamaModel implements AutoCloseable {
         sequence[length++] = next;
       }
     }
-    return java.util.Arrays.copyOfRange(sequence, prompt.length, length);
+    return Arrays.copyOfRange(sequence, prompt.length, length);
   }
 
   /**
@@ -211,7 +229,9 @@ public final class LlamaModel implements AutoCloseable {
     removeLora();
     adapterManager = manager.newSubManager();
     Random random = new Random(seed);
-    forEachTarget(loraConfig, (name, proj) -> proj.initAdapter(loraConfig, adapterManager, random));
+    for (NamedProjection p : targets(loraConfig)) {
+      p.layer().initAdapter(loraConfig, adapterManager, random);
+    }
     lora = loraConfig;
   }
 
@@ -219,23 +239,25 @@ public final class LlamaModel implements AutoCloseable {
   public void loadAdapter(Path adapterDir) {
     LoraConfig loraConfig = LoraConfig.read(adapterDir);
     Safetensors.Header header = Safetensors.readHeader(adapterDir.resolve(ADAPTER_WEIGHTS));
+    Set<String> unused = new TreeSet<>(header.tensors().keySet());
     removeLora();
     adapterManager = manager.newSubManager();
-    List<String> used = new ArrayList<>();
-    forEachTarget(loraConfig, (name, proj) -> {
-      String a = name + ".lora_A.weight";
-      String b = name + ".lora_B.weight";
-      proj.setAdapter(loraConfig,
-          Safetensors.load(header, a, adapterManager, DataType.FLOAT32),
-          Safetensors.load(header, b, adapterManager, DataType.FLOAT32));
-      used.add(a);
-      used.add(b);
-    });
-    List<String> unused = new ArrayList<>(header.tensors().keySet());
-    unused.removeAll(used);
-    if (!unused.isEmpty()) {
+    try {
+      for (NamedProjection p : targets(loraConfig)) {
+        String a = p.peftName() + LORA_A_SUFFIX;
+        String b = p.peftName() + LORA_B_SUFFIX;
+        p.layer().setAdapter(loraConfig,
+            Safetensors.load(header, a, adapterManager, DataType.FLOAT32),
+            Safetensors.load(header, b, adapterManager, DataType.FLOAT32));
+        unused.remove(a);
+        unused.remove(b);
+      }
+      if (!unused.isEmpty()) {
+        throw new IllegalArgumentException("tensors this model has no place for: " + unused);
+      }
+    } catch (RuntimeException e) {
       removeLora();
-      throw new IllegalArgumentException(adapterDir + " holds tensors this model cannot place: " + unused);
+      throw new IllegalArgumentException("cannot load adapter " + adapterDir + ": " + e.getMessage(), e);
     }
     lora = loraConfig;
     LOG.info("loaded LoRA adapter {} (r={}, alpha={}, targets {})", adapterDir, loraConfig.rank(),
@@ -253,8 +275,9 @@ public final class LlamaModel implements AutoCloseable {
     Safetensors.write(adapterDir.resolve(ADAPTER_WEIGHTS), tensors);
   }
 
+  /** Drops the adapter: the model computes with its base weights only. */
   public void removeLora() {
-    forEachTarget(new LoraConfig(1, 1, 0, LoraConfig.ALL_PROJECTIONS, false), (name, proj) -> proj.removeAdapter());
+    projections.forEach(p -> p.layer().removeAdapter());
     if (adapterManager != null) {
       adapterManager.close();
       adapterManager = null;
@@ -273,11 +296,11 @@ public final class LlamaModel implements AutoCloseable {
    */
   public Map<String, Parameter> adapterParameters() {
     Map<String, Parameter> out = new LinkedHashMap<>();
-    if (lora != null) {
-      forEachTarget(lora, (name, proj) -> {
-        out.put(name + ".lora_A.weight", proj.loraA());
-        out.put(name + ".lora_B.weight", proj.loraB());
-      });
+    for (NamedProjection p : projections) {
+      if (p.layer().hasAdapter()) {
+        out.put(p.peftName() + LORA_A_SUFFIX, p.layer().loraA());
+        out.put(p.peftName() + LORA_B_SUFFIX, p.layer().loraB());
+      }
     }
     return out;
   }
@@ -287,15 +310,21 @@ public final class LlamaModel implements AutoCloseable {
     return new ArrayList<>(adapterParameters().values());
   }
 
-  private void forEachTarget(LoraConfig loraConfig, java.util.function.BiConsumer<String, LoraLinear> action) {
-    for (int i = 0; i < decoder.numLayers(); i++) {
-      for (Map.Entry<String, LoraLinear> p : decoder.projections(i).entrySet()) {
-        String projection = p.getKey().substring(p.getKey().indexOf('.') + 1);
-        if (loraConfig.targets(projection)) {
-          action.accept(PEFT_PREFIX + i + "." + p.getKey(), p.getValue());
-        }
+  /** Every base and adapter parameter, keyed by its Hugging Face / PEFT name (for tests and diagnostics). */
+  public Map<String, Parameter> allParameters() {
+    Map<String, Parameter> out = decoder.baseParameters();
+    out.putAll(adapterParameters());
+    return out;
+  }
+
+  private List<NamedProjection> targets(LoraConfig loraConfig) {
+    List<NamedProjection> out = new ArrayList<>();
+    for (NamedProjection p : projections) {
+      if (loraConfig.targets(p.projection())) {
+        out.add(p);
       }
     }
+    return out;
   }
 
   @Override

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
@@ -21,7 +20,7 @@ import java.util.Random;
  * float16 (GPU) while A and B stay float32: the adapter path runs in float32 and is cast back to the base
  * type before it is added.
  */
-public final class LoraLinear extends AbstractBlock {
+public final class LoraLinear extends CheckpointBlock {
 
   static final String LORA_A = "lora_A";
   static final String LORA_B = "lora_B";
@@ -116,6 +115,11 @@ public final class LoraLinear extends AbstractBlock {
 
   public Parameter weight() {
     return weight;
+  }
+
+  /** The base bias, or null when the projection has none. */
+  public Parameter bias() {
+    return bias;
   }
 
   @Override

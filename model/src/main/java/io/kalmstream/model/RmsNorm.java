@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -13,7 +12,7 @@ import ai.djl.util.PairList;
  * Root-mean-square layer norm, {@code y = γ · x / sqrt(mean(x²) + ε)}, computed in float32 as Hugging Face's
  * LlamaRMSNorm does, then cast back to the input type before the gain. x [..., H] → y [..., H], γ [H].
  */
-public final class RmsNorm extends AbstractBlock {
+public final class RmsNorm extends CheckpointBlock {
 
   private final long size;
   private final float eps;
@@ -32,6 +31,10 @@ public final class RmsNorm extends AbstractBlock {
     }
     gain.setArray(g);
     gain.freeze(true);
+  }
+
+  Parameter gain() {
+    return gain;
   }
 
   @Override

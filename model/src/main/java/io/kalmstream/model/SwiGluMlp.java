@@ -3,13 +3,12 @@ package io.kalmstream.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /** SwiGLU feed-forward: {@code down(silu(gate(x)) · up(x))}; x [B, T, H] → [B, T, H], inner width I. */
-public final class SwiGluMlp extends AbstractBlock {
+public final class SwiGluMlp extends CheckpointBlock {
 
   private final LoraLinear gateProj;
   private final LoraLinear upProj;
