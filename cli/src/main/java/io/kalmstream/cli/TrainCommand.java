@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -181,11 +183,12 @@ final class TrainCommand implements Callable<Integer> {
         maxSteps, minutes > 0 ? Duration.ofMillis((long) (minutes * 60_000)) : null, Duration.ofMillis(idleMs),
         Duration.ofSeconds(2), modelName, logEvery);
     AtomicBoolean stop = new AtomicBoolean();
-    Thread main = Thread.currentThread();
+    CountDownLatch finished = new CountDownLatch(1);
+    // On SIGTERM/Ctrl-C: finish the current step, write a last checkpoint, then let the JVM go.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.set(true); // finish the step, write a last checkpoint, then let the JVM go
+      stop.set(true);
       try {
-        main.join(120_000);
+        finished.await(120, TimeUnit.SECONDS);
       } catch (InterruptedException ignored) {
         Thread.currentThread().interrupt();
       }
@@ -208,6 +211,8 @@ final class TrainCommand implements Callable<Integer> {
       System.out.println("kalm train: " + outcome.reason() + "; step " + outcome.steps()
           + (outcome.lastCheckpoint() == null ? "" : "; newest checkpoint " + Path.of(outcome.lastCheckpoint().uri())));
       return 0;
+    } finally {
+      finished.countDown();
     }
   }
 
