@@ -67,16 +67,36 @@ public final class GroupedQueryAttention extends CheckpointBlock {
     // [B, T, KV*D] -> [B, KV, 1, T, D]
     NDArray k = project(kProj, ps, x, training).reshape(b, t, kv, 1, d).transpose(0, 2, 3, 1, 4);
     NDArray v = project(vProj, ps, x, training).reshape(b, t, kv, 1, d).transpose(0, 2, 3, 1, 4);
-    q = RotaryEmbedding.apply(q, cos, sin);
+    // the 1/sqrt(D) scale goes on q, T/D times smaller than the scores
+    q = RotaryEmbedding.apply(q, cos, sin).mul(scale);
     k = RotaryEmbedding.apply(k, cos, sin);
-    // [B, KV, G, T, T]; softmax in float32 as Hugging Face's eager attention does
-    NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3)).mul(scale).add(maskBias);
-    NDArray probs = scores.getDataType() == DataType.FLOAT32
-        ? scores.softmax(-1)
-        : scores.toType(DataType.FLOAT32, false).softmax(-1).toType(scores.getDataType(), false);
+    // [B, KV, G, T, T]: the largest arrays of the pass, so each is freed as soon as the next one exists
+    // (autograd keeps its own references to what backward needs)
+    NDArray scores = q.matMul(k.transpose(0, 1, 2, 4, 3));
+    NDArray masked = scores.add(maskBias);
+    scores.close();
+    NDArray probs = softmax32(masked);
+    NDArray weighted = probs.matMul(v);
+    probs.close();
     // [B, KV, G, T, D] -> [B, T, KV, G, D] -> [B, T, KV*G*D]
-    NDArray context = probs.matMul(v).transpose(0, 3, 1, 2, 4).reshape(b, t, (long) kv * g * d);
+    NDArray context = weighted.transpose(0, 3, 1, 2, 4).reshape(b, t, (long) kv * g * d);
     return oProj.forward(ps, new NDList(context), training);
+  }
+
+  /** Softmax over the last axis in float32, as Hugging Face's eager attention does; consumes its input. */
+  private static NDArray softmax32(NDArray scores) {
+    if (scores.getDataType() == DataType.FLOAT32) {
+      NDArray probs = scores.softmax(-1);
+      scores.close();
+      return probs;
+    }
+    NDArray wide = Casts.to(scores, DataType.FLOAT32);
+    scores.close();
+    NDArray probs = wide.softmax(-1);
+    wide.close();
+    NDArray narrow = Casts.to(probs, DataType.FLOAT16);
+    probs.close();
+    return narrow;
   }
 
   private static NDArray project(LoraLinear proj, ParameterStore ps, NDArray x, boolean training) {

@@ -165,7 +165,7 @@ public final class LlamaModel implements AutoCloseable {
     // index of the last token per row: sum(mask) - 1, as [B, 1, H] for gather along T
     NDArray last = attentionMask.toType(DataType.INT64, false).sum(new int[] {1}, true).sub(1);
     NDArray index = last.reshape(b, 1, 1).broadcast(b, 1, h);
-    NDArray pooled = hidden.gather(index, 1).reshape(b, h).toType(DataType.FLOAT32, false);
+    NDArray pooled = Casts.to(hidden.gather(index, 1).reshape(b, h), DataType.FLOAT32);
     NDArray norm = pooled.norm(new int[] {1}, true).maximum(1e-12f);
     return pooled.div(norm);
   }
