@@ -32,8 +32,8 @@ public final class LinkPredictionEvaluation {
   public static final int TEXT_VIEW_VERSION = 1;
 
   private static final Logger LOG = LoggerFactory.getLogger(LinkPredictionEvaluation.class);
-  /** Queries embedded per call, so progress shows on long splits. */
-  private static final int QUERY_CHUNK = 2048;
+  /** Texts embedded per call, so that progress shows on long runs. */
+  private static final int EMBED_CHUNK = 2048;
 
   private final KgDataset dataset;
   private final TextViews views;
@@ -119,13 +119,7 @@ public final class LinkPredictionEvaluation {
   public BidirectionalMetrics evaluate(TextEmbedder embedder, EmbeddingMatrix entities, List<Triple> triples) {
     List<String> texts = new ArrayList<>(2 * triples.size());
     triples.forEach(t -> texts.addAll(queryTexts(t)));
-    float[][] queries = new float[texts.size()][];
-    for (int from = 0; from < texts.size(); from += QUERY_CHUNK) {
-      int to = Math.min(texts.size(), from + QUERY_CHUNK);
-      float[][] chunk = embedder.embed(texts.subList(from, to));
-      System.arraycopy(chunk, 0, queries, from, chunk.length);
-      LOG.info("embedded {} of {} queries", to, texts.size());
-    }
+    float[][] queries = embedLogged(embedder, texts, "queries");
     float[][] tailQueries = new float[triples.size()][];
     float[][] headQueries = new float[triples.size()][];
     for (int i = 0; i < triples.size(); i++) {
@@ -164,6 +158,20 @@ public final class LinkPredictionEvaluation {
       metrics.add(Direction.HEAD, headRanks[i]);
     }
     return metrics;
+  }
+
+  /** Embeds {@code texts} a chunk at a time with one progress line per chunk: long runs show how far they are. */
+  public static float[][] embedLogged(TextEmbedder embedder, List<String> texts, String what) {
+    float[][] out = new float[texts.size()][];
+    long start = System.nanoTime();
+    for (int from = 0; from < texts.size(); from += EMBED_CHUNK) {
+      int to = Math.min(texts.size(), from + EMBED_CHUNK);
+      float[][] chunk = embedder.embed(texts.subList(from, to));
+      System.arraycopy(chunk, 0, out, from, chunk.length);
+      LOG.info("embedded {} of {} {} ({} s)", to, texts.size(), what,
+          String.format("%.1f", (System.nanoTime() - start) / 1e9));
+    }
+    return out;
   }
 
   private int row(String entityId) {

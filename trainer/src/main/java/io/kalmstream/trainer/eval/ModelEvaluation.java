@@ -41,8 +41,7 @@ public final class ModelEvaluation {
       if (cached.isPresent()) {
         entities = cached.get();
       } else {
-        LOG.info("embedding {} entities of {}", texts.size(), datasetName);
-        float[][] rows = embedder.embed(texts);
+        float[][] rows = LinkPredictionEvaluation.embedLogged(embedder, texts, "entities of " + datasetName);
         if (cache != null) {
           cache.store(key, rows);
         }
