@@ -10,7 +10,8 @@ package io.kalmstream.batching;
  *     a slow stream still trains on full batches.
  * @param replayCapacity size of the reservoir
  */
-public record BatchPolicy(int contrastiveSize, int instructionSize, double replayShare, int replayCapacity) {
+public record BatchPolicy(int contrastiveSize, int instructionSize, double replayShare, int replayCapacity)
+    implements java.io.Serializable {
   public BatchPolicy {
     if (contrastiveSize < 1 || instructionSize < 1) {
       throw new IllegalArgumentException(

@@ -8,7 +8,7 @@ import java.util.Locale;
  * wins ("train" trains; "dev", "valid", "validation" and "test" are held out); otherwise a stable hash of the
  * triple id and the salt falls below {@code fraction}.
  */
-public record HeldOutSplit(double fraction, String salt) {
+public record HeldOutSplit(double fraction, String salt) implements java.io.Serializable {
   public static final double DEFAULT_FRACTION = 0.05;
 
   public HeldOutSplit {

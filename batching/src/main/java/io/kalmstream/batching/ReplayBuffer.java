@@ -26,7 +26,8 @@ public final class ReplayBuffer implements ReservoirSampling.Slots {
     if (slot < 0) {
       return;
     }
-    if (slot == items.size()) {
+    // retractions shrink the reservoir below the slots the sampling counts with: append instead of leaving a gap
+    if (slot >= items.size()) {
       items.add(pair);
     } else {
       items.set(slot, pair);

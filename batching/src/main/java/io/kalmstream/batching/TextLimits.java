@@ -3,7 +3,7 @@ package io.kalmstream.batching;
 import java.util.Optional;
 
 /** What a description must satisfy before it is used; the reason goes to the dead-letter topic otherwise. */
-public record TextLimits(int maxChars) {
+public record TextLimits(int maxChars) implements java.io.Serializable {
   public static final int DEFAULT_MAX_CHARS = 4096;
 
   public TextLimits {
