@@ -64,8 +64,8 @@ final class BenchKgcCommand implements Callable<Integer> {
   List<KgcAblation> ablations = new ArrayList<>();
 
   @Option(names = "--out", paramLabel = "DIR",
-      description = "Results directory (default: bench-results/kgc-<dataset>-<UTC time>); checkpoints go under "
-          + "DIR/checkpoints.")
+      description = "Results directory (default: target/bench/kgc-<dataset>-<UTC time>, like kalm bench model); "
+          + "checkpoints go under DIR/checkpoints.")
   Path out;
 
   @Option(names = "--label", description = "Name of the trained row (default: built from the ablations).")
@@ -102,7 +102,7 @@ final class BenchKgcCommand implements Callable<Integer> {
       return 2;
     }
     String datasetName = datasetDir.getFileName().toString();
-    Path results = out != null ? out : Path.of("bench-results", "kgc-" + datasetName + "-"
+    Path results = out != null ? out : Path.of("target", "bench", "kgc-" + datasetName + "-"
         + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started));
     Path checkpoints = results.resolve("checkpoints");
     Files.createDirectories(results);
