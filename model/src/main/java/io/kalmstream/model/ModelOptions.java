@@ -38,7 +38,11 @@ public record ModelOptions(Device device, DataType baseType) {
   public static ModelOptions fromEnvironment() {
     String threads = System.getenv("KALM_TORCH_THREADS");
     if (threads != null && !threads.isBlank()) {
-      setEngineThreads(Integer.parseInt(threads.trim()));
+      try {
+        setEngineThreads(Integer.parseInt(threads.trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("KALM_TORCH_THREADS must be a positive integer, got '" + threads + "'", e);
+      }
     }
     ModelOptions auto = auto();
     String device = System.getenv("KALM_DEVICE");

@@ -37,6 +37,21 @@ class LlamaConfigTest {
     assertFalse(c.outputBias());
     assertEquals(4, c.headDim());
     assertFalse(c.tieWordEmbeddings());
+    assertEquals(0, c.slidingWindow());
+  }
+
+  @Test
+  void slidingWindowOnlyWhereTheArchitectureUsesIt() throws Exception {
+    String base = "\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":16,\"num_hidden_layers\":2,"
+        + "\"num_attention_heads\":2,\"sliding_window\":4096";
+    assertEquals(4096, parse("{\"model_type\":\"mistral\"," + base + "}").slidingWindow());
+    assertEquals(0, parse("{\"model_type\":\"qwen2\"," + base + "}").slidingWindow());
+    assertEquals(0, parse("{\"model_type\":\"qwen2\",\"use_sliding_window\":true,\"max_window_layers\":2,"
+        + base + "}").slidingWindow());
+    assertEquals(4096, parse("{\"model_type\":\"qwen2\",\"use_sliding_window\":true,\"max_window_layers\":0,"
+        + base + "}").slidingWindow());
+    assertThrows(IllegalArgumentException.class, () -> parse("{\"model_type\":\"qwen2\",\"use_sliding_window\":true,"
+        + "\"max_window_layers\":1," + base + "}"));
   }
 
   @Test

@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Architectures the stories260K oracle does not exercise (Qwen2 q/k/v bias, untied LM head, explicit head_dim,
- * grouped and multi-query attention, llama3 and linear rope scaling, o_proj and MLP biases, LoRA on every
- * projection), checked against a plain double-precision re-implementation of the Hugging Face forward pass on
+ * grouped and multi-query attention, llama3 and linear rope scaling, o_proj and MLP biases, Mistral's sliding
+ * window, LoRA on every projection), checked against a plain double-precision re-implementation of the Hugging Face forward pass on
  * random weights.
  */
 class ReferenceForwardTest {
@@ -118,6 +118,7 @@ class ReferenceForwardTest {
       case "mistral-mqa":
         c.put("model_type", "mistral");
         c.put("num_key_value_heads", 1);
+        c.put("sliding_window", 3);
         c.put("rope_theta", 10000.0);
         c.put("tie_word_embeddings", false);
         c.putObject("rope_scaling").put("type", "linear").put("factor", 2.0);
@@ -264,9 +265,10 @@ class ReferenceForwardTest {
       for (int head = 0; head < c.numHeads(); head++) {
         int kvHead = head / groups;
         for (int i = 0; i < t; i++) {
+          int first = c.slidingWindow() > 0 ? Math.max(0, i - c.slidingWindow() + 1) : 0;
           double[] scores = new double[i + 1];
           double max = Double.NEGATIVE_INFINITY;
-          for (int j = 0; j <= i; j++) {
+          for (int j = first; j <= i; j++) {
             double s = 0;
             for (int d = 0; d < HEAD_DIM; d++) {
               s += q[i][head * HEAD_DIM + d] * k[j][kvHead * HEAD_DIM + d];
@@ -275,11 +277,11 @@ class ReferenceForwardTest {
             max = Math.max(max, scores[j]);
           }
           double sum = 0;
-          for (int j = 0; j <= i; j++) {
+          for (int j = first; j <= i; j++) {
             scores[j] = Math.exp(scores[j] - max);
             sum += scores[j];
           }
-          for (int j = 0; j <= i; j++) {
+          for (int j = first; j <= i; j++) {
             for (int d = 0; d < HEAD_DIM; d++) {
               context[i][head * HEAD_DIM + d] += scores[j] / sum * v[j][kvHead * HEAD_DIM + d];
             }
