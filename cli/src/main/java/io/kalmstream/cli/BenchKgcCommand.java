@@ -39,9 +39,11 @@ import picocli.CommandLine.Parameters;
             + "adds the trainer flags of a paper ablation."})
 final class BenchKgcCommand implements Callable<Integer> {
 
-  /** The trainer's option for the contrastive batch size N, read from the pass-through to size an epoch. */
+  /** Options of `kalm train` the benchmark reads from the pass-through, with the trainer's defaults. */
   static final String TRAIN_BATCH_OPTION = "--contrastive-batch";
-  static final int PAPER_BATCH = 24;
+  static final int TRAIN_BATCH_DEFAULT = 24;
+  static final String TRAIN_TEXT_TOKENS_OPTION = "--max-text-tokens";
+  static final String TRAIN_METRICS_PORT_OPTION = "--metrics-port";
   static final String RESULTS = "kgc";
 
   @Mixin ModelOptions model;
@@ -62,13 +64,9 @@ final class BenchKgcCommand implements Callable<Integer> {
   List<KgcAblation> ablations = new ArrayList<>();
 
   @Option(names = "--out", paramLabel = "DIR",
-      description = "Results directory (default: bench-results/kgc-<dataset>-<UTC time>); checkpoints go under "
-          + "DIR/checkpoints.")
+      description = "Results directory (default: target/bench/kgc-<dataset>-<UTC time>, like kalm bench model); "
+          + "checkpoints go under DIR/checkpoints.")
   Path out;
-
-  @Option(names = "--max-text-tokens", paramLabel = "N", defaultValue = "" + EvaluationSettings.DEFAULT_MAX_TOKENS,
-      description = "Token cut of query and entity texts at evaluation; keep the trainer's (default: ${DEFAULT-VALUE}).")
-  int maxTextTokens;
 
   @Option(names = "--label", description = "Name of the trained row (default: built from the ablations).")
   String label;
@@ -104,11 +102,13 @@ final class BenchKgcCommand implements Callable<Integer> {
       return 2;
     }
     String datasetName = datasetDir.getFileName().toString();
-    Path results = out != null ? out : Path.of("bench-results", "kgc-" + datasetName + "-"
+    Path results = out != null ? out : Path.of("target", "bench", "kgc-" + datasetName + "-"
         + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started));
     Path checkpoints = results.resolve("checkpoints");
     Files.createDirectories(results);
-    EvaluationSettings settings = eval.settings("test", maxTextTokens);
+    // The evaluation cuts texts where training did.
+    EvaluationSettings settings = eval.settings("test",
+        passThroughInt(TRAIN_TEXT_TOKENS_OPTION, EvaluationSettings.DEFAULT_MAX_TOKENS));
     io.kalmstream.model.ModelOptions modelOptions = io.kalmstream.model.ModelOptions.fromEnvironment();
 
     long t0 = System.nanoTime();
@@ -156,7 +156,12 @@ final class BenchKgcCommand implements Callable<Integer> {
         "--out", checkpoints.toString(), "--minutes", number(budgetMinutes)));
     if (epochs != null) {
       args.add("--max-steps");
-      args.add(Long.toString(stepsFor(epochs, kg, contrastiveBatch())));
+      args.add(Long.toString(stepsFor(epochs, kg, passThroughInt(TRAIN_BATCH_OPTION, TRAIN_BATCH_DEFAULT))));
+    }
+    if (passThroughValue(TRAIN_METRICS_PORT_OPTION).isEmpty()) {
+      // Benchmarks may run side by side; none of them needs the trainer's Prometheus port.
+      args.add(TRAIN_METRICS_PORT_OPTION);
+      args.add("-1");
     }
     for (KgcAblation ablation : ablations) {
       args.addAll(ablation.trainArgs);
@@ -165,18 +170,22 @@ final class BenchKgcCommand implements Callable<Integer> {
     return args;
   }
 
-  /** N as the pass-through sets it, else the trainer's default (the paper's 24). */
-  int contrastiveBatch() {
+  /** The value the pass-through gives {@code option} ("--opt V" or "--opt=V"), if any. */
+  Optional<String> passThroughValue(String option) {
     for (int i = 0; i < trainPassThrough.size(); i++) {
       String arg = trainPassThrough.get(i);
-      if (arg.equals(TRAIN_BATCH_OPTION) && i + 1 < trainPassThrough.size()) {
-        return Integer.parseInt(trainPassThrough.get(i + 1));
+      if (arg.equals(option) && i + 1 < trainPassThrough.size()) {
+        return Optional.of(trainPassThrough.get(i + 1));
       }
-      if (arg.startsWith(TRAIN_BATCH_OPTION + "=")) {
-        return Integer.parseInt(arg.substring(TRAIN_BATCH_OPTION.length() + 1));
+      if (arg.startsWith(option + "=")) {
+        return Optional.of(arg.substring(option.length() + 1));
       }
     }
-    return PAPER_BATCH;
+    return Optional.empty();
+  }
+
+  int passThroughInt(String option, int trainerDefault) {
+    return passThroughValue(option).map(Integer::parseInt).orElse(trainerDefault);
   }
 
   /**

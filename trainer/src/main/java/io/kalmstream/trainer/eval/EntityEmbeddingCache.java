@@ -2,12 +2,10 @@ package io.kalmstream.trainer.eval;
 
 import io.kalmstream.model.eval.EmbeddingMatrix;
 import io.kalmstream.trainer.checkpoint.Sha256;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -36,6 +34,7 @@ public final class EntityEmbeddingCache {
   private static final Logger LOG = LoggerFactory.getLogger(EntityEmbeddingCache.class);
   private static final String MAGIC = "KALMEMB1";
   private static final String SUFFIX = ".emb";
+  private static final int HEADER_BYTES = 8 + 4 + 4;
 
   private final Path dir;
 
@@ -105,22 +104,27 @@ public final class EntityEmbeddingCache {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+    try {
+      ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
       byte[] magic = new byte[MAGIC.length()];
-      in.readFully(magic);
+      if (bytes.remaining() >= HEADER_BYTES) {
+        bytes.get(magic);
+      }
       if (!MAGIC.equals(new String(magic, StandardCharsets.US_ASCII))) {
         LOG.warn("ignoring {}: not an embedding cache file", file);
         return Optional.empty();
       }
-      int rows = in.readInt();
-      int dim = in.readInt();
+      int rows = bytes.getInt();
+      int dim = bytes.getInt();
       float[] data = new float[Math.multiplyExact(rows, dim)];
-      for (int i = 0; i < data.length; i++) {
-        data[i] = in.readFloat();
+      if (bytes.remaining() != 4L * data.length) {
+        LOG.warn("ignoring {}: {} bytes of vectors for {} x {}", file, bytes.remaining(), rows, dim);
+        return Optional.empty();
       }
+      bytes.asFloatBuffer().get(data);
       LOG.info("entity embeddings {} x {} read from cache {}", rows, dim, file);
       return Optional.of(new EmbeddingMatrix(data, rows, dim));
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.warn("ignoring unreadable cache file {}: {}", file, e.toString());
       return Optional.empty();
     }
@@ -130,26 +134,24 @@ public final class EntityEmbeddingCache {
     if (rows.length == 0) {
       return;
     }
+    int dim = rows[0].length;
+    ByteBuffer bytes = ByteBuffer.allocate(Math.addExact(HEADER_BYTES, Math.multiplyExact(4 * rows.length, dim)));
+    bytes.put(MAGIC.getBytes(StandardCharsets.US_ASCII)).putInt(rows.length).putInt(dim);
+    FloatBuffer floats = bytes.asFloatBuffer();
+    for (float[] row : rows) {
+      floats.put(row);
+    }
     try {
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, key, ".tmp");
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-        out.write(MAGIC.getBytes(StandardCharsets.US_ASCII));
-        out.writeInt(rows.length);
-        out.writeInt(rows[0].length);
-        for (float[] row : rows) {
-          for (float v : row) {
-            out.writeFloat(v);
-          }
-        }
-      }
+      Files.write(tmp, bytes.array());
       Path file = dir.resolve(key + SUFFIX);
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
-      LOG.info("entity embeddings {} x {} cached in {}", rows.length, rows[0].length, file);
+      LOG.info("entity embeddings {} x {} cached in {}", rows.length, dim, file);
     } catch (IOException e) {
       // A cache that cannot be written costs time on the next run, not correctness on this one.
       LOG.warn("cannot cache entity embeddings in {}: {}", dir, e.toString());

@@ -31,6 +31,18 @@ class EntityEmbeddingCacheTest {
   }
 
   @Test
+  void aTruncatedOrForeignFileIsAMissNotAnError() throws Exception {
+    EntityEmbeddingCache cache = new EntityEmbeddingCache(tmp);
+    cache.store("k", new float[][] {{1, 0}, {0, 1}});
+    Path file = tmp.resolve("k.emb");
+    byte[] whole = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(whole, whole.length - 4));
+    assertTrue(cache.load("k").isEmpty());
+    Files.writeString(file, "not a cache");
+    assertTrue(cache.load("k").isEmpty());
+  }
+
+  @Test
   void theKeyFollowsModelAdapterTextsAndVariant() throws Exception {
     Path model = Files.createDirectories(tmp.resolve("model"));
     Files.writeString(model.resolve("config.json"), "{\"hidden_size\": 2}");
