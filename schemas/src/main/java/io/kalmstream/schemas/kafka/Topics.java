@@ -2,6 +2,7 @@ package io.kalmstream.schemas.kafka;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The topics of DESIGN.md with their local defaults. Every name can be overridden, so a team can map
@@ -54,6 +55,14 @@ public record Topics(
   public List<TopicSpec> all() {
     return List.of(entities, relations, triples, contrastiveBatches, instructionBatches, evalTriples,
         checkpoints, queries, predictions, metrics, alerts, deadLetters);
+  }
+
+  /**
+   * Admin requests for every topic, e.g. {@code runtime.createTopics(Topics.defaults().newTopics((short) 1))} on the
+   * embedded runtime or {@code TopicCreator.createMissing(admin, topics.newTopics((short) 3))} on a real cluster.
+   */
+  public List<NewTopic> newTopics(short replicationFactor) {
+    return all().stream().map(spec -> spec.toNewTopic(replicationFactor)).toList();
   }
 
   private static TopicSpec rename(TopicSpec spec, Map<String, String> renames) {

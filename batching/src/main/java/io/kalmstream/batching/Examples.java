@@ -1,0 +1,65 @@
+package io.kalmstream.batching;
+
+import io.kalmstream.schemas.ContrastivePair;
+import io.kalmstream.schemas.EntityDescription;
+import io.kalmstream.schemas.InstructionExample;
+import io.kalmstream.schemas.RelationDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns a triple with its three descriptions into training examples of both objectives. */
+public final class Examples {
+  /** The task statement of the implicit-alignment objective (DESIGN.md). */
+  public static final String INSTRUCTION =
+      "Given the head entity and relation, write a tail entity that completes the triple";
+
+  private final TextViews views;
+
+  public Examples(TextViews views) {
+    this.views = views;
+  }
+
+  /** The forward pair (h, r, t) and the inverse pair (t, inverse r, h), in that order. */
+  public List<ContrastivePair> pairs(
+      EntityDescription head, RelationDescription relation, EntityDescription tail) {
+    List<ContrastivePair> pairs = new ArrayList<>(2);
+    pairs.add(pair(head, relation, tail, false));
+    pairs.add(pair(tail, relation, head, true));
+    return pairs;
+  }
+
+  private ContrastivePair pair(
+      EntityDescription head, RelationDescription relation, EntityDescription tail, boolean inverse) {
+    String relationId = inverse ? TextViews.inverseRelationId(relation.getId()) : relation.getId();
+    return ContrastivePair.newBuilder()
+        .setHead(head.getId())
+        .setRelation(relationId)
+        .setTail(tail.getId())
+        .setHeadRelationText(
+            views.headRelation(TextViews.entityText(head), TextViews.relationText(relation, inverse)))
+        .setTailText(views.tail(TextViews.entityText(tail)))
+        .setInverse(inverse)
+        .setReplayed(false)
+        .build();
+  }
+
+  /** The Alpaca example of a pair: input D_hr, response D_t. */
+  public static InstructionExample instruction(ContrastivePair pair) {
+    return InstructionExample.newBuilder()
+        .setInstruction(INSTRUCTION)
+        .setInput(pair.getHeadRelationText())
+        .setResponse(pair.getTailText())
+        .setHead(pair.getHead())
+        .setRelation(pair.getRelation())
+        .setTail(pair.getTail())
+        .build();
+  }
+
+  /** The id of the original (forward) triple a pair was made from. */
+  public static String sourceTripleId(ContrastivePair pair) {
+    String relation = TextViews.forwardRelationId(pair.getRelation());
+    return pair.getInverse()
+        ? TripleIds.of(pair.getTail(), relation, pair.getHead())
+        : TripleIds.of(pair.getHead(), relation, pair.getTail());
+  }
+}

@@ -1,0 +1,28 @@
+package io.kalmstream.ingest;
+
+import io.kalmstream.schemas.DeadLetter;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.apache.flink.util.OutputTag;
+
+/** Dead letters of the ingest job: the input whole, its coordinates and the reason. */
+final class DeadLetters {
+  static final String COMPONENT = "ingest";
+  static final OutputTag<DeadLetter> TAG = new OutputTag<>("dead-letters") {};
+
+  private DeadLetters() {}
+
+  /** {@code rejectedAt} is the event time of the rejection, so a replayed run rejects identically. */
+  static DeadLetter of(KgEvent event, String reason, long rejectedAt) {
+    return DeadLetter.newBuilder()
+        .setSourceTopic(event.sourceTopic == null ? "unknown" : event.sourceTopic)
+        .setSourcePartition(event.sourcePartition)
+        .setSourceOffset(event.sourceOffset)
+        .setKey(event.rawKey == null ? null : ByteBuffer.wrap(event.rawKey))
+        .setValue(event.rawValue == null ? null : ByteBuffer.wrap(event.rawValue))
+        .setReason(reason)
+        .setComponent(COMPONENT)
+        .setTimestamp(Instant.ofEpochMilli(rejectedAt))
+        .build();
+  }
+}

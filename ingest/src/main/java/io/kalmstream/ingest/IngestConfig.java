@@ -1,0 +1,79 @@
+package io.kalmstream.ingest;
+
+import io.kalmstream.batching.BatchPolicy;
+import io.kalmstream.batching.HeldOutSplit;
+import io.kalmstream.batching.TextLimits;
+import io.kalmstream.batching.TextViews;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * Settings of the ingest job, with the embedded-mode defaults. The CLI overrides them from options and the
+ * environment.
+ *
+ * @param policy batch sizes, replay share and reservoir size
+ * @param replaySeed seed of the reservoir's reproducible randomness
+ * @param heldOut the deterministic held-out split
+ * @param limits what a description must satisfy
+ * @param maxTokens per-part truncation of the text views (word-based in the job, see Truncation.WORDS)
+ * @param descriptionWait how long (event time) a triple waits for a missing description before the DLQ
+ * @param batchTimeout how long (event time) a non-empty partial batch waits before it is emitted anyway
+ * @param outOfOrderness bound of the watermark's lateness allowance
+ * @param idleness a partition without records for this long (processing time) stops holding the watermark back;
+ *     zero disables it, which keeps bounded replays exactly reproducible
+ * @param checkpointInterval interval of the exactly-once checkpoints
+ * @param batchIdPrefix prefix of the batch ids ("prefix-0000000001"), to tell runs of different jobs apart
+ */
+public record IngestConfig(
+    BatchPolicy policy,
+    long replaySeed,
+    HeldOutSplit heldOut,
+    TextLimits limits,
+    int maxTokens,
+    Duration descriptionWait,
+    Duration batchTimeout,
+    Duration outOfOrderness,
+    Duration idleness,
+    Duration checkpointInterval,
+    String batchIdPrefix) implements Serializable {
+
+  public static IngestConfig defaults() {
+    return new IngestConfig(
+        BatchPolicy.paperDefaults(),
+        0x5eedL,
+        HeldOutSplit.defaults(),
+        TextLimits.defaults(),
+        TextViews.DEFAULT_MAX_TOKENS,
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(10),
+        "ingest");
+  }
+
+  public IngestConfig withPolicy(BatchPolicy newPolicy) {
+    return new IngestConfig(newPolicy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
+        outOfOrderness, idleness, checkpointInterval, batchIdPrefix);
+  }
+
+  public IngestConfig withHeldOut(HeldOutSplit newHeldOut) {
+    return new IngestConfig(policy, replaySeed, newHeldOut, limits, maxTokens, descriptionWait, batchTimeout,
+        outOfOrderness, idleness, checkpointInterval, batchIdPrefix);
+  }
+
+  public IngestConfig withTimes(Duration newDescriptionWait, Duration newBatchTimeout, Duration newIdleness) {
+    return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, newDescriptionWait, newBatchTimeout,
+        outOfOrderness, newIdleness, checkpointInterval, batchIdPrefix);
+  }
+
+  public IngestConfig withCheckpointInterval(Duration interval) {
+    return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
+        outOfOrderness, idleness, interval, batchIdPrefix);
+  }
+
+  public IngestConfig withLimits(TextLimits newLimits) {
+    return new IngestConfig(policy, replaySeed, heldOut, newLimits, maxTokens, descriptionWait, batchTimeout,
+        outOfOrderness, idleness, checkpointInterval, batchIdPrefix);
+  }
+}

@@ -1,0 +1,88 @@
+package io.kalmstream.ingest;
+
+import io.kalmstream.batching.TextLimits;
+import io.kalmstream.batching.TripleIds;
+import io.kalmstream.schemas.Triple;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The first stage: rejects what cannot be used (undecodable bytes, keys that contradict their values, empty or
+ * oversized text) to the dead-letter topic and splits the rest into triples (main output), entity descriptions
+ * and relation descriptions.
+ */
+final class Validate extends ProcessFunction<KgEvent, KgEvent> {
+  static final OutputTag<KgEvent> ENTITIES = new OutputTag<>("entities") {};
+  static final OutputTag<KgEvent> RELATIONS = new OutputTag<>("relations") {};
+
+  private final TextLimits limits;
+  private transient OutcomeCounters counters;
+
+  Validate(TextLimits limits) {
+    this.limits = limits;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    counters = new OutcomeCounters(getRuntimeContext());
+  }
+
+  @Override
+  public void processElement(KgEvent event, Context ctx, Collector<KgEvent> out) {
+    long time = ctx.timestamp() == null ? event.eventTime : ctx.timestamp();
+    Optional<String> problem = problem(event);
+    if (problem.isPresent()) {
+      counters.inc(event.kind == KgEvent.Kind.UNDECODABLE ? Outcome.UNDECODABLE
+          : event.isDescription() ? Outcome.DESCRIPTIONS_REJECTED : Outcome.TRIPLES_REJECTED);
+      ctx.output(DeadLetters.TAG, DeadLetters.of(event, problem.get(), time));
+      return;
+    }
+    switch (event.kind) {
+      case TRIPLE, RETRACTION -> out.collect(event);
+      case ENTITY, ENTITY_DELETION -> ctx.output(ENTITIES, event);
+      case RELATION, RELATION_DELETION -> ctx.output(RELATIONS, event);
+      default -> throw new IllegalStateException("unhandled kind " + event.kind);
+    }
+  }
+
+  private Optional<String> problem(KgEvent event) {
+    switch (event.kind) {
+      case UNDECODABLE:
+        return Optional.of(event.error == null ? "undecodable record" : event.error);
+      case TRIPLE:
+        Triple t = event.triple;
+        if (t.getHead().isBlank() || t.getRelation().isBlank() || t.getTail().isBlank()) {
+          return Optional.of("triple has an empty head, relation or tail: '" + TripleIds.of(t) + "'");
+        }
+        if (!TripleIds.of(t).equals(event.key)) {
+          return Optional.of("key '" + event.key + "' does not match the triple '" + TripleIds.of(t) + "'");
+        }
+        return Optional.empty();
+      case RETRACTION:
+        return event.triple == null
+            ? Optional.of("tombstone key is not head<TAB>relation<TAB>tail: '" + event.key + "'")
+            : Optional.empty();
+      case ENTITY:
+        return descriptionProblem("entity", event.key, event.entity.getId(), event.entity.getName(),
+            event.entity.getDescription());
+      case RELATION:
+        return descriptionProblem("relation", event.key, event.relation.getId(), event.relation.getName(),
+            event.relation.getDescription());
+      case ENTITY_DELETION, RELATION_DELETION:
+        return event.key == null || event.key.isBlank()
+            ? Optional.of("tombstone without a key") : Optional.empty();
+      default:
+        return Optional.of("unknown kind " + event.kind);
+    }
+  }
+
+  private Optional<String> descriptionProblem(String kind, String key, String id, String name, String text) {
+    if (!id.equals(key)) {
+      return Optional.of(kind + " key '" + key + "' does not match its id '" + id + "'");
+    }
+    return limits.problem(kind, id, name, text);
+  }
+}

@@ -1,0 +1,69 @@
+package io.kalmstream.schemas.dlq;
+
+import io.kalmstream.schemas.DeadLetter;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Builds {@link DeadLetter} records, the one shape in which every component (ingest, trainer, scorer) reports input
+ * it cannot process. On the dead-letter topic they are keyed by the source topic.
+ */
+public final class DeadLetters {
+  /** Partition and offset of input that did not come from Kafka (a file, an HTTP request). */
+  public static final int NO_PARTITION = -1;
+  public static final long NO_OFFSET = -1L;
+
+  private DeadLetters() {}
+
+  /**
+   * A dead letter keeping the original bytes unchanged.
+   *
+   * @param component who rejected the input: {@code ingest}, {@code trainer}, {@code scorer}
+   */
+  public static DeadLetter of(String component, String sourceTopic, int partition, long offset, byte[] key,
+      byte[] value, String reason, Instant at) {
+    return DeadLetter.newBuilder()
+        .setComponent(component)
+        .setSourceTopic(sourceTopic)
+        .setSourcePartition(partition)
+        .setSourceOffset(offset)
+        .setKey(key == null ? null : ByteBuffer.wrap(key.clone()))
+        .setValue(value == null ? null : ByteBuffer.wrap(value.clone()))
+        .setReason(reason)
+        .setTimestamp(at)
+        .build();
+  }
+
+  /** A dead letter for a raw consumer record, stamped now. */
+  public static DeadLetter of(String component, ConsumerRecord<byte[], byte[]> record, String reason) {
+    return of(component, record.topic(), record.partition(), record.offset(), record.key(), record.value(), reason,
+        Instant.now());
+  }
+
+  /** A dead letter for a raw consumer record that failed with {@code error}, the reason taken from it. */
+  public static DeadLetter of(String component, ConsumerRecord<byte[], byte[]> record, Throwable error) {
+    return of(component, record, reason(error));
+  }
+
+  /**
+   * A readable reason from an exception and its causes, e.g. {@code "AvroSerdeException: unknown writer schema id
+   * 99: ... (caused by SchemaNotFoundException: ...)"}; causes whose message is already contained are skipped.
+   */
+  public static String reason(Throwable error) {
+    StringBuilder reason = new StringBuilder(error.getClass().getSimpleName()).append(": ").append(error.getMessage());
+    for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+      String message = String.valueOf(cause.getMessage());
+      if (!reason.toString().contains(message)) {
+        reason.append(" (caused by ").append(cause.getClass().getSimpleName()).append(": ").append(message).append(')');
+      }
+    }
+    return reason.toString();
+  }
+
+  /** The record to send to the dead-letter topic {@code dlqTopic}, keyed by its source topic. */
+  public static ProducerRecord<String, DeadLetter> toProducerRecord(String dlqTopic, DeadLetter letter) {
+    return new ProducerRecord<>(dlqTopic, letter.getSourceTopic(), letter);
+  }
+}

@@ -1,0 +1,192 @@
+package io.kalmstream.scorer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.kalmstream.schemas.Direction;
+import io.kalmstream.schemas.LinkPredictionQuery;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard's HTTP endpoints (JSON, CORS open):
+ *
+ * <ul>
+ *   <li>{@code GET /api/version}: the version answering queries, index size, anisotropy, last swap timings
+ *   <li>{@code GET /api/metrics}: recent {@code ModelQualityMetric}s, oldest first
+ *   <li>{@code GET /api/alerts}: recent alerts
+ *   <li>{@code GET /api/predictions}: recent answers
+ *   <li>{@code GET /api/query?entity=ID|text=TEXT&relation=R[&direction=HEAD][&k=10][&filterKnown=true]}: one
+ *       synchronous query through the same predictor as the stream
+ *   <li>{@code GET /metrics}: Prometheus exposition
+ * </ul>
+ */
+public final class DashboardServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpServer server;
+  private final ScorerRuntime runtime;
+
+  public DashboardServer(ScorerRuntime runtime, int port) throws IOException {
+    this.runtime = runtime;
+    this.server = HttpServer.create(new InetSocketAddress(port), 0);
+    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "scorer-http");
+      t.setDaemon(true);
+      return t;
+    }));
+    ScorerEvents events = runtime.events();
+    route("/api/version", q -> version());
+    route("/api/metrics", q -> records(events.metricHistory()));
+    route("/api/alerts", q -> records(events.alertHistory()));
+    route("/api/predictions", q -> records(events.recentAnswers()));
+    route("/api/query", q -> toJson(runtime.query(parseQuery(q))));
+    server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4",
+        events.registry().scrape()));
+    server.start();
+    LOG.info("dashboard endpoints on http://localhost:{}/api/version", port());
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private interface Handler {
+    Object handle(Map<String, String> query);
+  }
+
+  private void route(String path, Handler handler) {
+    server.createContext(path, exchange -> {
+      try {
+        Object body = handler.handle(parameters(exchange.getRequestURI().getRawQuery()));
+        respond(exchange, 200, "application/json", JSON.writeValueAsString(body));
+      } catch (IllegalArgumentException e) {
+        respond(exchange, 400, "application/json", JSON.writeValueAsString(Map.of("error", e.getMessage())));
+      } catch (RuntimeException e) {
+        LOG.error("{} failed", exchange.getRequestURI(), e);
+        respond(exchange, 500, "application/json", JSON.writeValueAsString(Map.of("error", String.valueOf(e))));
+      }
+    });
+  }
+
+  private Map<String, Object> version() {
+    EntityIndex.Snapshot snapshot = runtime.models().current();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("modelVersion", snapshot.version());
+    out.put("indexedEntities", snapshot.size());
+    double anisotropy = snapshot.anisotropy();
+    out.put("anisotropy", Double.isNaN(anisotropy) ? null : anisotropy);
+    ModelManager.SwapTimings swap = runtime.lastSwap();
+    if (swap != null) {
+      out.put("lastSwap", Map.of("version", swap.version(), "entities", swap.entities(),
+          "reindexMs", swap.reindex().toMillis(), "swapMs", swap.swap().toMillis()));
+    }
+    return out;
+  }
+
+  static LinkPredictionQuery parseQuery(Map<String, String> q) {
+    String relation = q.get("relation");
+    if (relation == null) {
+      throw new IllegalArgumentException("parameter relation is required");
+    }
+    try {
+      return LinkPredictionQuery.newBuilder()
+          .setQueryId(q.getOrDefault("id", "http-" + UUID.randomUUID()))
+          .setEntityId(q.get("entity"))
+          .setEntityText(q.get("text"))
+          .setRelation(relation)
+          .setDirection(Direction.valueOf(q.getOrDefault("direction", "TAIL").toUpperCase(Locale.ROOT)))
+          .setK(Integer.parseInt(q.getOrDefault("k", "10")))
+          .setFilterKnown(Boolean.parseBoolean(q.getOrDefault("filterKnown", "false")))
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad query parameter: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, String> parameters(String raw) {
+    Map<String, String> out = new HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      out.put(key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  private static List<Object> records(List<? extends SpecificRecord> records) {
+    List<Object> out = new ArrayList<>(records.size());
+    records.forEach(r -> out.add(toJson(r)));
+    return out;
+  }
+
+  /** An Avro record as plain JSON values: timestamps in epoch milliseconds, bytes left out. */
+  static Object toJson(Object value) {
+    if (value instanceof SpecificRecord record) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (Schema.Field field : record.getSchema().getFields()) {
+        Object v = record.get(field.pos());
+        if (!(v instanceof ByteBuffer)) {
+          out.put(field.name(), toJson(v));
+        }
+      }
+      return out;
+    }
+    if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      list.forEach(v -> out.add(toJson(v)));
+      return out;
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(String.valueOf(k), toJson(v)));
+      return out;
+    }
+    if (value instanceof Instant instant) {
+      return instant.toEpochMilli();
+    }
+    if (value instanceof CharSequence || value instanceof Enum<?>) {
+      return value.toString();
+    }
+    if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
+      return null;
+    }
+    return value;
+  }
+
+  private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,267 @@
+package io.kalmstream.scorer;
+
+import io.kalmstream.batching.TextViews;
+import io.kalmstream.model.TextEmbedder;
+import io.kalmstream.schemas.CheckpointPublished;
+import io.kalmstream.schemas.EntityDescription;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the model versions and their entity indexes.
+ *
+ * <p>Two threads write. The <em>index</em> thread is the only one that touches the live {@link EntityIndex}:
+ * it embeds entities as they arrive (under the current version) and performs swaps. The <em>reindex</em>
+ * thread verifies and loads a new checkpoint and embeds every entity into a fresh index, while queries keep
+ * being answered from the current one; it then hands the fresh index to the index thread, which re-embeds
+ * what changed in the catalog meanwhile and publishes it in one reference write. Readers take
+ * {@link #current()} once per batch, so a batch is answered wholly by one version.
+ */
+public final class ModelManager implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
+
+  /** Timings of one swap, for the benchmark and the logs. */
+  public record SwapTimings(long version, int entities, Duration reindex, Duration swap) {}
+
+  private final ScorerConfig config;
+  private final GraphCatalog catalog;
+  private final ModelLoader loader;
+  private final ScorerEvents events;
+  private final TextViews textViews;
+  private final ExecutorService indexThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scorer-index"));
+  private final ExecutorService reindexThread =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "scorer-reindex"));
+  private final AtomicReference<EntityIndex.Snapshot> current = new AtomicReference<>();
+  private final Set<String> pendingEntities = new LinkedHashSet<>();
+  private boolean drainScheduled;
+  private final AtomicLong newestAnnounced = new AtomicLong(0);
+  private final Map<Long, CompletableFuture<EntityIndex.Snapshot>> swaps = new ConcurrentHashMap<>();
+  private final AtomicReference<SwapTimings> lastSwap = new AtomicReference<>();
+  private QualityMonitor monitor;
+  /** Index thread only. */
+  private EntityIndex index;
+  private boolean baseMeasured;
+
+  ModelManager(ScorerConfig config, GraphCatalog catalog, ModelLoader loader, ScorerEvents events,
+      TextViews textViews) {
+    this.textViews = textViews;
+    this.config = config;
+    this.catalog = catalog;
+    this.loader = loader;
+    this.events = events;
+  }
+
+  /** Loads the base model as version 0 with an empty index; entities fill it as the catalog announces them. */
+  void start(QualityMonitor qualityMonitor) {
+    this.monitor = qualityMonitor;
+    ModelHandle base = new ModelHandle(0, loader.loadBase());
+    index = new EntityIndex(base, 1024);
+    current.set(index.snapshot());
+    events.registry().gauge("kalm_scorer_model_version", current, ref -> ref.get().version());
+    events.registry().gauge("kalm_scorer_indexed_entities", current, ref -> ref.get().size());
+    LOG.info("base model loaded as version 0, dimension {}", base.dimension());
+  }
+
+  EntityIndex.Snapshot current() {
+    return current.get();
+  }
+
+  /** From the catalog's store processor: the entity was added, changed or removed. */
+  void entityChanged(String id) {
+    synchronized (pendingEntities) {
+      pendingEntities.add(id);
+      if (!drainScheduled) {
+        drainScheduled = true;
+        indexThread.execute(this::drainPendingEntities);
+      }
+    }
+  }
+
+  private void drainPendingEntities() {
+    while (true) {
+      List<String> ids = new ArrayList<>();
+      synchronized (pendingEntities) {
+        Iterator<String> it = pendingEntities.iterator();
+        while (it.hasNext() && ids.size() < config.embedBatch()) {
+          ids.add(it.next());
+          it.remove();
+        }
+        if (ids.isEmpty()) {
+          drainScheduled = false;
+          break;
+        }
+      }
+      try {
+        syncWithCatalog(index, ids);
+        current.set(index.snapshot());
+      } catch (RuntimeException e) {
+        LOG.error("embedding {} new entities under model version {} failed; they stay out of the index",
+            ids.size(), index.model().version(), e);
+      }
+    }
+    if (!baseMeasured && index.model().version() == 0 && current.get().size() > 0) {
+      baseMeasured = true;
+      monitor.versionComplete(current.get());
+    }
+  }
+
+  /** Brings the given entities of {@code target} in line with the catalog, embedding under its model. */
+  private void syncWithCatalog(EntityIndex target, Collection<String> ids) {
+    List<String> changedIds = new ArrayList<>();
+    List<String> changedViews = new ArrayList<>();
+    for (String id : ids) {
+      EntityDescription entity = catalog.entity(id);
+      if (entity == null) {
+        target.remove(id);
+        continue;
+      }
+      String view = textViews.tail(TextViews.entityText(entity));
+      if (!view.equals(target.viewOf(id))) {
+        changedIds.add(id);
+        changedViews.add(view);
+      }
+    }
+    for (int from = 0; from < changedIds.size(); from += config.embedBatch()) {
+      int to = Math.min(changedIds.size(), from + config.embedBatch());
+      List<String> views = changedViews.subList(from, to);
+      target.upsert(changedIds.subList(from, to), views, target.model().embed(views));
+    }
+  }
+
+  /** From the checkpoint store processor. Versions not newer than one already announced are ignored. */
+  void checkpointAnnounced(CheckpointPublished checkpoint) {
+    long version = checkpoint.getVersion();
+    if (newestAnnounced.getAndAccumulate(version, Math::max) >= version) {
+      LOG.info("checkpoint {} version {} ignored: not newer than version {}", checkpoint.getModelName(), version,
+          newestAnnounced.get());
+      return;
+    }
+    reindexThread.execute(() -> reindex(checkpoint));
+  }
+
+  private void reindex(CheckpointPublished checkpoint) {
+    long version = checkpoint.getVersion();
+    if (newestAnnounced.get() > version) {
+      LOG.info("checkpoint version {} skipped: version {} was announced meanwhile", version, newestAnnounced.get());
+      return;
+    }
+    long started = System.nanoTime();
+    Path dir;
+    try {
+      dir = CheckpointVerifier.verify(checkpoint);
+    } catch (CheckpointVerifier.RejectedCheckpoint e) {
+      reject(checkpoint, e.getMessage());
+      return;
+    }
+    TextEmbedder embedder;
+    try {
+      embedder = loader.loadWithAdapter(dir);
+    } catch (RuntimeException e) {
+      reject(checkpoint, "cannot load the adapter: " + e.getMessage());
+      return;
+    }
+    ModelHandle model = new ModelHandle(version, embedder);
+    EntityIndex fresh = new EntityIndex(model, current.get().size() + 1024);
+    try {
+      List<String> ids = catalog.entities().stream().map(EntityDescription::getId).toList();
+      syncWithCatalog(fresh, ids);
+    } catch (RuntimeException e) {
+      model.retire();
+      reject(checkpoint, "re-embedding the entities failed: " + e.getMessage());
+      return;
+    }
+    Duration reindex = Duration.ofNanos(System.nanoTime() - started);
+    LOG.info("checkpoint {} version {}: {} entities re-embedded in {} ms", checkpoint.getModelName(), version,
+        fresh.ids().size(), reindex.toMillis());
+    try {
+      EntityIndex.Snapshot swapped = indexThread.submit(() -> swapTo(fresh, reindex)).get();
+      monitor.versionComplete(swapped);
+      swaps.computeIfAbsent(version, v -> new CompletableFuture<>()).complete(swapped);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      LOG.error("swap to model version {} failed; version {} keeps answering", version, current.get().version(),
+          e.getCause());
+      model.retire();
+    }
+  }
+
+  /** Index thread: catch up with catalog changes made during the re-index, then publish. */
+  private EntityIndex.Snapshot swapTo(EntityIndex fresh, Duration reindex) {
+    long started = System.nanoTime();
+    Set<String> ids = new LinkedHashSet<>(fresh.ids());
+    catalog.entities().forEach(e -> ids.add(e.getId()));
+    syncWithCatalog(fresh, ids);
+    EntityIndex old = index;
+    index = fresh;
+    EntityIndex.Snapshot published = fresh.snapshot();
+    current.set(published);
+    old.model().retire();
+    Duration swap = Duration.ofNanos(System.nanoTime() - started);
+    lastSwap.set(new SwapTimings(published.version(), published.size(), reindex, swap));
+    LOG.info("swapped model version {} → {}: {} entities, swap {} ms", old.model().version(), published.version(),
+        published.size(), swap.toMillis());
+    return published;
+  }
+
+  private void reject(CheckpointPublished checkpoint, String reason) {
+    events.alert("CHECKPOINT_REJECTED", checkpoint.getVersion(), current.get().version(), 0, 0,
+        "checkpoint " + checkpoint.getModelName() + " version " + checkpoint.getVersion() + " at "
+            + checkpoint.getUri() + " refused: " + reason);
+    swaps.computeIfAbsent(checkpoint.getVersion(), v -> new CompletableFuture<>())
+        .completeExceptionally(new IllegalStateException(reason));
+  }
+
+  /**
+   * Waits until the given checkpoint version answers queries.
+   *
+   * @throws ExecutionException when that version was refused
+   */
+  EntityIndex.Snapshot awaitVersion(long version, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    return swaps.computeIfAbsent(version, v -> new CompletableFuture<>())
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Waits until every entity announced so far is in the current index. */
+  void awaitIndexed() throws InterruptedException, ExecutionException {
+    indexThread.submit(() -> { }).get();
+  }
+
+  SwapTimings lastSwap() {
+    return lastSwap.get();
+  }
+
+  @Override
+  public void close() {
+    reindexThread.shutdownNow();
+    indexThread.shutdownNow();
+    try {
+      reindexThread.awaitTermination(30, TimeUnit.SECONDS);
+      indexThread.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (index != null) {
+      index.model().retire();
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.kalmstream.scorer;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps a global store of raw records (what a compacted topic holds) and hands each decoded value to the
+ * scorer's in-memory view, also for the values restored into the store at start-up. Values that do not decode
+ * go to the dead-letter queue; the store keeps only good ones.
+ *
+ * @param <T> the Avro value type of the topic
+ */
+final class StoreMirror<T> implements Processor<String, byte[], Void, Void> {
+
+  /** Receives the decoded content of the store; called again for a key whenever it changes. */
+  interface Listener<T> {
+    void put(String key, T value);
+
+    void delete(String key);
+  }
+
+  private final String storeName;
+  private final String topic;
+  private final Deserializer<T> deserializer;
+  private final Listener<T> listener;
+  private final ScorerEvents events;
+  private ProcessorContext<Void, Void> context;
+  private KeyValueStore<String, byte[]> store;
+
+  StoreMirror(String storeName, String topic, Deserializer<T> deserializer, Listener<T> listener,
+      ScorerEvents events) {
+    this.storeName = storeName;
+    this.topic = topic;
+    this.deserializer = deserializer;
+    this.listener = listener;
+    this.events = events;
+  }
+
+  @Override
+  public void init(ProcessorContext<Void, Void> context) {
+    this.context = context;
+    this.store = context.getStateStore(storeName);
+    try (KeyValueIterator<String, byte[]> restored = store.all()) {
+      restored.forEachRemaining(kv -> listener.put(kv.key, deserializer.deserialize(topic, kv.value)));
+    }
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    if (record.key() == null) {
+      deadLetter(record, "record has no key");
+      return;
+    }
+    if (record.value() == null) {
+      store.delete(record.key());
+      listener.delete(record.key());
+      return;
+    }
+    T value;
+    try {
+      value = deserializer.deserialize(topic, record.value());
+    } catch (RuntimeException e) {
+      deadLetter(record, "undecodable value: " + e.getMessage());
+      return;
+    }
+    try {
+      listener.put(record.key(), value);
+    } catch (RuntimeException e) {
+      deadLetter(record, "rejected: " + e.getMessage());
+      return;
+    }
+    store.put(record.key(), record.value());
+  }
+
+  private void deadLetter(Record<String, byte[]> record, String reason) {
+    RecordMetadata meta = context.recordMetadata().orElse(null);
+    events.deadLetter(topic, meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(),
+        record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), reason);
+  }
+}

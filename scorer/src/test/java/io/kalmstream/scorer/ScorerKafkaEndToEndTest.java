@@ -1,0 +1,237 @@
+package io.kalmstream.scorer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import io.kalmstream.batching.KgDataset;
+import io.kalmstream.batching.KgDatasetReader;
+import io.kalmstream.batching.TextViews;
+import io.kalmstream.embedded.KafkaAndRegistry;
+import io.kalmstream.model.ModelOptions;
+import io.kalmstream.schemas.AnisotropyAlert;
+import io.kalmstream.schemas.CheckpointPublished;
+import io.kalmstream.schemas.EntityDescription;
+import io.kalmstream.schemas.LinkPredictionAnswer;
+import io.kalmstream.schemas.LinkPredictionQuery;
+import io.kalmstream.schemas.kafka.TopicSpec;
+import io.kalmstream.schemas.kafka.Topics;
+import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.registry.SchemaRegistryClient;
+import io.kalmstream.schemas.serde.RegistryAvroSerializer;
+import org.apache.avro.specific.SpecificRecord;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scorer against a real KRaft broker and Apicurio registry, with the real DJL model (stories260K) and a
+ * real PEFT checkpoint written by the model code: a checkpoint arrives in the middle of a query stream; every
+ * query is answered exactly once, answers switch from version 0 to the checkpoint's version and never back,
+ * and a checkpoint whose hash does not match is refused with an alert.
+ */
+@Tag("e2e")
+class ScorerKafkaEndToEndTest {
+  private static final int ENTITIES = 400;
+  private static final int QUERIES = 300;
+
+  @TempDir Path tmp;
+
+  @Test
+  void aSwapInTheMiddleOfAQueryStreamLosesAndDuplicatesNothing() throws Exception {
+    Path shared = Path.of(System.getProperty("kalm.shared.dir"));
+    Path baseModel = shared.resolve("models/stories260K-hf");
+    KgDataset dataset = KgDatasetReader.read(shared.resolve("datasets/wn18rr"));
+    KafkaAndRegistry kafka = KafkaAndRegistry.shared();
+    Topics topics = prefixed(Topics.defaults(), "scorer-e2e.");
+    kafka.createTopics(topics.all().stream().map(ScorerKafkaEndToEndTest::newTopic).toList());
+    ScorerSerdes serdes = ScorerSerdes.registry(new SchemaRegistryClient(RegistryConfig.of(kafka.registryUrl())));
+    ScorerConfig config = new ScorerConfig("scorer-e2e", kafka.bootstrapServers(), topics, tmp.resolve("state"),
+        32, Duration.ofMillis(5), 1000, 256, 2, 200, 0.99, 0.5, 0.5, 0, 100, true);
+
+    List<EntityDescription> entities = new ArrayList<>(dataset.entities().values()).subList(0, ENTITIES);
+    try (KafkaProducer<String, SpecificRecord> producer = producer(kafka);
+        ScorerApp app = ScorerApp.start(config, serdes,
+            new LlamaModelLoader(baseModel, new ModelOptions(Device.cpu(), DataType.FLOAT32), 160),
+            TextViews.defaults())) {
+      for (EntityDescription e : entities) {
+        producer.send(new ProducerRecord<>(topics.entities().name(), e.getId(), e));
+      }
+      dataset.relations().values().forEach(r -> producer.send(new ProducerRecord<>(topics.relations().name(),
+          r.getId(), r)));
+      producer.flush();
+      awaitTrue(() -> app.runtime().indexedEntities() == ENTITIES, Duration.ofSeconds(120), "initial index");
+
+      CheckpointPublished good = RandomAdapterCheckpoint.write(baseModel, tmp.resolve("ckpt-10"), 10, 42, 0.05);
+      String relation = dataset.relations().keySet().iterator().next();
+      for (int i = 0; i < QUERIES; i++) {
+        EntityDescription e = entities.get(i % ENTITIES);
+        LinkPredictionQuery q = LinkPredictionQuery.newBuilder().setQueryId("q" + i).setEntityId(e.getId())
+            .setRelation(relation).setK(5).build();
+        producer.send(new ProducerRecord<>(topics.queries().name(), q.getQueryId(), q));
+        if (i == QUERIES / 3) {
+          producer.send(new ProducerRecord<>(topics.checkpoints().name(), good.getModelName(), good));
+        }
+        if (i >= QUERIES / 3 && app.runtime().currentVersion() != 10) {
+          Thread.sleep(20); // keep queries flowing while the new index is built
+          if (i == QUERIES - 1) {
+            app.runtime().awaitVersion(10, Duration.ofSeconds(120));
+          }
+        } else {
+          Thread.sleep(2);
+        }
+      }
+      producer.flush();
+
+      Map<String, List<LinkPredictionAnswer>> answers = readAnswers(kafka, serdes, topics, QUERIES);
+      assertEquals(QUERIES, answers.size(), "every query answered");
+      answers.forEach((id, list) -> assertEquals(1, list.size(), "query " + id + " answered once"));
+      List<Long> versions = new ArrayList<>();
+      for (int i = 0; i < QUERIES; i++) {
+        LinkPredictionAnswer a = answers.get("q" + i).get(0);
+        assertEquals(null, a.getError());
+        assertEquals(5, a.getCandidates().size());
+        versions.add(a.getModelVersion());
+      }
+      assertEquals(0L, versions.get(0));
+      assertEquals(10L, versions.get(QUERIES - 1));
+      int firstNew = versions.indexOf(10L);
+      assertTrue(firstNew > QUERIES / 3, "the old version answered while the new index was built");
+      // Queries were sent one after another, so once one is answered by the new version, all later ones are.
+      assertTrue(versions.subList(firstNew, QUERIES).stream().allMatch(v -> v == 10L), versions.toString());
+
+      // A checkpoint whose files do not match the announced hashes is refused and raises an alert.
+      Path tampered = tmp.resolve("ckpt-20");
+      CheckpointPublished bad = RandomAdapterCheckpoint.write(baseModel, tampered, 20, 7, 0.05);
+      byte[] weights = Files.readAllBytes(tampered.resolve("adapter_model.safetensors"));
+      weights[weights.length - 1] ^= 1;
+      Files.write(tampered.resolve("adapter_model.safetensors"), weights);
+      producer.send(new ProducerRecord<>(topics.checkpoints().name(), bad.getModelName(), bad));
+      producer.flush();
+      AnisotropyAlert alert = readAlert(kafka, serdes, topics, "CHECKPOINT_REJECTED");
+      assertEquals(20, alert.getModelVersion());
+      assertTrue(alert.getMessage().contains("sha256 mismatch for adapter_model.safetensors"), alert.getMessage());
+      assertEquals(10, app.runtime().currentVersion());
+
+      // The dashboard endpoints report the same state.
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://localhost:" + app.httpPort();
+      String version = get(http, base + "/api/version");
+      assertTrue(version.contains("\"modelVersion\":10"), version);
+      String sync = get(http, base + "/api/query?entity=" + entities.get(0).getId() + "&relation=" + relation + "&k=3");
+      assertTrue(sync.contains("\"modelVersion\":10") && sync.contains("\"candidates\":[{"), sync);
+      assertTrue(get(http, base + "/metrics").contains("kalm_scorer_queries_answered_total"));
+    }
+  }
+
+  private static String get(HttpClient http, String url) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), url + ": " + response.body());
+    return response.body();
+  }
+
+  private static Topics prefixed(Topics topics, String prefix) {
+    Map<String, String> renames = new HashMap<>();
+    topics.all().forEach(t -> renames.put(t.name(), prefix + t.name()));
+    return topics.withOverrides(renames);
+  }
+
+  private static NewTopic newTopic(TopicSpec spec) {
+    NewTopic topic = new NewTopic(spec.name(), spec.partitions(), (short) 1);
+    return spec.compacted() ? topic.configs(Map.of("cleanup.policy", "compact")) : topic;
+  }
+
+  private static KafkaProducer<String, SpecificRecord> producer(KafkaAndRegistry kafka) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaProducer<>(props, Serdes.String().serializer(),
+        new RegistryAvroSerializer<>(RegistryConfig.of(kafka.registryUrl())));
+  }
+
+  private static Map<String, List<LinkPredictionAnswer>> readAnswers(KafkaAndRegistry kafka, ScorerSerdes serdes,
+      Topics topics, int expected) throws InterruptedException {
+    Map<String, List<LinkPredictionAnswer>> answers = new LinkedHashMap<>();
+    try (KafkaConsumer<String, LinkPredictionAnswer> consumer = consumer(kafka, serdes.answer())) {
+      consumer.subscribe(List.of(topics.predictions().name()));
+      long deadline = System.currentTimeMillis() + 120_000;
+      int total = 0;
+      // Read until every query is answered, then a little longer so that a duplicate would show up.
+      long quietUntil = Long.MAX_VALUE;
+      while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
+        for (ConsumerRecord<String, LinkPredictionAnswer> r : consumer.poll(Duration.ofMillis(200))) {
+          answers.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
+          total++;
+        }
+        if (answers.size() >= expected && quietUntil == Long.MAX_VALUE) {
+          quietUntil = System.currentTimeMillis() + 3000;
+        }
+      }
+      assertEquals(answers.values().stream().mapToInt(List::size).sum(), total);
+    }
+    return answers;
+  }
+
+  private static AnisotropyAlert readAlert(KafkaAndRegistry kafka, ScorerSerdes serdes, Topics topics, String kind) {
+    try (KafkaConsumer<String, AnisotropyAlert> consumer = consumer(kafka, serdes.alert())) {
+      consumer.subscribe(List.of(topics.alerts().name()));
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<String, AnisotropyAlert> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.value().getKind().equals(kind)) {
+            return r.value();
+          }
+        }
+      }
+    }
+    throw new AssertionError("no " + kind + " alert within two minutes");
+  }
+
+  private static <V> KafkaConsumer<String, V> consumer(KafkaAndRegistry kafka, Serde<V> serde) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return new KafkaConsumer<>(props, Serdes.String().deserializer(), serde.deserializer());
+  }
+
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static void awaitTrue(Condition condition, Duration timeout, String what) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + " not reached within " + timeout);
+      }
+      Thread.sleep(100);
+    }
+  }
+}

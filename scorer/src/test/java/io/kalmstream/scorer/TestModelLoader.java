@@ -1,0 +1,81 @@
+package io.kalmstream.scorer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kalmstream.model.TextEmbedder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Loads {@link HashingEmbedder}s: the base has salt 0; a test checkpoint's adapter_config.json gives the salt,
+ * collapse and whole-text switch of its version. An optional gate holds adapter loading back, so a test can
+ * query while a re-index is in progress.
+ */
+final class TestModelLoader implements ModelLoader {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final List<HashingEmbedder> loaded = new CopyOnWriteArrayList<>();
+  volatile CountDownLatch gate;
+
+  @Override
+  public TextEmbedder loadBase() {
+    HashingEmbedder e = new HashingEmbedder(0, 0, false);
+    loaded.add(e);
+    return e;
+  }
+
+  @Override
+  public TextEmbedder loadWithAdapter(Path adapterDir) {
+    try {
+      CountDownLatch g = gate;
+      if (g != null && !g.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("test gate never opened");
+      }
+      JsonNode config = JSON.readTree(adapterDir.resolve("adapter_config.json").toFile());
+      HashingEmbedder e = new HashingEmbedder(config.path("salt").asLong(), config.path("collapse").asDouble(),
+          config.path("wholeText").asBoolean());
+      loaded.add(e);
+      return e;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes a test checkpoint directory and returns the sha256 of its files, as a trainer announces them. */
+  static Map<String, String> writeCheckpoint(Path dir, long salt, double collapse, boolean wholeText)
+      throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("adapter_config.json"),
+        "{\"salt\": " + salt + ", \"collapse\": " + collapse + ", \"wholeText\": " + wholeText + "}");
+    Files.write(dir.resolve("adapter_model.safetensors"), ("weights " + salt).getBytes(StandardCharsets.UTF_8));
+    Map<String, String> hashes = new TreeMap<>();
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        hashes.put(f.getFileName().toString(), sha256(f));
+      }
+    }
+    return hashes;
+  }
+
+  static String sha256(Path file) throws IOException {
+    try {
+      return HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,322 @@
+package io.kalmstream.trainer;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import io.kalmstream.model.LlamaModel;
+import io.kalmstream.model.TokenBatch;
+import io.kalmstream.schemas.ContrastiveBatch;
+import io.kalmstream.schemas.ContrastivePair;
+import io.kalmstream.schemas.InstructionBatch;
+import io.kalmstream.schemas.InstructionExample;
+import io.kalmstream.trainer.checkpoint.TrainerState;
+import io.kalmstream.trainer.loss.ContrastiveLoss;
+import io.kalmstream.trainer.loss.InstructionLoss;
+import io.kalmstream.trainer.loss.Temperature;
+import io.kalmstream.trainer.optim.AdamW;
+import io.kalmstream.trainer.optim.Gradients;
+import io.kalmstream.trainer.optim.LearningRateSchedule;
+import io.kalmstream.trainer.optim.TrainableParameter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One KaLM optimizer step at a time on a {@link LlamaModel} carrying a LoRA adapter: L = L_exp + λ·L_imp,
+ * clipped, AdamW with the warmup-cosine schedule, then τ projected into its bounds.
+ *
+ * <p>Gradient accumulation with in-batch negatives. Splitting a contrastive batch into micro-batches and
+ * summing their losses would change the objective: each row's softmax must see every column of the batch.
+ * When {@link TrainerSettings#embeddingChunk()} is smaller than the batch, the step follows GradCache (Gao et
+ * al. 2021): (1) embed every text chunk by chunk without a graph; (2) compute L_exp on those embeddings as
+ * leaves and backpropagate to get ∂L/∂e for every row and ∂L/∂log(1/τ); (3) re-embed chunk by chunk with a
+ * graph and backpropagate the surrogate Σ e·∂L/∂e, which accumulates exactly ∂L/∂θ into the LoRA weights.
+ * The dropout masks of (1) and (3) are the same because both passes seed the engine's generator with the same
+ * value per chunk. Activations are held for one chunk at a time, so memory no longer grows with N.
+ *
+ * <p>Not thread-safe: one trainer per model.
+ */
+public final class KalmTrainer implements AutoCloseable {
+
+  private static final String ENGINE = "PyTorch";
+
+  private final LlamaModel model;
+  private final TrainerSettings settings;
+  private final Temperature temperature;
+  private final AdamW optimizer;
+  private final LearningRateSchedule schedule;
+  private final ContrastiveLoss contrastiveLoss;
+  private final InstructionLoss instructionLoss = new InstructionLoss();
+  private final NDManager manager;
+  private final long eosId;
+  private long step;
+
+  /** The model must already carry the adapter to train (fresh, or loaded from a checkpoint). */
+  public KalmTrainer(LlamaModel model, TrainerSettings settings) {
+    if (model.lora() == null) {
+      throw new IllegalArgumentException("the model has no LoRA adapter to train");
+    }
+    this.model = model;
+    this.settings = settings;
+    this.manager = NDManager.newBaseManager(model.device(), ENGINE);
+    this.temperature = Temperature.create(manager, settings.initialTau(), settings.minTau(), settings.maxTau());
+    this.optimizer = new AdamW(settings.optimizer());
+    this.schedule = settings.schedule();
+    this.contrastiveLoss = new ContrastiveLoss(settings.margin());
+    List<Integer> eos = model.config().eosTokenIds();
+    this.eosId = eos.isEmpty() ? model.tokenizer().padId() : eos.get(0);
+  }
+
+  public long step() {
+    return step;
+  }
+
+  public double tau() {
+    return temperature.tau();
+  }
+
+  public TrainerSettings settings() {
+    return settings;
+  }
+
+  public LlamaModel model() {
+    return model;
+  }
+
+  /**
+   * Trains on one contrastive batch (may be null) and the instruction batches given (may be empty); at least
+   * one of them must be present.
+   */
+  public StepResult train(ContrastiveBatch contrastive, List<InstructionBatch> instructions) {
+    if (contrastive == null && instructions.isEmpty()) {
+      throw new IllegalArgumentException("a step needs a contrastive batch or an instruction batch");
+    }
+    long started = System.nanoTime();
+    List<TrainableParameter> parameters = parameters();
+    Gradients.zero(parameters);
+    double exp = Double.NaN;
+    double imp = Double.NaN;
+    long tokens = 0;
+    try (NDManager scope = NDManager.newBaseManager(model.device(), ENGINE)) {
+      if (contrastive != null) {
+        Contrastive result = contrastive(contrastive, scope);
+        exp = result.loss();
+        tokens += result.tokens();
+      }
+      if (!instructions.isEmpty()) {
+        double sum = 0;
+        int counted = 0;
+        for (int i = 0; i < instructions.size(); i++) {
+          Instruction result = instruction(instructions.get(i).getExamples(), scope, settings.lambda() / instructions.size(), i);
+          if (result != null) {
+            sum += result.loss();
+            counted++;
+            tokens += result.tokens();
+          }
+        }
+        imp = counted == 0 ? Double.NaN : sum / counted;
+      }
+    }
+    double norm = Gradients.clipByGlobalNorm(parameters, settings.maxGradNorm());
+    double lr = schedule.at(step);
+    if (Double.isFinite(norm)) {
+      optimizer.update(parameters, lr);
+      temperature.project();
+    }
+    Gradients.zero(parameters);
+    long index = step++;
+    double loss = (Double.isNaN(exp) ? 0 : exp) + (Double.isNaN(imp) ? 0 : settings.lambda() * imp);
+    int pairs = contrastive == null ? 0 : contrastive.getPairs().size();
+    return new StepResult(index, exp, imp, loss, temperature.tau(), lr, norm, pairs, tokens,
+        (System.nanoTime() - started) / 1e9);
+  }
+
+  private record Contrastive(double loss, long tokens) {}
+
+  private Contrastive contrastive(ContrastiveBatch batch, NDManager scope) {
+    List<ContrastivePair> pairs = batch.getPairs();
+    int n = pairs.size();
+    List<String> headRelations = new ArrayList<>(n);
+    List<String> tails = new ArrayList<>(n);
+    for (ContrastivePair pair : pairs) {
+      headRelations.add(pair.getHeadRelationText());
+      tails.add(pair.getTailText());
+    }
+    NDArray mask = settings.falseNegativeMask() ? ContrastiveLoss.maskOf(scope, n, batch.getFalseNegatives()) : null;
+    TokenBatch hrTokens = model.tokenizer().encodeBatch(headRelations, settings.maxTextTokens());
+    TokenBatch tailTokens = model.tokenizer().encodeBatch(tails, settings.maxTextTokens());
+    long tokens = realTokens(hrTokens) + realTokens(tailTokens);
+    int chunk = settings.embeddingChunk() == 0 ? n : settings.embeddingChunk();
+
+    if (chunk >= n) {
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray hr = embed(hrTokens, scope, chunkSeed(0, 0));
+        NDArray tail = embed(tailTokens, scope, chunkSeed(1, 0));
+        NDArray loss = contrastiveLoss.compute(hr, tail, temperature.inverse(), mask);
+        collector.backward(loss);
+        return new Contrastive(loss.getFloat(), tokens);
+      }
+    }
+
+    // GradCache pass 1: embeddings without a graph.
+    NDArray hr = embedInChunks(hrTokens, chunk, scope, 0);
+    NDArray tail = embedInChunks(tailTokens, chunk, scope, 1);
+    hr.setRequiresGradient(true);
+    tail.setRequiresGradient(true);
+    double lossValue;
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      NDArray loss = contrastiveLoss.compute(hr, tail, temperature.inverse(), mask);
+      collector.backward(loss);
+      lossValue = loss.getFloat();
+    }
+    // Pass 2: re-embed with a graph and push ∂L/∂e into the weights.
+    backpropagateInChunks(hrTokens, hr.getGradient(), chunk, scope, 0);
+    backpropagateInChunks(tailTokens, tail.getGradient(), chunk, scope, 1);
+    return new Contrastive(lossValue, tokens);
+  }
+
+  private NDArray embedInChunks(TokenBatch tokens, int chunk, NDManager scope, int view) {
+    NDList parts = new NDList();
+    for (int start = 0; start < tokens.size(); start += chunk) {
+      parts.add(embed(slice(tokens, start, Math.min(tokens.size(), start + chunk)), scope, chunkSeed(view, start)));
+    }
+    return NDArrays.concat(parts);
+  }
+
+  private void backpropagateInChunks(TokenBatch tokens, NDArray embeddingGradient, int chunk, NDManager scope, int view) {
+    for (int start = 0; start < tokens.size(); start += chunk) {
+      int end = Math.min(tokens.size(), start + chunk);
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray embeddings = embed(slice(tokens, start, end), scope, chunkSeed(view, start));
+        NDArray upstream = embeddingGradient.get(new NDIndex(start + ":" + end));
+        collector.backward(embeddings.mul(upstream).sum());
+      }
+    }
+  }
+
+  private int chunkSeed(int view, int start) {
+    return (int) (settings.seed() * 1_000_003L + step * 7919L + view * 104_729L + start);
+  }
+
+  /** L2-normalised embeddings [B, H] with LoRA dropout, under the engine seed {@code seed}. */
+  private NDArray embed(TokenBatch tokens, NDManager scope, int seed) {
+    Engine.getInstance().setRandomSeed(seed);
+    NDList inputs = tokens.toNDList(scope);
+    return model.embeddings(inputs.get(0), inputs.get(1), true);
+  }
+
+  private record Instruction(double loss, long tokens) {}
+
+  /** Backpropagates weight·L_imp of one instruction batch; null when truncation left no response token. */
+  private Instruction instruction(List<InstructionExample> examples, NDManager scope, double weight, int index) {
+    AlpacaEncoding encoding = AlpacaEncoding.of(examples, model.tokenizer(), eosId, settings.maxInstructionTokens());
+    if (encoding.responseTokens() == 0) {
+      return null;
+    }
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      Engine.getInstance().setRandomSeed(chunkSeed(2, index));
+      NDList inputs = encoding.tokens().toNDList(scope);
+      NDArray hidden = model.hiddenStates(inputs.get(0), inputs.get(1), true);
+      NDArray logits = model.logits(hidden);
+      NDArray responseMask = matrix(scope, encoding.responseMask());
+      NDArray loss = instructionLoss.compute(logits, inputs.get(0), responseMask);
+      collector.backward(loss.mul((float) weight));
+      return new Instruction(loss.getFloat(), realTokens(encoding.tokens()));
+    }
+  }
+
+  private static NDArray matrix(NDManager scope, long[][] rows) {
+    int width = rows.length == 0 ? 0 : rows[0].length;
+    long[] flat = new long[rows.length * width];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, flat, i * width, width);
+    }
+    return scope.create(flat, new Shape(rows.length, width));
+  }
+
+  /** Rows [start, end) re-padded to their own longest row, so a chunk of short texts stays short. */
+  private TokenBatch slice(TokenBatch tokens, int start, int end) {
+    List<long[]> rows = new ArrayList<>(end - start);
+    for (int i = start; i < end; i++) {
+      rows.add(Arrays.copyOf(tokens.ids()[i], tokens.lengths()[i]));
+    }
+    return TokenBatch.rightPadded(rows, model.tokenizer().padId());
+  }
+
+  private static long realTokens(TokenBatch tokens) {
+    long sum = 0;
+    for (int length : tokens.lengths()) {
+      sum += length;
+    }
+    return sum;
+  }
+
+  /** The LoRA matrices under their PEFT names (decayed) and log(1/τ) (not decayed). */
+  private List<TrainableParameter> parameters() {
+    List<TrainableParameter> parameters = new ArrayList<>();
+    for (Map.Entry<String, Parameter> entry : model.adapterParameters().entrySet()) {
+      parameters.add(new TrainableParameter(entry.getKey(), entry.getValue().getArray(), true));
+    }
+    parameters.add(new TrainableParameter(Temperature.PARAMETER_NAME, temperature.parameter(), false));
+    return parameters;
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  /**
+   * Writes the PEFT adapter, {@code trainer_state.json} and the optimizer moments with log(1/τ) in
+   * {@code trainer_state.safetensors} into {@code directory}.
+   */
+  public void writeCheckpoint(Path directory, TrainerState state) throws IOException {
+    model.saveAdapter(directory);
+    state.write(directory);
+    NDList tensors = optimizer.state();
+    NDArray logInverseTau = temperature.parameter().duplicate();
+    logInverseTau.setName(Temperature.PARAMETER_NAME);
+    tensors.add(logInverseTau);
+    try (OutputStream out = Files.newOutputStream(directory.resolve(TrainerState.MOMENTS_FILE))) {
+      tensors.encode(out, NDList.Encoding.SAFETENSORS);
+    } finally {
+      logInverseTau.close();
+    }
+  }
+
+  /** Continues from a checkpoint whose adapter the model has already loaded. */
+  public void resume(Path directory, TrainerState state) throws IOException {
+    NDList tensors;
+    try (InputStream in = Files.newInputStream(directory.resolve(TrainerState.MOMENTS_FILE))) {
+      tensors = NDList.decode(manager, in);
+    }
+    NDList moments = new NDList();
+    for (NDArray tensor : tensors) {
+      if (Temperature.PARAMETER_NAME.equals(tensor.getName())) {
+        temperature.parameter().set(tensor.toFloatArray());
+        temperature.project();
+        tensor.close();
+      } else {
+        moments.add(tensor);
+      }
+    }
+    optimizer.restore(moments, state.step());
+    step = state.step();
+  }
+
+  @Override
+  public void close() {
+    optimizer.close();
+    temperature.close();
+    manager.close();
+  }
+}

@@ -1,0 +1,33 @@
+package io.kalmstream.trainer.checkpoint;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where checkpoints live. A checkpoint becomes visible all at once, only after every file is durable, so a
+ * reader (the scorer, a restarting trainer) never sees half of one. The directory store is the default;
+ * an object store implements the same contract by uploading the staged files and then writing a marker.
+ */
+public interface CheckpointStore {
+
+  /** Fills a local staging directory with the checkpoint's files. */
+  @FunctionalInterface
+  interface Contents {
+    void writeTo(Path stagingDirectory) throws IOException;
+  }
+
+  /**
+   * Writes the checkpoint with version {@code version} (the optimizer step), makes it durable and visible,
+   * and returns its description with the sha256 of every file.
+   *
+   * @throws IllegalStateException if that version already exists
+   */
+  StoredCheckpoint publish(long version, Contents contents) throws IOException;
+
+  /** The complete checkpoint with the highest version, if any. */
+  Optional<StoredCheckpoint> latest() throws IOException;
+
+  /** A local directory holding the checkpoint's files, to read them back. */
+  Path localDirectory(StoredCheckpoint checkpoint) throws IOException;
+}
