@@ -10,6 +10,7 @@ import io.kalmstream.schemas.EntityDescription;
 import io.kalmstream.schemas.LinkPredictionQuery;
 import io.kalmstream.schemas.RelationDescription;
 import io.kalmstream.schemas.Triple;
+import io.kalmstream.cli.testing.TestTopics;
 import io.kalmstream.schemas.kafka.TopicSpec;
 import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.registry.RegistryConfig;
@@ -38,7 +39,7 @@ class DatasetLoaderTest {
 
   @Test
   void writesDescriptionsEvalTriplesTrainingTriplesAndQueriesKeyedAsDesigned() throws Exception {
-    Topics topics = prefixed("loader-all.");
+    Topics topics = TestTopics.prefixed("loader-all.");
     RUNTIME.createTopics(topics.newTopics((short) 1));
     LoadPlan plan = LoadPlan.of(KgDatasetReader.read(TinyDataset.write(dir)),
         new LoadSlice(-1, -1, 3, 5, LoadSlice.EntityScope.ALL));
@@ -75,7 +76,7 @@ class DatasetLoaderTest {
 
   @Test
   void stopsEarlyWhenAsked() throws Exception {
-    Topics topics = prefixed("loader-stop.");
+    Topics topics = TestTopics.prefixed("loader-stop.");
     RUNTIME.createTopics(topics.newTopics((short) 1));
     LoadPlan plan = LoadPlan.of(KgDatasetReader.read(TinyDataset.write(dir)),
         new LoadSlice(-1, -1, 0, 5, LoadSlice.EntityScope.ALL));
@@ -93,14 +94,6 @@ class DatasetLoaderTest {
 
   private static Producer<String, SpecificRecord> producer() {
     return DatasetLoader.producer(RUNTIME.bootstrapServers(), RegistryConfig.of(RUNTIME.registryUrl()));
-  }
-
-  private static Topics prefixed(String prefix) {
-    Map<String, String> renames = new HashMap<>();
-    for (TopicSpec spec : Topics.defaults().all()) {
-      renames.put(spec.name(), prefix + spec.name());
-    }
-    return Topics.defaults().withOverrides(renames);
   }
 
   /** Every record of the topic, newest value per key, decoded through the registry. */
