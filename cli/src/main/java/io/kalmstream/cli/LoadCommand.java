@@ -4,6 +4,7 @@ import io.kalmstream.batching.KgDataset;
 import io.kalmstream.batching.KgDatasetReader;
 import io.kalmstream.cli.load.DatasetLoader;
 import io.kalmstream.cli.load.LoadPlan;
+import io.kalmstream.cli.load.LoadSlice;
 import io.kalmstream.cli.load.ProgressBar;
 import io.kalmstream.embedded.TopicCreator;
 import io.kalmstream.schemas.kafka.Topics;
@@ -27,6 +28,8 @@ import picocli.CommandLine.Option;
         + "link-prediction queries spread through them.",
         "Works against any Kafka cluster and Confluent-API schema registry."})
 final class LoadCommand implements Callable<Integer> {
+  static final Rate DEFAULT_RATE = new Rate(50);
+
   @Mixin KafkaOptions kafka;
   @Mixin DatasetOptions dataset;
   @Mixin LoadOptions load;
@@ -42,7 +45,8 @@ final class LoadCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dir = dataset.datasetDir();
     KgDataset data = KgDatasetReader.read(dir);
-    LoadPlan plan = LoadPlan.of(data, load.slice());
+    LoadPlan plan = LoadPlan.of(data, load.slice(LoadSlice.everything()));
+    Rate rate = load.rate(DEFAULT_RATE);
     Topics topics = kafka.topics();
     if (createTopics) {
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers))) {
@@ -51,7 +55,7 @@ final class LoadCommand implements Callable<Integer> {
     }
     System.err.printf("kalm load: %s -> %s (registry %s): %d relations, %d entities, %d eval triples, "
             + "%d training triples at %s, %d queries%n", dir, kafka.bootstrapServers, kafka.registryUrl,
-        plan.relations().size(), plan.entities().size(), plan.eval().size(), plan.train().size(), load.rate,
+        plan.relations().size(), plan.entities().size(), plan.eval().size(), plan.train().size(), rate,
         plan.queries().size());
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
@@ -67,7 +71,7 @@ final class LoadCommand implements Callable<Integer> {
     try (Producer<String, SpecificRecord> producer =
         DatasetLoader.producer(kafka.bootstrapServers, RegistryConfig.of(kafka.registryUrl))) {
       DatasetLoader.Summary summary =
-          new DatasetLoader(producer, topics, ProgressBar.forStderr()).load(plan, load.rate.perSecond(), stop::get);
+          new DatasetLoader(producer, topics, ProgressBar.forStderr()).load(plan, rate.perSecond(), stop::get);
       return summary.stopped() ? 130 : 0;
     } finally {
       finished.countDown();
