@@ -14,11 +14,11 @@ Chart.defaults.borderColor = "rgba(139,147,167,0.15)";
 Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
 Chart.defaults.animation = false;
 
-const clock = (ms) => new Date(ms).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit", second: "2-digit"});
+const clock = (ms) => new Date(ms).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"});
 const fmt = (v, digits = 3) => (v === null || v === undefined || Number.isNaN(v)) ? "–" : Number(v).toFixed(digits);
 
 function timeAxis() {
-  return {type: "linear", ticks: {callback: (v) => clock(v), maxTicksLimit: 6, maxRotation: 0}, grid: {display: false}};
+  return {type: "linear", bounds: "data", ticks: {callback: (v) => clock(v), maxTicksLimit: 6, maxRotation: 0}, grid: {display: false}};
 }
 
 function lineDataset(label, color, extra = {}) {
@@ -59,7 +59,7 @@ const charts = {
   ], {y: {suggestedMin: 0, suggestedMax: 1}}, (ctx) => ctx.raw.message
       ? `${ctx.raw.kind}: ${ctx.raw.message}` : versionLabel(ctx)),
   training: makeChart("chart-training", [
-    lineDataset("loss L", COLORS.orange),
+    lineDataset("loss L", COLORS.orange, {pointRadius: 0, pointHoverRadius: 4}),
     lineDataset("contrastive", COLORS.blue, {borderDash: [4, 3], pointRadius: 0}),
     lineDataset("instruction", COLORS.green, {borderDash: [4, 3], pointRadius: 0}),
     lineDataset("temperature τ", COLORS.cyan, {yAxisID: "tau", pointRadius: 0}),
