@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import io.kalmstream.model.CausalLmLoss;
 import io.kalmstream.model.LlamaModel;
 import io.kalmstream.model.TokenBatch;
 import io.kalmstream.schemas.ContrastiveBatch;
@@ -17,7 +18,6 @@ import io.kalmstream.schemas.InstructionBatch;
 import io.kalmstream.schemas.InstructionExample;
 import io.kalmstream.trainer.checkpoint.TrainerState;
 import io.kalmstream.trainer.loss.ContrastiveLoss;
-import io.kalmstream.trainer.loss.InstructionLoss;
 import io.kalmstream.trainer.loss.Temperature;
 import io.kalmstream.trainer.optim.AdamW;
 import io.kalmstream.trainer.optim.Gradients;
@@ -58,7 +58,6 @@ public final class KalmTrainer implements AutoCloseable {
   private final AdamW optimizer;
   private final LearningRateSchedule schedule;
   private final ContrastiveLoss contrastiveLoss;
-  private final InstructionLoss instructionLoss = new InstructionLoss();
   private final NDManager manager;
   private final long eosId;
   private long step;
@@ -231,7 +230,7 @@ public final class KalmTrainer implements AutoCloseable {
       NDArray hidden = model.hiddenStates(inputs.get(0), inputs.get(1), true);
       NDArray logits = model.logits(hidden);
       NDArray responseMask = matrix(scope, encoding.responseMask());
-      NDArray loss = instructionLoss.compute(logits, inputs.get(0), responseMask);
+      NDArray loss = CausalLmLoss.mean(logits, inputs.get(0), responseMask);
       collector.backward(loss.mul((float) weight));
       return new Instruction(loss.getFloat(), realTokens(encoding.tokens()));
     }

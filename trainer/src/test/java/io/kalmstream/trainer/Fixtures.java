@@ -37,10 +37,9 @@ public final class Fixtures {
     return sharedDir().resolve("datasets/wn18rr");
   }
 
-  /** stories260K on the CPU in float32 with a fresh adapter. */
+  /** stories260K (CPU float32 unless a GPU is present) with a fresh adapter. */
   public static LlamaModel modelWithAdapter(LoraConfig lora, long seed) {
-    LlamaModel model = LlamaModel.load(stories260K(), ModelOptions.auto().device().isGpu()
-        ? ModelOptions.auto() : ModelOptions.auto());
+    LlamaModel model = LlamaModel.load(stories260K(), ModelOptions.auto());
     model.addLora(lora, seed);
     return model;
   }
