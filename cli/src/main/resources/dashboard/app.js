@@ -18,12 +18,12 @@ const clock = (ms) => new Date(ms).toLocaleTimeString([], {hour: "2-digit", minu
 const fmt = (v, digits = 3) => (v === null || v === undefined || Number.isNaN(v)) ? "–" : Number(v).toFixed(digits);
 
 function timeAxis() {
-  return {type: "linear", bounds: "data", ticks: {callback: (v) => clock(v), maxTicksLimit: 6, maxRotation: 0}, grid: {display: false}};
+  return {type: "linear", ticks: {callback: (v) => clock(v), maxTicksLimit: 6, maxRotation: 0}, grid: {display: false}};
 }
 
 function lineDataset(label, color, extra = {}) {
   return Object.assign({label, data: [], borderColor: color, backgroundColor: color, borderWidth: 2,
-    pointRadius: 2, tension: 0.25, spanGaps: true}, extra);
+    pointRadius: 2, tension: 0.15, spanGaps: true}, extra);
 }
 
 function makeChart(id, datasets, scales, tooltipLabel) {
@@ -73,7 +73,11 @@ const charts = {
       (ctx) => `${ctx.dataset.label}: ${ctx.raw.y}`),
 };
 
+// Every chart shows the same window, from the first point seen to now, so events line up across charts.
+let firstPointTime = null;
+
 function push(chart, datasetIndex, point) {
+  if (firstPointTime === null || point.x < firstPointTime) firstPointTime = point.x;
   const data = chart.data.datasets[datasetIndex].data;
   data.push(point);
   if (data.length > MAX_POINTS) data.splice(0, data.length - MAX_POINTS);
@@ -244,7 +248,12 @@ async function poll() {
     applyStatus(state);
     applyRelations(state.relations);
     applyPredictions(state.predictions);
-    Object.values(charts).forEach((c) => c.update("none"));
+    const start = Math.min(firstPointTime ?? state.now, state.now - 60_000);
+    Object.values(charts).forEach((c) => {
+      c.options.scales.x.min = start;
+      c.options.scales.x.max = state.now;
+      c.update("none");
+    });
   } catch (e) {
     document.getElementById("status-dot").className = "status-dot down";
     document.getElementById("updated").textContent = "offline";
