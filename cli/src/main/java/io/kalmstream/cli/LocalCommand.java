@@ -54,6 +54,10 @@ final class LocalCommand implements Callable<Integer> {
       description = "... or this often when steps are slow. Default: ${DEFAULT-VALUE}.")
   long checkpointIntervalSeconds;
 
+  @Option(names = "--warmup-steps", paramLabel = "STEPS", defaultValue = "" + LocalSettings.DEFAULT_WARMUP_STEPS,
+      description = "Learning-rate warmup of the trainer (paper: 100). Default: ${DEFAULT-VALUE}.")
+  long warmupSteps;
+
   @Option(names = "--eval-sample", paramLabel = "N", defaultValue = "" + LocalSettings.DEFAULT_EVAL_SAMPLE,
       description = "Eval triples the scorer ranks under each new model version. Default: ${DEFAULT-VALUE}.")
   int evalSample;
@@ -74,7 +78,8 @@ final class LocalCommand implements Callable<Integer> {
       settings = new LocalSettings(workDir.toAbsolutePath().normalize(), model.modelDir(), dataset.datasetDir(),
           loadDataset, load.slice(LocalSettings.DEFAULT_SLICE),
           load.rate(new Rate(LocalSettings.DEFAULT_RATE)).perSecond(),
-          LocalPipeline.ingestConfig(contrastiveBatch, instructionBatch), checkpointEvery,
+          LocalPipeline.ingestConfig(contrastiveBatch, instructionBatch), LocalSettings.trainerSettings(warmupSteps),
+          checkpointEvery,
           Duration.ofSeconds(checkpointIntervalSeconds), evalSample, scorerPort, dashboard.host, dashboard.port,
           dashboard.pollInterval());
       if (clean) {

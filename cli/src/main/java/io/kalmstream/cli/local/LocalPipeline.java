@@ -18,7 +18,6 @@ import io.kalmstream.scorer.ScorerApp;
 import io.kalmstream.scorer.ScorerConfig;
 import io.kalmstream.scorer.ScorerSerdes;
 import io.kalmstream.trainer.TrainerRuns;
-import io.kalmstream.trainer.TrainerSettings;
 import io.kalmstream.trainer.checkpoint.DirectoryCheckpointStore;
 import io.kalmstream.trainer.loop.KafkaTrainerConfig;
 import io.kalmstream.trainer.loop.LoopSettings;
@@ -112,7 +111,7 @@ public final class LocalPipeline implements AutoCloseable {
     LoopSettings d = LoopSettings.defaults();
     LoopSettings loop = new LoopSettings(s.checkpointEverySteps(), s.checkpointInterval(), 0, null, d.idleWait(),
         d.instructionWait(), d.modelName(), TRAINER_LOG_EVERY_STEPS);
-    return new TrainerRuns.Common(s.modelDir(), ModelOptions.fromEnvironment(), TrainerSettings.kalmDefaults(),
+    return new TrainerRuns.Common(s.modelDir(), ModelOptions.fromEnvironment(), s.trainer(),
         new DirectoryCheckpointStore(s.adapterCheckpointDir(), RETAINED_CHECKPOINTS), loop, metrics, List.of());
   }
 

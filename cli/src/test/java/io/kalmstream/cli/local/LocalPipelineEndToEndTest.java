@@ -75,7 +75,8 @@ class LocalPipelineEndToEndTest {
     workDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "local-e2e-");
     LocalSettings settings = new LocalSettings(workDir, shared.resolve("models/stories260K-hf"),
         shared.resolve("datasets/wn18rr"), true, new LoadSlice(240, 40, 20, 7L, LoadSlice.EntityScope.REFERENCED),
-        40, LocalPipeline.ingestConfig(8, 2), 4, Duration.ofSeconds(60), 40, 0, "127.0.0.1", 0,
+        40, LocalPipeline.ingestConfig(8, 2), LocalSettings.trainerSettings(5), 4, Duration.ofSeconds(60), 40, 0,
+        "127.0.0.1", 0,
         Duration.ofSeconds(1));
     pipeline = LocalPipeline.start(settings);
   }
