@@ -64,15 +64,25 @@ final class KafkaFeed implements AutoCloseable {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    on(topics.metrics().name(), ModelQualityMetric.class, registry, (r, m) -> state.quality.add(
-        new PipelineState.QualityPoint(m.getTimestamp().toEpochMilli(), m.getModelVersion(), m.getName(),
-            m.getValue(), m.getSampleSize())));
+    on(topics.metrics().name(), ModelQualityMetric.class, registry, (r, m) -> {
+      if (state.quality.last() == null) {
+        LOG.info("first quality measurement on {}-{}@{}: model version {} {} = {}", r.topic(), r.partition(),
+            r.offset(), m.getModelVersion(), m.getName(), m.getValue());
+      }
+      state.quality.add(new PipelineState.QualityPoint(m.getTimestamp().toEpochMilli(), m.getModelVersion(),
+          m.getName(), m.getValue(), m.getSampleSize()));
+    });
     on(topics.alerts().name(), AnisotropyAlert.class, registry, (r, a) -> state.alerts.add(
         new PipelineState.AlertPoint(a.getTimestamp().toEpochMilli(), a.getKind(), a.getModelVersion(), a.getValue(),
             a.getThreshold(), a.getMessage())));
-    on(topics.checkpoints().name(), CheckpointPublished.class, registry, (r, c) -> state.checkpoints.add(
-        new PipelineState.CheckpointPoint(c.getCreatedAt().toEpochMilli(), c.getVersion(),
-            new LinkedHashMap<>(c.getMetrics()))));
+    on(topics.checkpoints().name(), CheckpointPublished.class, registry, (r, c) -> {
+      if (state.checkpoints.last() == null) {
+        LOG.info("first checkpoint on {}-{}@{}: version {} at {}", r.topic(), r.partition(), r.offset(),
+            c.getVersion(), c.getUri());
+      }
+      state.checkpoints.add(new PipelineState.CheckpointPoint(c.getCreatedAt().toEpochMilli(), c.getVersion(),
+          new LinkedHashMap<>(c.getMetrics())));
+    });
     onNullable(topics.entities().name(), EntityDescription.class, registry,
         (r, e) -> state.entity(r.key(), e == null ? null : e.getName()));
     onNullable(topics.relations().name(), RelationDescription.class, registry,
