@@ -1,9 +1,11 @@
 package io.kalmstream.schemas.serde;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalmstream.embedded.KafkaAndRegistry;
+import io.kalmstream.schemas.registry.RegisteredSchema;
 import io.kalmstream.schemas.registry.RegistryConfig;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.schemas.testing.BrokerIo;
@@ -59,7 +61,9 @@ class AllRecordTypesRoundTripTest {
       assertEquals(expected, values(BrokerIo.readAll(RUNTIME.bootstrapServers(), topic(type),
           RegistryAvroDeserializer.specific(type, registry))), type.getName());
 
-      int registeredId = registry.latest(Subjects.valueSubject(topic(type))).id();
+      RegisteredSchema registered = registry.latest(Subjects.valueSubject(topic(type)));
+      assertFalse(registered.schema().toString().contains("avro.java.string"), "registered as in the .avsc file");
+      int registeredId = registered.id();
       for (ConsumerRecord<String, byte[]> raw : BrokerIo.readAllBytes(RUNTIME.bootstrapServers(), topic(type))) {
         assertEquals(ConfluentWireFormat.MAGIC_BYTE, raw.value()[0]);
         assertEquals(registeredId, ConfluentWireFormat.schemaId(raw.value()), type.getName());
