@@ -8,6 +8,7 @@ import io.kalmstream.cli.load.LoadPlan;
 import io.kalmstream.cli.load.ProgressBar;
 import io.kalmstream.embedded.KafkaAndRegistry;
 import io.kalmstream.ingest.IngestConfig;
+import io.kalmstream.ingest.KafkaSettings;
 import io.kalmstream.model.ModelOptions;
 import io.kalmstream.schemas.kafka.TopicSpec;
 import io.kalmstream.schemas.kafka.Topics;
@@ -77,6 +78,10 @@ public final class LocalPipeline implements AutoCloseable {
       }, t -> topics.all().stream().map(TopicSpec::name).collect(Collectors.joining(", ")));
 
 
+
+      stages.start("ingest job on a Flink MiniCluster", () -> FlinkIngest.start(s.ingest(),
+          KafkaSettings.of(runtime.bootstrapServers(), registry).withTopics(topics), s.flinkCheckpointDir(), 1),
+          FlinkIngest::describe);
 
       TrainerMetrics trainerMetrics = new TrainerMetrics();
       stages.start("trainer (DJL, KaLM objective)", () -> new TrainerRun(trainerCommon(s, trainerMetrics),
