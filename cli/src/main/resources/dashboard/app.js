@@ -52,7 +52,7 @@ const charts = {
     lineDataset("MRR", COLORS.blue),
     lineDataset("Hits@10", COLORS.green),
     lineDataset("MRR regression", COLORS.red, {showLine: false, pointStyle: "triangle", pointRadius: 8}),
-  ], {y: {min: 0, suggestedMax: 0.1, title: {display: true, text: "score"}}}, versionLabel),
+  ], {y: {min: 0, suggestedMax: 0.02, grace: "10%", title: {display: true, text: "score"}}}, versionLabel),
   anisotropy: makeChart("chart-anisotropy", [
     lineDataset("anisotropy", COLORS.violet, {fill: {target: "origin", above: "rgba(180,140,255,0.08)"}}),
     lineDataset("alert", COLORS.red, {showLine: false, pointStyle: "triangle", pointRadius: 9, pointHoverRadius: 11}),

@@ -1,16 +1,17 @@
 package io.kalmstream.cli.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kalmstream.cli.load.DatasetLoader;
 import io.kalmstream.cli.load.LoadSlice;
 import io.kalmstream.schemas.CheckpointPublished;
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.InstructionBatch;
 import io.kalmstream.schemas.LinkPredictionAnswer;
+import io.kalmstream.schemas.LinkPredictionQuery;
 import io.kalmstream.schemas.ModelQualityMetric;
 import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.registry.RegistryConfig;
@@ -30,6 +31,8 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -94,19 +97,33 @@ class LocalPipelineEndToEndTest {
     awaitTrue(() -> count(topics.checkpoints().name(), CheckpointPublished.class) >= 2, "two checkpoints published");
     assertTrue(count(topics.contrastiveBatches().name(), ContrastiveBatch.class) > 0, "contrastive batches");
     assertTrue(count(topics.instructionBatches().name(), InstructionBatch.class) > 0, "instruction batches");
+    assertTrue(values(topics.predictions().name(), LinkPredictionAnswer.class).stream()
+        .anyMatch(a -> a.getError() == null && a.getCandidates().size() == 10), "the loader's queries answered");
 
-    List<CheckpointPublished> checkpoints = values(topics.checkpoints().name(), CheckpointPublished.class);
-    long newest = checkpoints.stream().mapToLong(CheckpointPublished::getVersion).max().orElseThrow();
+    long newest = values(topics.checkpoints().name(), CheckpointPublished.class).stream()
+        .mapToLong(CheckpointPublished::getVersion).max().orElseThrow();
     awaitTrue(() -> scorerVersion() >= newest, "the scorer answers with checkpoint " + newest);
 
-    awaitTrue(() -> values(topics.predictions().name(), LinkPredictionAnswer.class).stream()
-        .anyMatch(a -> a.getModelVersion() > 0 && a.getError() == null), "a prediction by a trained version");
+    // A query sent now is answered on kg.predictions by the checkpoint the scorer swapped to.
+    LinkPredictionQuery query = LinkPredictionQuery.newBuilder().setQueryId("e2e-after-swap")
+        .setEntityId(firstPredictedEntity()).setRelation("_hypernym").setK(10).build();
+    try (Producer<String, SpecificRecord> producer =
+        DatasetLoader.producer(pipeline.bootstrapServers(), RegistryConfig.of(pipeline.registryUrl()))) {
+      producer.send(new ProducerRecord<>(topics.queries().name(), query.getQueryId(), query)).get();
+    }
+    awaitTrue(() -> answerTo(query.getQueryId()) != null, "the answer to " + query.getQueryId());
+    LinkPredictionAnswer answer = answerTo(query.getQueryId());
+    assertEquals(null, answer.getError());
+    assertEquals(10, answer.getCandidates().size());
+    assertTrue(answer.getModelVersion() >= newest, "answered by version " + answer.getModelVersion());
+
     awaitTrue(() -> values(topics.metrics().name(), ModelQualityMetric.class).stream()
         .anyMatch(m -> m.getName().equals("mrr") && m.getModelVersion() > 0), "an MRR of a trained version");
-    List<LinkPredictionAnswer> answers = values(topics.predictions().name(), LinkPredictionAnswer.class);
-    assertFalse(answers.isEmpty());
-    answers.stream().filter(a -> a.getError() == null)
-        .forEach(a -> assertEquals(10, a.getCandidates().size(), a.toString()));
+  }
+
+  private LinkPredictionAnswer answerTo(String queryId) {
+    return values(topics.predictions().name(), LinkPredictionAnswer.class).stream()
+        .filter(a -> a.getQueryId().equals(queryId)).findFirst().orElse(null);
   }
 
   @Test
