@@ -34,6 +34,8 @@ public final class DatasetLoader {
   public record Summary(long relations, long entities, long evalTriples, long trainTriples, long queries,
       boolean stopped) {}
 
+  private static final long QUERY_GATE_POLL_MILLIS = 500;
+
   private final Producer<String, SpecificRecord> producer;
   private final Topics topics;
   private final Progress progress;
@@ -62,10 +64,20 @@ public final class DatasetLoader {
    * @param trainPerSecond pace of the training triples; <= 0 for as fast as possible
    */
   public Summary load(LoadPlan plan, double trainPerSecond, BooleanSupplier stop) throws InterruptedException {
+    return load(plan, trainPerSecond, stop, () -> true);
+  }
+
+  /**
+   * As {@link #load(LoadPlan, double, BooleanSupplier)}, holding each query back until {@code queriesWelcome} says
+   * the scorer can answer it (the training stream goes on meanwhile); at the end of the stream the loader waits for
+   * it before sending the queries still held.
+   */
+  public Summary load(LoadPlan plan, double trainPerSecond, BooleanSupplier stop, BooleanSupplier queriesWelcome)
+      throws InterruptedException {
     long relations = sendAll(topics.relations().name(), plan.relations(), RelationDescription::getId, stop);
     long entities = sendAll(topics.entities().name(), plan.entities(), EntityDescription::getId, stop);
     long eval = sendAll(topics.evalTriples().name(), plan.eval(), TripleIds::of, stop);
-    long[] streamed = streamTrainWithQueries(plan, trainPerSecond, stop);
+    long[] streamed = streamTrainWithQueries(plan, trainPerSecond, stop, queriesWelcome);
     boolean stopped = stop.getAsBoolean();
     Summary summary = new Summary(relations, entities, eval, streamed[0], streamed[1], stopped);
     LOG.info("load {}: {} training triples to {}, {} queries to {}", stopped ? "stopped" : "done", streamed[0],
@@ -91,8 +103,8 @@ public final class DatasetLoader {
   }
 
   /** Returns {training triples sent, queries sent}. */
-  private long[] streamTrainWithQueries(LoadPlan plan, double perSecond, BooleanSupplier stop)
-      throws InterruptedException {
+  private long[] streamTrainWithQueries(LoadPlan plan, double perSecond, BooleanSupplier stop,
+      BooleanSupplier queriesWelcome) throws InterruptedException {
     String triplesTopic = topics.triples().name();
     String queriesTopic = topics.queries().name();
     List<Triple> train = plan.train();
@@ -101,13 +113,23 @@ public final class DatasetLoader {
     progress.start(triplesTopic, train.size());
     int nextQuery = 0;
     long sent = 0;
+    boolean toldWaiting = false;
     while (!stop.getAsBoolean()) {
-      while (nextQuery < queries.size() && plan.trainTriplesBeforeQuery(nextQuery) <= sent) {
+      while (nextQuery < queries.size() && plan.trainTriplesBeforeQuery(nextQuery) <= sent
+          && queriesWelcome.getAsBoolean()) {
         LinkPredictionQuery query = queries.get(nextQuery++);
         send(queriesTopic, query.getQueryId(), query);
       }
       if (sent == train.size()) {
-        break;
+        if (nextQuery == queries.size()) {
+          break;
+        }
+        if (!toldWaiting) {
+          LOG.info("training stream done; {} queries wait until the scorer can answer them", queries.size() - nextQuery);
+          toldWaiting = true;
+        }
+        Thread.sleep(QUERY_GATE_POLL_MILLIS);
+        continue;
       }
       pacer.awaitTurn(sent);
       Triple triple = train.get((int) sent);

@@ -6,6 +6,7 @@ import io.kalmstream.cli.load.Progress;
 import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.registry.RegistryConfig;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -22,13 +23,14 @@ final class LoaderRun implements AutoCloseable {
   private final LoadPlan plan;
   private final double perSecond;
 
+  /** @param queriesWelcome whether the scorer can answer queries yet (they are held back until it can) */
   LoaderRun(String bootstrapServers, RegistryConfig registry, Topics topics, LoadPlan plan, double perSecond,
-      Progress progress) {
+      Progress progress, BooleanSupplier queriesWelcome) {
     this.plan = plan;
     this.perSecond = perSecond;
     this.thread = new Thread(() -> {
       try (Producer<String, SpecificRecord> producer = DatasetLoader.producer(bootstrapServers, registry)) {
-        summary.set(new DatasetLoader(producer, topics, progress).load(plan, perSecond, stop::get));
+        summary.set(new DatasetLoader(producer, topics, progress).load(plan, perSecond, stop::get, queriesWelcome));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {

@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import java.time.Duration;
 import java.util.stream.Collectors;
@@ -47,6 +48,7 @@ public final class LocalPipeline implements AutoCloseable {
   private static final int TRAINER_LOG_EVERY_STEPS = 5;
   /** Enough for the scorer to load the newest while older ones go. */
   private static final int RETAINED_CHECKPOINTS = 5;
+  private static final Duration QUERY_GATE_LIMIT = Duration.ofMinutes(5);
 
   private final Stages stages;
   private final KafkaAndRegistry runtime;
@@ -101,7 +103,8 @@ public final class LocalPipeline implements AutoCloseable {
 
       if (plan != null) {
         stages.start("loader", () -> new LoaderRun(runtime.bootstrapServers(), registry, topics, plan, s.loadRate(),
-            ProgressBar.periodic(System.err, Duration.ofSeconds(30))).start(), LoaderRun::describe);
+            ProgressBar.periodic(System.err, Duration.ofSeconds(30)), scorerIndexed(scorer, plan)).start(),
+            LoaderRun::describe);
       } else {
         LOG.info("[{}/{}] loader skipped (--no-load): the topics keep what earlier runs produced", STAGES, STAGES);
       }
@@ -118,6 +121,16 @@ public final class LocalPipeline implements AutoCloseable {
         d.instructionWait(), d.modelName(), TRAINER_LOG_EVERY_STEPS);
     return new TrainerRuns.Common(s.modelDir(), ModelOptions.fromEnvironment(), s.trainer(),
         new DirectoryCheckpointStore(s.adapterCheckpointDir(), RETAINED_CHECKPOINTS), loop, metrics, List.of());
+  }
+
+  /**
+   * Whether the scorer has embedded the plan's entities, so the loader's queries get answers rather than "index
+   * still empty"; after {@link #QUERY_GATE_LIMIT} the queries go anyway (an entity the scorer refused must not hold
+   * them back forever).
+   */
+  private static BooleanSupplier scorerIndexed(ScorerApp scorer, LoadPlan plan) {
+    long deadline = System.nanoTime() + QUERY_GATE_LIMIT.toNanos();
+    return () -> scorer.runtime().indexedEntities() >= plan.entities().size() || System.nanoTime() > deadline;
   }
 
   private static ScorerConfig scorerConfig(LocalSettings s, KafkaAndRegistry runtime, Topics topics) {

@@ -22,11 +22,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +92,52 @@ class DatasetLoaderTest {
     assertEquals(TinyDataset.TEST, summary.evalTriples());
     assertTrue(summary.trainTriples() < TinyDataset.TRAIN, summary.toString());
     assertEquals(summary.trainTriples(), readAll(topics.triples(), Triple.class).size());
+  }
+
+  @Test
+  void holdsQueriesBackUntilTheScorerCanAnswerThem() throws Exception {
+    Topics topics = TestTopics.prefixed("loader-gate.");
+    RUNTIME.createTopics(topics.newTopics((short) 1));
+    LoadPlan plan = LoadPlan.of(KgDatasetReader.read(TinyDataset.write(dir)),
+        new LoadSlice(-1, -1, 3, 5, LoadSlice.EntityScope.ALL));
+    AtomicLong openedAt = new AtomicLong(Long.MAX_VALUE);
+    Thread opener = new Thread(() -> {
+      try {
+        Thread.sleep(1500);
+      } catch (InterruptedException e) {
+        return;
+      }
+      openedAt.set(System.currentTimeMillis());
+    });
+    opener.start();
+    DatasetLoader.Summary summary;
+    try (Producer<String, SpecificRecord> producer = producer()) {
+      summary = new DatasetLoader(producer, topics, Progress.SILENT)
+          .load(plan, 0, () -> false, () -> openedAt.get() != Long.MAX_VALUE);
+    }
+    opener.join();
+    assertEquals(3, summary.queries());
+    assertEquals(TinyDataset.TRAIN, summary.trainTriples());
+    for (long timestamp : timestamps(topics.queries())) {
+      assertTrue(timestamp >= openedAt.get(), "a query went out before the gate opened");
+    }
+  }
+
+  private static List<Long> timestamps(TopicSpec topic) {
+    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RUNTIME.bootstrapServers());
+    List<Long> out = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        new StringDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        consumer.poll(Duration.ofMillis(500)).forEach(r -> out.add(r.timestamp()));
+      }
+    }
+    return out;
   }
 
   private static Producer<String, SpecificRecord> producer() {

@@ -97,7 +97,7 @@ class LocalPipelineEndToEndTest {
     awaitTrue(() -> count(topics.checkpoints().name(), CheckpointPublished.class) >= 2, "two checkpoints published");
     assertTrue(count(topics.contrastiveBatches().name(), ContrastiveBatch.class) > 0, "contrastive batches");
     assertTrue(count(topics.instructionBatches().name(), InstructionBatch.class) > 0, "instruction batches");
-    assertTrue(values(topics.predictions().name(), LinkPredictionAnswer.class).stream()
+    awaitTrue(() -> values(topics.predictions().name(), LinkPredictionAnswer.class).stream()
         .anyMatch(a -> a.getError() == null && a.getCandidates().size() == 10), "the loader's queries answered");
 
     long newest = values(topics.checkpoints().name(), CheckpointPublished.class).stream()
