@@ -48,7 +48,8 @@ class IngestOnKafkaTest {
   void loadSliceAndRunWithoutFailure() throws Exception {
     work = Files.createTempDirectory("ingest-kafka-test");
     topics = kafka.createTopics("ingest-test");
-    slice = KgSlice.wn18rr(200, 5);
+    slice = KgSlice.wn18rr(200, 5)
+        .withClosingRecords(topics.triples().partitions(), topics.entities().partitions());
     kafka.produce(topics, slice);
     kafka.produceRaw(topics.triples().name(), "garbage".getBytes(), new byte[] {0, 0, 0, 0, 42, 1}, RAW_RECORD_TIME);
 
@@ -86,7 +87,8 @@ class IngestOnKafkaTest {
   @Test
   void cancelledMidStreamAndRestoredFromTheLastCheckpointEmitsTheSameBatches() throws Exception {
     Topics restored = outputsUnder(topics, "restored");
-    KafkaSettings settings = settings(restored, "restored");
+    // unbounded, as in production; the slice's closing records carry the watermark past every timeout
+    KafkaSettings settings = settings(restored, "restored").withBounded(false);
     // small polls, so checkpoint barriers get between the throttled records
     KafkaSettings throttled = settings.withClientProperty("max.poll.records", "4");
     Path checkpoints = work.resolve("restored");
@@ -95,26 +97,20 @@ class IngestOnKafkaTest {
 
     JobClient first = start(IngestKafka.job(config, settings, IngestKafka.source(throttled, slow)), checkpoints,
         Optional.empty());
-    long deadline = System.currentTimeMillis() + 120_000;
-    int committedBeforeKill;
-    while (true) {
-      committedBeforeKill = kafka.readCommitted(restored.contrastiveBatches().name(), ContrastiveBatch.class).size();
-      System.out.println("DEBUG " + System.currentTimeMillis() + " committed " + committedBeforeKill + " chk " + LocalFlink.latestCheckpoint(checkpoints));
-      if (committedBeforeKill > 0 && LocalFlink.latestCheckpoint(checkpoints).isPresent()) {
-        break;
-      }
-      assertTrue(System.currentTimeMillis() < deadline, "no checkpoint with output within two minutes");
-      assertEquals(JobStatus.RUNNING, first.getJobStatus().get(), "the job ended before it could be killed");
+    int committedBeforeKill = awaitBatches(restored, 1, first);
+    while (LocalFlink.latestCheckpoint(checkpoints).isEmpty()) {
       Thread.sleep(100);
     }
-    assertEquals(JobStatus.RUNNING, first.getJobStatus().get(), "the job must still be reading when it is killed");
     first.cancel().get();
     assertTrue(committedBeforeKill < referenceBatches.size(),
         "killed mid-stream: " + committedBeforeKill + " of " + referenceBatches.size() + " batches were out");
 
     Path checkpoint = LocalFlink.latestCheckpoint(checkpoints).orElseThrow();
     JobClient second = start(IngestKafka.job(config, settings), checkpoints, Optional.of(checkpoint));
-    second.getJobExecutionResult().get();
+    awaitBatches(restored, referenceBatches.size(), second);
+    // two more checkpoints: a duplicate would be committed by now
+    Thread.sleep(3 * config.checkpointInterval().toMillis());
+    second.cancel().get();
 
     List<ContrastiveBatch> batches =
         KafkaFixture.values(kafka.readCommitted(restored.contrastiveBatches().name(), ContrastiveBatch.class));
@@ -123,6 +119,20 @@ class IngestOnKafkaTest {
     assertEquals(batches.size(), new HashSet<>(batches).size(), "no batch is emitted twice");
     assertEquals(new HashSet<>(referenceBatches), new HashSet<>(batches));
     assertEquals(new HashSet<>(referenceInstructions), new HashSet<>(instructions));
+  }
+
+  /** Waits until at least {@code count} contrastive batches are committed; returns how many there are. */
+  private int awaitBatches(Topics names, int count, JobClient job) throws Exception {
+    long deadline = System.currentTimeMillis() + 180_000;
+    while (true) {
+      int committed = kafka.readCommitted(names.contrastiveBatches().name(), ContrastiveBatch.class).size();
+      if (committed >= count) {
+        return committed;
+      }
+      assertEquals(JobStatus.RUNNING, job.getJobStatus().get(), "the job stopped early");
+      assertTrue(System.currentTimeMillis() < deadline, "only " + committed + " of " + count + " batches in 3 minutes");
+      Thread.sleep(200);
+    }
   }
 
   private KafkaSettings settings(Topics names, String run) {
