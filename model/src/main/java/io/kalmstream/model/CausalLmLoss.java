@@ -23,7 +23,7 @@ public final class CausalLmLoss {
     NDIndex predictors = new NDIndex().addAllDim().addSliceDim(0, t - 1);
     NDIndex targets = new NDIndex().addAllDim().addSliceDim(1, t);
     // [B, T-1, V] log-probabilities, [B, T-1, 1] target ids
-    NDArray logProbs = logits.get(predictors).toType(DataType.FLOAT32, false).logSoftmax(2);
+    NDArray logProbs = Casts.to(logits.get(predictors), DataType.FLOAT32).logSoftmax(2);
     NDArray targetIds = inputIds.get(targets).toType(DataType.INT64, false).expandDims(2);
     NDArray picked = logProbs.gather(targetIds, 2).squeeze(2);
     NDArray weights = lossMask.get(targets).toType(DataType.FLOAT32, false);

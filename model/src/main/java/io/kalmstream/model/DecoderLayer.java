@@ -8,7 +8,8 @@ import ai.djl.util.PairList;
 
 /**
  * One pre-norm decoder layer: {@code h = x + attn(norm₁(x))}, {@code y = h + mlp(norm₂(h))}.
- * Inputs as {@link GroupedQueryAttention}: x [B, T, H], cos, sin [T, D], mask bias [B, 1, 1, T, T].
+ * Inputs and outputs as {@link GroupedQueryAttention}: x [B, T, H], cos, sin [T, D], mask bias, optionally past
+ * keys and values (then the extended keys and values are returned after the output).
  */
 public final class DecoderLayer extends CheckpointBlock {
 
@@ -46,10 +47,14 @@ public final class DecoderLayer extends CheckpointBlock {
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.get(0);
     NDArray normed = inputNorm.forward(ps, new NDList(x), training).singletonOrThrow();
-    NDList attnIn = new NDList(normed, inputs.get(1), inputs.get(2), inputs.get(3));
-    NDArray h = x.add(attention.forward(ps, attnIn, training).singletonOrThrow());
+    NDList attnIn = new NDList(normed);
+    attnIn.addAll(inputs.subNDList(1));
+    NDList attnOut = attention.forward(ps, attnIn, training);
+    NDArray h = x.add(attnOut.get(0));
     NDList mlpIn = postAttentionNorm.forward(ps, new NDList(h), training);
-    return new NDList(h.add(mlp.forward(ps, mlpIn, training).singletonOrThrow()));
+    NDList out = new NDList(h.add(mlp.forward(ps, mlpIn, training).singletonOrThrow()));
+    out.addAll(attnOut.subNDList(1));
+    return out;
   }
 
   @Override

@@ -36,6 +36,8 @@ import java.util.Locale;
  * @param bosTokenId beginning-of-sequence id, or -1
  * @param eosTokenIds end-of-sequence ids (Llama 3 lists several), possibly empty
  * @param padTokenId padding id, or -1 when the config has none (masked positions are ignored anyway)
+ * @param slidingWindow Mistral-style local attention width (a query sees the last {@code slidingWindow}
+ *     positions), 0 for full causal attention; Qwen2 only uses it with {@code use_sliding_window}
  */
 public record LlamaConfig(
     String modelType,
@@ -56,7 +58,8 @@ public record LlamaConfig(
     boolean mlpBias,
     int bosTokenId,
     List<Integer> eosTokenIds,
-    int padTokenId) {
+    int padTokenId,
+    int slidingWindow) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -132,7 +135,28 @@ public record LlamaConfig(
         c.path("mlp_bias").asBoolean(false),
         c.path("bos_token_id").isNumber() ? c.get("bos_token_id").asInt() : -1,
         intList(c.path("eos_token_id")),
-        c.path("pad_token_id").isNumber() ? c.get("pad_token_id").asInt() : -1);
+        c.path("pad_token_id").isNumber() ? c.get("pad_token_id").asInt() : -1,
+        slidingWindow(c, qwen2));
+  }
+
+  private static int slidingWindow(JsonNode c, boolean qwen2) {
+    JsonNode window = c.path("sliding_window");
+    boolean used = qwen2 ? c.path("use_sliding_window").asBoolean(false) : window.isNumber();
+    if (!used || !window.isNumber()) {
+      return 0;
+    }
+    if (qwen2) {
+      // Hugging Face's Qwen2 uses the window on layers i >= max_window_layers only
+      int firstWindowLayer = c.path("max_window_layers").asInt(0);
+      if (firstWindowLayer >= c.path("num_hidden_layers").asInt()) {
+        return 0;
+      }
+      if (firstWindowLayer > 0) {
+        throw new IllegalArgumentException(
+            "a sliding window on only some layers (max_window_layers " + firstWindowLayer + ") is not supported");
+      }
+    }
+    return window.asInt();
   }
 
   private static int required(JsonNode c, String field) {

@@ -141,8 +141,8 @@ public final class LlamaDecoder extends CheckpointBlock {
     // [B, T] -> [B, T, H]
     NDArray x = Embedding.embedding(ids, ps.getValue(embedTokens, ids.getDevice(), training), SparseFormat.DENSE)
         .singletonOrThrow();
-    NDList cosSin = rotary.cosSin(m, t, type);
-    NDArray bias = maskBias(mask, t, type);
+    NDList cosSin = rotary.cosSin(m, 0, t, type);
+    NDArray bias = maskBias(mask, 0, t, config.slidingWindow(), type);
     for (DecoderLayer layer : layers) {
       x = layer.forward(ps, new NDList(x, cosSin.get(0), cosSin.get(1), bias), training).singletonOrThrow();
     }
@@ -150,15 +150,49 @@ public final class LlamaDecoder extends CheckpointBlock {
   }
 
   /**
-   * Additive attention bias [B, 1, 1, T, T]: 0 where query i may see key j (j ≤ i and j is not padding),
-   * the most negative finite value of {@code type} elsewhere, so masked keys get exactly zero weight.
+   * Incremental inference for one unpadded sequence: runs {@code newIds} [1, S] at positions
+   * {@code cache.length()}.. after the cached ones, appends their keys and values to {@code cache}, and returns
+   * the final-norm hidden states [1, S, H]. Equivalent to {@link #forward} over the whole sequence, at a cost
+   * linear in its length per step.
    */
-  static NDArray maskBias(NDArray attentionMask, int t, DataType type) {
+  public NDArray forwardCached(ParameterStore ps, NDArray newIds, KvCache cache) {
+    NDManager m = newIds.getManager();
+    int start = cache.length();
+    int s = (int) newIds.getShape().get(1);
+    DataType type = computeType();
+    NDArray x = Embedding.embedding(newIds, ps.getValue(embedTokens, newIds.getDevice(), false), SparseFormat.DENSE)
+        .singletonOrThrow();
+    NDList cosSin = rotary.cosSin(m, start, s, type);
+    NDArray bias = maskBias(m.ones(new Shape(1, start + s), DataType.INT64), start, s, config.slidingWindow(), type);
+    for (int i = 0; i < layers.size(); i++) {
+      NDList in = new NDList(x, cosSin.get(0), cosSin.get(1), bias, cache.keys(i, m, type), cache.values(i, m, type));
+      NDList out = layers.get(i).forward(ps, in, false);
+      x = out.get(0);
+      cache.set(i, out.get(1), out.get(2));
+    }
+    cache.advance(s);
+    return norm.forward(ps, new NDList(x), false).singletonOrThrow();
+  }
+
+  /**
+   * Additive attention bias [B, 1, 1, S, P+S] for S queries at positions P..P+S-1 over P+S keys: 0 where query
+   * i may see key j (j ≤ P+i, P+i − j < window when there is one, and key j is not padding), the most negative
+   * finite value of {@code type} elsewhere, so masked keys get exactly zero weight.
+   *
+   * @param attentionMask [B, P+S], 1 on tokens, 0 on padding
+   * @param window sliding-window width, 0 for none
+   */
+  static NDArray maskBias(NDArray attentionMask, int pastLength, int queries, int window, DataType type) {
     NDManager m = attentionMask.getManager();
     long b = attentionMask.getShape().get(0);
-    NDArray pos = m.arange(0, t, 1, DataType.INT64);
-    NDArray causal = pos.reshape(t, 1).gte(pos.reshape(1, t));
-    NDArray keyValid = attentionMask.reshape(b, 1, 1, 1, t).gt(0);
+    int keys = pastLength + queries;
+    NDArray queryPos = m.arange(pastLength, keys, 1, DataType.INT64).reshape(queries, 1);
+    NDArray keyPos = m.arange(0, keys, 1, DataType.INT64).reshape(1, keys);
+    NDArray causal = queryPos.gte(keyPos);
+    if (window > 0 && keys > window) {
+      causal = causal.logicalAnd(queryPos.sub(keyPos).lt(window));
+    }
+    NDArray keyValid = attentionMask.reshape(b, 1, 1, 1, keys).gt(0);
     NDArray blocked = keyValid.logicalAnd(causal).logicalNot();
     float negative = type == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
     return blocked.toType(type, false).mul(negative);

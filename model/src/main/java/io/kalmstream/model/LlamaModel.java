@@ -165,7 +165,7 @@ public final class LlamaModel implements AutoCloseable {
     // index of the last token per row: sum(mask) - 1, as [B, 1, H] for gather along T
     NDArray last = attentionMask.toType(DataType.INT64, false).sum(new int[] {1}, true).sub(1);
     NDArray index = last.reshape(b, 1, 1).broadcast(b, 1, h);
-    NDArray pooled = hidden.gather(index, 1).reshape(b, h).toType(DataType.FLOAT32, false);
+    NDArray pooled = Casts.to(hidden.gather(index, 1).reshape(b, h), DataType.FLOAT32);
     NDArray norm = pooled.norm(new int[] {1}, true).maximum(1e-12f);
     return pooled.div(norm);
   }
@@ -190,25 +190,31 @@ public final class LlamaModel implements AutoCloseable {
     if (prompt.length == 0) {
       throw new IllegalArgumentException("generation needs at least one prompt token (e.g. BOS)");
     }
-    long[] sequence = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
-    int length = prompt.length;
-    try (NDManager step = manager.newSubManager()) {
-      for (int produced = 0; produced < maxNewTokens; produced++) {
+    if (prompt.length + maxNewTokens > config.maxPositionEmbeddings()) {
+      LOG.warn("generating past the model's {} positions (prompt {} + {} new tokens)",
+          config.maxPositionEmbeddings(), prompt.length, maxNewTokens);
+    }
+    long[] generated = new long[maxNewTokens];
+    int count = 0;
+    ParameterStore ps = new ParameterStore(manager, false);
+    try (NDManager session = manager.newSubManager();
+        KvCache cache = new KvCache(config, session)) {
+      long[] step = prompt;
+      while (count < maxNewTokens) {
         long next;
-        try (NDManager scope = step.newSubManager()) {
-          NDArray ids = scope.create(Arrays.copyOf(sequence, length), new Shape(1, length));
-          NDArray mask = scope.ones(ids.getShape(), DataType.INT64);
-          NDArray hidden = hiddenStates(ids, mask, false);
+        try (NDManager scratch = session.newSubManager()) {
+          NDArray hidden = decoder.forwardCached(ps, scratch.create(step, new Shape(1, step.length)), cache);
           NDArray lastHidden = hidden.get(":, -1, :");
-          next = logits(lastHidden).argMax(-1).toType(DataType.INT64, false).getLong(0);
+          next = decoder.logits(ps, lastHidden, false).argMax(-1).toType(DataType.INT64, false).getLong(0);
         }
         if (stopIds.contains(next)) {
           break;
         }
-        sequence[length++] = next;
+        generated[count++] = next;
+        step = new long[] {next};
       }
     }
-    return Arrays.copyOfRange(sequence, prompt.length, length);
+    return Arrays.copyOf(generated, count);
   }
 
   /**
@@ -216,7 +222,15 @@ public final class LlamaModel implements AutoCloseable {
    * the config's EOS ids plus {@code extraStopIds}.
    */
   public String generate(String prompt, int maxNewTokens, Collection<Long> extraStopIds) {
-    long[] promptIds = prompt.isEmpty() ? new long[] {config.bosTokenId()} : tokenizer.encode(prompt, Integer.MAX_VALUE);
+    long[] promptIds;
+    if (prompt.isEmpty()) {
+      if (config.bosTokenId() < 0) {
+        throw new IllegalArgumentException("the model has no bos_token_id to start from: give a prompt");
+      }
+      promptIds = new long[] {config.bosTokenId()};
+    } else {
+      promptIds = tokenizer.encode(prompt, Integer.MAX_VALUE);
+    }
     List<Long> stops = new ArrayList<>(extraStopIds);
     config.eosTokenIds().forEach(id -> stops.add((long) id));
     return tokenizer.decode(generateGreedy(promptIds, maxNewTokens, stops));

@@ -46,6 +46,9 @@ public final class LlamaTokenizer implements AutoCloseable {
 
   /** Token ids with the tokenizer's special tokens (e.g. BOS), cut to the first {@code maxTokens}. */
   public long[] encode(String text, int maxTokens) {
+    if (maxTokens < 1) {
+      throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
+    }
     long[] ids = tokenizer.encode(text, true, false).getIds();
     return ids.length > maxTokens ? Arrays.copyOf(ids, maxTokens) : ids;
   }

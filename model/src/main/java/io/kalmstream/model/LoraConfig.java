@@ -71,7 +71,11 @@ public record LoraConfig(int rank, double alpha, double dropout, List<String> ta
     c.put("task_type", "CAUSAL_LM");
     c.put("base_model_name_or_path", baseModelName);
     c.put("r", rank);
-    c.put("lora_alpha", alpha);
+    if (alpha == Math.rint(alpha)) {
+      c.put("lora_alpha", (long) alpha);
+    } else {
+      c.put("lora_alpha", alpha);
+    }
     c.put("lora_dropout", dropout);
     targetModules.forEach(c.putArray("target_modules")::add);
     c.put("bias", "none");

@@ -134,12 +134,12 @@ public final class LoraLinear extends CheckpointBlock {
     }
     NDArray a = ps.getValue(loraA, x.getDevice(), training);
     NDArray bMat = ps.getValue(loraB, x.getDevice(), training);
-    NDArray xa = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    NDArray xa = Casts.to(x, DataType.FLOAT32);
     if (training && dropout > 0) {
       xa = Dropout.dropout(xa, dropout, true).singletonOrThrow();
     }
     NDArray update = Linear.linear(Linear.linear(xa, a).singletonOrThrow(), bMat).singletonOrThrow().mul(scaling);
-    return new NDList(y.add(update.toType(y.getDataType(), false)));
+    return new NDList(y.add(Casts.to(update, y.getDataType())));
   }
 
   @Override

@@ -41,9 +41,9 @@ public final class RmsNorm extends CheckpointBlock {
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
-    NDArray x32 = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    NDArray x32 = Casts.to(x, DataType.FLOAT32);
     NDArray rms = x32.square().mean(new int[] {-1}, true).add(eps).sqrt();
-    NDArray normed = x32.div(rms).toType(x.getDataType(), false);
+    NDArray normed = Casts.to(x32.div(rms), x.getDataType());
     return new NDList(normed.mul(ps.getValue(gain, x.getDevice(), training)));
   }
 

@@ -30,11 +30,11 @@ final class RotaryEmbedding {
   }
 
   /**
-   * cos and sin tables for positions 0..length-1, each [length, D], created in {@code manager} (the caller's
-   * per-batch manager, so nothing accumulates in the model's) and cast to {@code type}.
+   * cos and sin tables for positions start..start+length-1, each [length, D], created in {@code manager} (the
+   * caller's per-batch manager, so nothing accumulates in the model's) and cast to {@code type}.
    */
-  NDList cosSin(NDManager manager, int length, DataType type) {
-    NDArray positions = manager.arange(0f, length, 1f, DataType.FLOAT32).reshape(length, 1);
+  NDList cosSin(NDManager manager, int start, int length, DataType type) {
+    NDArray positions = manager.arange((float) start, start + length, 1f, DataType.FLOAT32).reshape(length, 1);
     NDArray freqs = positions.mul(manager.create(invFreq, new Shape(1, invFreq.length)));
     NDArray angles = freqs.concat(freqs, 1);
     return new NDList(angles.cos().toType(type, false), angles.sin().toType(type, false));
