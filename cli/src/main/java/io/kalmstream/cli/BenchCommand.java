@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print their figures and save them under --out.",
-    subcommands = {BenchModelCommand.class, BenchScorerCommand.class, BenchIngestCommand.class})
+    subcommands = {BenchModelCommand.class, BenchKgcCommand.class, BenchScorerCommand.class, BenchIngestCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,12 +1,253 @@
 package io.kalmstream.cli;
 
+import io.kalmstream.model.LoraConfig;
+import io.kalmstream.schemas.ContrastiveBatch;
+import io.kalmstream.schemas.InstructionBatch;
+import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.trainer.StepResult;
+import io.kalmstream.trainer.TrainerRuns;
+import io.kalmstream.trainer.TrainerSettings;
+import io.kalmstream.trainer.checkpoint.DirectoryCheckpointStore;
+import io.kalmstream.trainer.loop.KafkaTrainerConfig;
+import io.kalmstream.trainer.loop.LoopSettings;
+import io.kalmstream.trainer.loop.Sourced;
+import io.kalmstream.trainer.loop.TrainingLoop;
+import io.kalmstream.trainer.metrics.TrainerMetrics;
+import io.kalmstream.trainer.optim.AdamW;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Fine-tune LoRA adapters with the KaLM objective, from Kafka or from a dataset directory.")
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Fine-tune LoRA adapters with the KaLM objective, from Kafka or from a dataset directory.",
+        "Without --dataset it consumes kg.batches.contrastive and kg.batches.instruction and announces checkpoints on "
+            + "kg.checkpoints; with --dataset it builds the same batches from a KG-BERT-layout directory.",
+        "Either way it resumes from the newest checkpoint under --out when there is one."})
 final class TrainCommand implements Callable<Integer> {
+
+  @Mixin ModelOptions model;
+  @Mixin KafkaOptions kafka;
+
+  @Option(names = "--dataset", paramLabel = "DIR", arity = "0..1", fallbackValue = "",
+      description = "Train from this KG-BERT-layout dataset instead of Kafka; without a value ../shared/"
+          + SharedResources.DEFAULT_DATASET + ".")
+  Path dataset;
+
+  @Option(names = {"--out", "--checkpoint-dir"}, paramLabel = "DIR", defaultValue = ".kalm/checkpoints",
+      description = "Checkpoint store directory (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--max-steps", paramLabel = "N", defaultValue = "0",
+      description = "Stop once this many optimizer steps are done in total, resumed ones included (0: no limit).")
+  long maxSteps;
+
+  @Option(names = "--minutes", paramLabel = "M", defaultValue = "0",
+      description = "Stop after M minutes of this run (0: no limit).")
+  double minutes;
+
+  // ---- the KaLM objective
+  @Option(names = "--contrastive-batch", paramLabel = "N", defaultValue = "24",
+      description = "Pairs per contrastive batch built from --dataset (paper: 24). Default: ${DEFAULT-VALUE}.")
+  int contrastiveBatch;
+
+  @Option(names = "--instruction-batch", paramLabel = "M", defaultValue = "4",
+      description = "Examples per instruction batch built from --dataset (paper: 4). Default: ${DEFAULT-VALUE}.")
+  int instructionBatch;
+
+  @Option(names = "--lambda", defaultValue = "0.1", description = "Weight of the instruction loss. Default: ${DEFAULT-VALUE}.")
+  double lambda;
+
+  @Option(names = "--margin", defaultValue = "0.02", description = "Additive margin gamma. Default: ${DEFAULT-VALUE}.")
+  float margin;
+
+  @Option(names = "--tau", defaultValue = "0.05", description = "Initial temperature. Default: ${DEFAULT-VALUE}.")
+  double tau;
+
+  @Option(names = "--tau-min", defaultValue = "0.01", description = "Temperature lower clamp. Default: ${DEFAULT-VALUE}.")
+  double tauMin;
+
+  @Option(names = "--tau-max", defaultValue = "1.0", description = "Temperature upper clamp. Default: ${DEFAULT-VALUE}.")
+  double tauMax;
+
+  @Option(names = "--false-negative-mask", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Mask known true answers out of the in-batch negatives (--no-false-negative-mask to ablate).")
+  boolean falseNegativeMask;
+
+  @Option(names = "--instruction-ratio", defaultValue = "1.0",
+      description = "Instruction batches per contrastive batch (fractional allowed). Default: ${DEFAULT-VALUE}.")
+  double instructionRatio;
+
+  // ---- optimizer and schedule
+  @Option(names = "--lr", defaultValue = "1e-4", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
+  double lr;
+
+  @Option(names = "--warmup", paramLabel = "STEPS", defaultValue = "100", description = "Warmup steps. Default: ${DEFAULT-VALUE}.")
+  long warmup;
+
+  @Option(names = "--horizon", paramLabel = "STEPS", defaultValue = "20000",
+      description = "Step at which the cosine reaches the floor; constant afterwards. Default: ${DEFAULT-VALUE}.")
+  long horizon;
+
+  @Option(names = "--lr-floor", paramLabel = "RATIO", defaultValue = "0.1",
+      description = "Floor of the schedule as a fraction of --lr. Default: ${DEFAULT-VALUE}.")
+  double lrFloor;
+
+  @Option(names = "--weight-decay", defaultValue = "0.001", description = "AdamW decoupled weight decay. Default: ${DEFAULT-VALUE}.")
+  double weightDecay;
+
+  @Option(names = "--grad-clip", defaultValue = "10.0", description = "Global gradient-norm clip. Default: ${DEFAULT-VALUE}.")
+  double gradClip;
+
+  @Option(names = "--embedding-chunk", paramLabel = "PAIRS", defaultValue = "0",
+      description = "Embed at most this many texts per forward pass (GradCache accumulation); 0: the whole batch.")
+  int embeddingChunk;
+
+  @Option(names = "--max-text-tokens", defaultValue = "128", description = "Token cut of each D_hr / D_t text. Default: ${DEFAULT-VALUE}.")
+  int maxTextTokens;
+
+  @Option(names = "--max-instruction-tokens", defaultValue = "256",
+      description = "Token cut of each instruction sequence. Default: ${DEFAULT-VALUE}.")
+  int maxInstructionTokens;
+
+  // ---- LoRA
+  @Option(names = "--lora-r", defaultValue = "8", description = "LoRA rank. Default: ${DEFAULT-VALUE}.")
+  int loraRank;
+
+  @Option(names = "--lora-alpha", defaultValue = "16", description = "LoRA alpha. Default: ${DEFAULT-VALUE}.")
+  double loraAlpha;
+
+  @Option(names = "--lora-dropout", defaultValue = "0.05", description = "LoRA dropout. Default: ${DEFAULT-VALUE}.")
+  double loraDropout;
+
+  @Option(names = "--lora-targets", split = ",", defaultValue = "gate_proj,up_proj,down_proj",
+      description = "Projections with an adapter. Default: ${DEFAULT-VALUE}.")
+  List<String> loraTargets;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of the adapter init, data order and dropout.")
+  long seed;
+
+  // ---- loop, checkpoints, metrics
+  @Option(names = "--checkpoint-every", paramLabel = "STEPS", defaultValue = "500",
+      description = "Checkpoint after this many steps (0: only by time and at the end). Default: ${DEFAULT-VALUE}.")
+  long checkpointEvery;
+
+  @Option(names = "--checkpoint-seconds", paramLabel = "T", defaultValue = "600",
+      description = "Checkpoint when T seconds passed since the last one (0: never by time). Default: ${DEFAULT-VALUE}.")
+  long checkpointSeconds;
+
+  @Option(names = "--keep", paramLabel = "K", defaultValue = "5", description = "Checkpoints kept in --out. Default: ${DEFAULT-VALUE}.")
+  int keep;
+
+  @Option(names = "--model-name", defaultValue = "kalm", description = "Name checkpoints are announced under. Default: ${DEFAULT-VALUE}.")
+  String modelName;
+
+  @Option(names = "--group-id", defaultValue = "kalm-trainer", description = "Kafka consumer group. Default: ${DEFAULT-VALUE}.")
+  String groupId;
+
+  @Option(names = "--idle-ms", defaultValue = "1000",
+      description = "Wait for a contrastive batch before training on instruction batches alone. Default: ${DEFAULT-VALUE}.")
+  long idleMs;
+
+  @Option(names = "--log-every", paramLabel = "STEPS", defaultValue = "1", description = "One log line every this many steps.")
+  int logEvery;
+
+  @Option(names = "--metrics-port", defaultValue = "9400",
+      description = "Serve Prometheus metrics at http://HOST:PORT/metrics (-1: off). Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
   @Override
-  public Integer call() {
-    return NotYetAvailable.report("train", "the trainer issue");
+  public Integer call() throws Exception {
+    Path modelDir;
+    Path datasetDir = null;
+    TrainerSettings settings;
+    try {
+      modelDir = model.modelDir();
+      if (dataset != null) {
+        datasetDir = dataset.toString().isEmpty() ? SharedResources.defaultDatasetDir() : dataset;
+      }
+      settings = settings();
+    } catch (IllegalArgumentException e) {
+      System.err.println("kalm train: " + e.getMessage());
+      return 2;
+    }
+    LoopSettings loop = new LoopSettings(checkpointEvery, checkpointSeconds > 0 ? Duration.ofSeconds(checkpointSeconds) : null,
+        maxSteps, minutes > 0 ? Duration.ofMillis((long) (minutes * 60_000)) : null, Duration.ofMillis(idleMs),
+        Duration.ofSeconds(2), modelName, logEvery);
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    // On SIGTERM/Ctrl-C: finish the current step, write a last checkpoint, then let the JVM go.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.set(true);
+      try {
+        finished.await(120, TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }, "kalm-train-shutdown"));
+    try (TrainerMetrics metrics = new TrainerMetrics()) {
+      if (metricsPort >= 0) {
+        metrics.serve(metricsPort);
+      }
+      List<TrainingLoop.StepListener> listeners = new ArrayList<>();
+      if (datasetDir != null) {
+        listeners.add(new ProgressLine(maxSteps));
+      }
+      TrainerRuns.Common common = new TrainerRuns.Common(modelDir, io.kalmstream.model.ModelOptions.fromEnvironment(), settings,
+          new DirectoryCheckpointStore(out, keep), loop, metrics, listeners);
+      TrainingLoop.Outcome outcome = datasetDir != null
+          ? TrainerRuns.fromDataset(common, datasetDir, contrastiveBatch, instructionBatch, stop::get)
+          : TrainerRuns.fromKafka(common, KafkaTrainerConfig.of(kafka.bootstrapServers,
+              RegistryConfig.of(kafka.registryUrl), groupId, kafka.topics()), stop::get);
+      System.out.println();
+      System.out.println("kalm train: " + outcome.reason() + "; step " + outcome.steps()
+          + (outcome.lastCheckpoint() == null ? "" : "; newest checkpoint " + Path.of(outcome.lastCheckpoint().uri())));
+      return 0;
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private TrainerSettings settings() {
+    if (contrastiveBatch < 2 || instructionBatch < 1) {
+      throw new IllegalArgumentException("--contrastive-batch must be >= 2 and --instruction-batch >= 1");
+    }
+    AdamW.Settings optimizer = new AdamW.Settings(0.9, 0.999, 1e-8, weightDecay);
+    return new TrainerSettings(margin, tau, tauMin, tauMax, lambda, falseNegativeMask, optimizer, lr, warmup, horizon,
+        lrFloor, gradClip, embeddingChunk, maxTextTokens, maxInstructionTokens, instructionRatio,
+        new LoraConfig(loraRank, loraAlpha, loraDropout, loraTargets, false), seed);
+  }
+
+  /** A one-line progress display for runs from a dataset, redrawn at most every two seconds. */
+  private static final class ProgressLine implements TrainingLoop.StepListener {
+    private final long maxSteps;
+    private final long started = System.nanoTime();
+    private long lastDrawn;
+
+    ProgressLine(long maxSteps) {
+      this.maxSteps = maxSteps;
+    }
+
+    @Override
+    public void trained(StepResult r, Sourced<ContrastiveBatch> c, List<Sourced<InstructionBatch>> i) {
+      long now = System.nanoTime();
+      if (now - lastDrawn < 2_000_000_000L) {
+        return;
+      }
+      lastDrawn = now;
+      String target = maxSteps > 0 ? "/" + maxSteps : "";
+      System.out.printf("\rstep %d%s  loss %.4f  exp %.4f  imp %.4f  tau %.4f  lr %.2e  %.1f pairs/s  %.0f tokens/s  %ds   ",
+          r.step() + 1, target, r.loss(), r.contrastiveLoss(), r.instructionLoss(), r.tau(), r.learningRate(),
+          r.pairs() / r.seconds(), r.tokens() / r.seconds(), (now - started) / 1_000_000_000L);
+      System.out.flush();
+    }
   }
 }
