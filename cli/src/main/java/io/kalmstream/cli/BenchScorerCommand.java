@@ -1,5 +1,6 @@
 package io.kalmstream.cli;
 
+import io.kalmstream.model.ModelOptions;
 import io.kalmstream.scorer.ScorerBenchmark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ final class BenchScorerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TorchThreads.apply(torchThreads);
+    ModelOptions.setEngineThreads(torchThreads);
     int threads = searchThreads == null ? Runtime.getRuntime().availableProcessors() : searchThreads;
     Files.createDirectories(out);
     Path work = Files.createTempDirectory(out, "scorer-work-");
@@ -102,13 +103,14 @@ final class BenchScorerCommand implements Callable<Integer> {
   private String json(ScorerBenchmark.Result r, String date) {
     return String.format(Locale.ROOT, """
         {"benchmark": "scorer", "date": "%s", "machine": "%s", "model": "%s", "dataset": "%s",
-         "entities": %d, "dimension": %d, "initialIndexMs": %d,
-         "throughputQueries": %d, "batchSize": %d, "queriesPerSecond": %.2f,
-         "latencyQueries": %d, "latencyP50Ms": %.3f, "latencyP99Ms": %.3f,
-         "reindexMs": %d, "swapMs": %d, "anisotropyBase": %.5f, "anisotropyCheckpoint": %.5f}
+         "entities": %d, "dimension": %d, "initialIndexMs": %d, "initialIndexCpuS": %.1f,
+         "throughputQueries": %d, "batchSize": %d, "queriesPerSecond": %.2f, "throughputCpuS": %.1f,
+         "searchMsPerBatch": %.2f, "latencyQueries": %d, "latencyP50Ms": %.3f, "latencyP99Ms": %.3f,
+         "reindexMs": %d, "reindexCpuS": %.1f, "swapMs": %d, "anisotropyBase": %.5f, "anisotropyCheckpoint": %.5f}
         """, date, machine, model.getFileName(), dataset.getFileName(), r.entities(), r.dimension(),
-        r.initialIndexMs(), r.throughputQueries(), r.batchSize(), r.queriesPerSecond(), r.latencyQueries(),
-        r.latencyP50Ms(), r.latencyP99Ms(), r.reindexMs(), r.swapMs(), r.anisotropyBase(), r.anisotropyCheckpoint());
+        r.initialIndexMs(), r.initialIndexCpuS(), r.throughputQueries(), r.batchSize(), r.queriesPerSecond(),
+        r.throughputCpuS(), r.searchMsPerBatch(), r.latencyQueries(), r.latencyP50Ms(), r.latencyP99Ms(),
+        r.reindexMs(), r.reindexCpuS(), r.swapMs(), r.anisotropyBase(), r.anisotropyCheckpoint());
   }
 
   private String section(ScorerBenchmark.Result r, String date, String command) {
@@ -123,19 +125,21 @@ final class BenchScorerCommand implements Callable<Integer> {
         queries go through the same predictor as the stream (tail and head queries alternating, k = 10, known
         answers filtered), the checkpoint is a PEFT adapter written through the model API.
 
-        | figure | value |
-        |---|---|
-        | entities indexed | %d (dimension %d) |
-        | initial index under the base model | %.1f s |
-        | throughput, batches of %d queries | %.1f queries/s (%d queries) |
-        | single synchronous query latency, p50 / p99 | %.2f ms / %.2f ms (%d queries) |
-        | re-index after a checkpoint (verify, load, embed all) | %.1f s |
-        | swap (catch-up and publish) | %d ms |
-        | anisotropy, base / checkpoint | %.4f / %.4f |
+        | figure | wall clock | process CPU |
+        |---|---|---|
+        | entities indexed | %d (dimension %d) | |
+        | initial index under the base model | %.1f s | %.1f s |
+        | throughput, batches of %d queries | %.1f queries/s (%d queries) | %.1f s |
+        | top-k search alone, one batch of %d (k = 10) | %.1f ms | |
+        | single synchronous query latency, p50 / p99 | %.2f ms / %.2f ms (%d queries) | |
+        | re-index after a checkpoint (verify, load, embed all) | %.1f s | %.1f s |
+        | swap (catch-up and publish) | %d ms | |
+        | anisotropy, base / checkpoint | %.4f / %.4f | |
         %s
         """, SECTION_START, command, model.getFileName(), dataset.getFileName(), machine, date, r.entities(),
-        r.dimension(), r.initialIndexMs() / 1000.0, r.batchSize(), r.queriesPerSecond(), r.throughputQueries(),
-        r.latencyP50Ms(), r.latencyP99Ms(), r.latencyQueries(), r.reindexMs() / 1000.0, r.swapMs(),
+        r.dimension(), r.initialIndexMs() / 1000.0, r.initialIndexCpuS(), r.batchSize(), r.queriesPerSecond(),
+        r.throughputQueries(), r.throughputCpuS(), r.batchSize(), r.searchMsPerBatch(), r.latencyP50Ms(),
+        r.latencyP99Ms(), r.latencyQueries(), r.reindexMs() / 1000.0, r.reindexCpuS(), r.swapMs(),
         r.anisotropyBase(), r.anisotropyCheckpoint(), SECTION_END);
   }
 

@@ -84,7 +84,7 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TorchThreads.apply(torchThreads);
+    ModelOptions.setEngineThreads(torchThreads);
     ScorerConfig defaults = ScorerConfig.defaults(bootstrapServers, stateDir);
     ScorerConfig config = new ScorerConfig(applicationId, bootstrapServers,
         Topics.defaults().withOverrides(topicRenames), stateDir, maxBatch, Duration.ofMillis(lingerMs), maxK,

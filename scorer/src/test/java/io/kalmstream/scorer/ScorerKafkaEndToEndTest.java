@@ -30,10 +30,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -190,7 +191,7 @@ class ScorerKafkaEndToEndTest {
   private static List<ConsumerRecord<String, LinkPredictionAnswer>> readAnswers(KafkaAndRegistry kafka,
       ScorerSerdes serdes, Topics topics, int expected) {
     List<ConsumerRecord<String, LinkPredictionAnswer>> records = new ArrayList<>();
-    java.util.Set<String> ids = new java.util.HashSet<>();
+    Set<String> ids = new HashSet<>();
     try (KafkaConsumer<String, LinkPredictionAnswer> consumer = consumer(kafka, serdes.answer())) {
       consumer.subscribe(List.of(topics.predictions().name()));
       long deadline = System.currentTimeMillis() + 120_000;
