@@ -72,7 +72,7 @@ final class LocalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TorchThreads.apply(torchThreads);
+    io.kalmstream.model.ModelOptions.setEngineThreads(torchThreads);
     LocalSettings settings;
     try {
       settings = new LocalSettings(workDir.toAbsolutePath().normalize(), model.modelDir(), dataset.datasetDir(),
