@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       ScoreCommand.class,
       LoadCommand.class,
+      DashboardCommand.class,
       QueryCommand.class,
       EvalCommand.class,
       GenerateCommand.class,

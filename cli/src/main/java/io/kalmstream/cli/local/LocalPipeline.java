@@ -1,0 +1,193 @@
+package io.kalmstream.cli.local;
+
+import io.kalmstream.batching.BatchPolicy;
+import io.kalmstream.batching.KgDatasetReader;
+import io.kalmstream.batching.TextViews;
+import io.kalmstream.cli.dashboard.Dashboard;
+import io.kalmstream.cli.load.LoadPlan;
+import io.kalmstream.cli.load.ProgressBar;
+import io.kalmstream.embedded.KafkaAndRegistry;
+import io.kalmstream.ingest.IngestConfig;
+import io.kalmstream.ingest.KafkaSettings;
+import io.kalmstream.model.ModelOptions;
+import io.kalmstream.schemas.kafka.TopicSpec;
+import io.kalmstream.schemas.kafka.Topics;
+import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.registry.SchemaRegistryClient;
+import io.kalmstream.scorer.LlamaModelLoader;
+import io.kalmstream.scorer.ScorerApp;
+import io.kalmstream.scorer.ScorerConfig;
+import io.kalmstream.scorer.ScorerSerdes;
+import io.kalmstream.trainer.TrainerRuns;
+import io.kalmstream.trainer.checkpoint.DirectoryCheckpointStore;
+import io.kalmstream.trainer.loop.KafkaTrainerConfig;
+import io.kalmstream.trainer.loop.LoopSettings;
+import io.kalmstream.trainer.metrics.TrainerMetrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import java.time.Duration;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one JVM: embedded KRaft broker and Apicurio registry, the topics, the ingest job on a
+ * Flink MiniCluster, the trainer, the scorer, the dashboard and the loader, started in that order and stopped in
+ * reverse by {@link #close()}.
+ */
+public final class LocalPipeline implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalPipeline.class);
+  private static final int STAGES = 7;
+  private static final String MARKER = ".kalm-local";
+  private static final String TRAINER_GROUP = "kalm-trainer";
+  private static final int TRAINER_LOG_EVERY_STEPS = 5;
+  /** Enough for the scorer to load the newest while older ones go. */
+  private static final int RETAINED_CHECKPOINTS = 5;
+  private static final Duration QUERY_GATE_LIMIT = Duration.ofMinutes(5);
+
+  private final Stages stages;
+  private final KafkaAndRegistry runtime;
+  private final ScorerApp scorer;
+  private final Dashboard dashboard;
+
+  private LocalPipeline(Stages stages, KafkaAndRegistry runtime, ScorerApp scorer, Dashboard dashboard) {
+    this.stages = stages;
+    this.runtime = runtime;
+    this.scorer = scorer;
+    this.dashboard = dashboard;
+  }
+
+  public static LocalPipeline start(LocalSettings s) throws Exception {
+    Files.createDirectories(s.workDir());
+    Files.writeString(s.workDir().resolve(MARKER), "work directory of kalm local; --clean deletes it\n");
+    // Read before anything starts, so a wrong --dataset fails in a second rather than after the broker is up.
+    LoadPlan plan = s.load() ? LoadPlan.of(KgDatasetReader.read(s.datasetDir()), s.slice()) : null;
+    Topics topics = Topics.defaults();
+    Stages stages = new Stages(STAGES);
+    try {
+      KafkaAndRegistry runtime = stages.start("Kafka broker (KRaft) and schema registry (Apicurio)",
+          () -> KafkaAndRegistry.start(s.runtimeDir()),
+          r -> "bootstrap " + r.bootstrapServers() + ", registry " + r.registryUrl() + ", data in " + s.runtimeDir());
+      RegistryConfig registry = RegistryConfig.of(runtime.registryUrl());
+      stages.start("topics", () -> {
+        runtime.createTopics(topics.newTopics((short) 1));
+        return () -> { };
+      }, t -> topics.all().stream().map(TopicSpec::name).collect(Collectors.joining(", ")));
+
+
+
+      stages.start("ingest job on a Flink MiniCluster", () -> FlinkIngest.start(s.ingest(),
+          KafkaSettings.of(runtime.bootstrapServers(), registry).withTopics(topics), s.flinkCheckpointDir(), 1),
+          FlinkIngest::describe);
+
+      TrainerMetrics trainerMetrics = new TrainerMetrics();
+      stages.start("trainer (DJL, KaLM objective)", () -> new TrainerRun(trainerCommon(s, trainerMetrics),
+          KafkaTrainerConfig.of(runtime.bootstrapServers(), registry, TRAINER_GROUP, topics)).start(),
+          t -> t.describe() + ", into " + s.adapterCheckpointDir());
+
+      ScorerApp scorer = stages.start("scorer (Kafka Streams)", () -> ScorerApp.start(scorerConfig(s, runtime, topics),
+              ScorerSerdes.registry(new SchemaRegistryClient(registry)),
+              new LlamaModelLoader(s.modelDir(), ModelOptions.fromEnvironment(), LlamaModelLoader.DEFAULT_MAX_TOKENS),
+              TextViews.defaults()),
+          app -> "model " + s.modelDir() + ", endpoints on http://127.0.0.1:" + app.httpPort() + "/api/version");
+
+      Dashboard dashboard = stages.start("dashboard", () -> Dashboard.start(new Dashboard.Settings(s.dashboardHost(),
+              s.dashboardPort(), runtime.bootstrapServers(), registry, topics, "http://127.0.0.1:" + scorer.httpPort(),
+              trainerMetrics::scrape, s.dashboardPoll())),
+          d -> "open " + d.url());
+
+      if (plan != null) {
+        stages.start("loader", () -> new LoaderRun(runtime.bootstrapServers(), registry, topics, plan, s.loadRate(),
+            ProgressBar.periodic(System.err, Duration.ofSeconds(30)), scorerIndexed(scorer, plan)).start(),
+            LoaderRun::describe);
+      } else {
+        LOG.info("[{}/{}] loader skipped (--no-load): the topics keep what earlier runs produced", STAGES, STAGES);
+      }
+      return new LocalPipeline(stages, runtime, scorer, dashboard);
+    } catch (Exception | Error e) {
+      stages.close();
+      throw e;
+    }
+  }
+
+  private static TrainerRuns.Common trainerCommon(LocalSettings s, TrainerMetrics metrics) throws IOException {
+    LoopSettings d = LoopSettings.defaults();
+    LoopSettings loop = new LoopSettings(s.checkpointEverySteps(), s.checkpointInterval(), 0, null, d.idleWait(),
+        d.instructionWait(), d.modelName(), TRAINER_LOG_EVERY_STEPS);
+    return new TrainerRuns.Common(s.modelDir(), ModelOptions.fromEnvironment(), s.trainer(),
+        new DirectoryCheckpointStore(s.adapterCheckpointDir(), RETAINED_CHECKPOINTS), loop, metrics, List.of());
+  }
+
+  /**
+   * Whether the scorer has embedded the plan's entities, so the loader's queries get answers rather than "index
+   * still empty"; after {@link #QUERY_GATE_LIMIT} the queries go anyway (an entity the scorer refused must not hold
+   * them back forever).
+   */
+  private static BooleanSupplier scorerIndexed(ScorerApp scorer, LoadPlan plan) {
+    long deadline = System.nanoTime() + QUERY_GATE_LIMIT.toNanos();
+    return () -> scorer.runtime().indexedEntities() >= plan.entities().size() || System.nanoTime() > deadline;
+  }
+
+  private static ScorerConfig scorerConfig(LocalSettings s, KafkaAndRegistry runtime, Topics topics) {
+    ScorerConfig d = ScorerConfig.defaults(runtime.bootstrapServers(), s.scorerStateDir());
+    return new ScorerConfig(d.applicationId(), d.bootstrapServers(), topics, d.stateDir(), d.maxBatch(),
+        d.batchLinger(), d.maxK(), d.embedBatch(), d.searchThreads(), s.evalSample(), d.anisotropyThreshold(),
+        d.anisotropyDriftMargin(), d.mrrRegressionMargin(), s.scorerPort(), d.historySize(), d.exactlyOnce());
+  }
+
+  /** The ingest settings of {@code kalm local}: small batches, frequent Flink checkpoints, a short batch timeout. */
+  public static IngestConfig ingestConfig(int contrastiveBatch, int instructionBatch) {
+    IngestConfig d = IngestConfig.defaults();
+    BatchPolicy p = d.policy();
+    return d.withPolicy(new BatchPolicy(contrastiveBatch, instructionBatch, p.replayShare(), p.replayCapacity()))
+        .withCheckpointInterval(LocalSettings.DEFAULT_FLINK_CHECKPOINT_INTERVAL)
+        .withTimes(d.descriptionWait(), LocalSettings.DEFAULT_BATCH_TIMEOUT, d.idleness());
+  }
+
+  public String dashboardUrl() {
+    return dashboard.url();
+  }
+
+  public int scorerPort() {
+    return scorer.httpPort();
+  }
+
+  public String bootstrapServers() {
+    return runtime.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    return runtime.registryUrl();
+  }
+
+  @Override
+  public void close() {
+    LOG.info("stopping the local pipeline");
+    stages.close();
+  }
+
+  /**
+   * Deletes the work directory of an earlier run. Only a directory this command created (it holds the marker
+   * file) is deleted, so a mistyped --work-dir cannot wipe anything else.
+   */
+  public static void clean(Path workDir) throws IOException {
+    if (!Files.exists(workDir)) {
+      return;
+    }
+    if (!Files.exists(workDir.resolve(MARKER))) {
+      throw new IllegalArgumentException(workDir + " was not created by kalm local (no " + MARKER
+          + " in it); not deleting it. Choose another --work-dir or remove it yourself.");
+    }
+    try (Stream<Path> paths = Files.walk(workDir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    LOG.info("removed the earlier run's {}", workDir);
+  }
+}

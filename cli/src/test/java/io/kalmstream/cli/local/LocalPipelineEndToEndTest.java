@@ -1,0 +1,243 @@
+package io.kalmstream.cli.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kalmstream.cli.load.DatasetLoader;
+import io.kalmstream.cli.load.LoadSlice;
+import io.kalmstream.schemas.CheckpointPublished;
+import io.kalmstream.schemas.ContrastiveBatch;
+import io.kalmstream.schemas.InstructionBatch;
+import io.kalmstream.schemas.LinkPredictionAnswer;
+import io.kalmstream.schemas.LinkPredictionQuery;
+import io.kalmstream.schemas.ModelQualityMetric;
+import io.kalmstream.schemas.kafka.Topics;
+import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.serde.RegistryAvroDeserializer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * {@code kalm local}'s pipeline on a small slice of WN18RR with stories260K, everything real: the embedded
+ * broker and registry, the ingest job on a Flink MiniCluster, the DJL trainer, the Kafka Streams scorer, the
+ * dashboard, and headless Chromium looking at it.
+ */
+@Tag("e2e")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalPipelineEndToEndTest {
+  private static final Duration PATIENCE = Duration.ofMinutes(12);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Topics topics = Topics.defaults();
+  private Path workDir;
+  private LocalPipeline pipeline;
+
+  @BeforeAll
+  void startPipeline() throws Exception {
+    Path shared = Path.of(System.getProperty("kalm.shared.dir"));
+    workDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "local-e2e-");
+    LocalSettings settings = new LocalSettings(workDir, shared.resolve("models/stories260K-hf"),
+        shared.resolve("datasets/wn18rr"), true, new LoadSlice(240, 40, 20, 7L, LoadSlice.EntityScope.REFERENCED),
+        40, LocalPipeline.ingestConfig(8, 2), LocalSettings.trainerSettings(5), 4, Duration.ofSeconds(60), 40, 0,
+        "127.0.0.1", 0,
+        Duration.ofSeconds(1));
+    pipeline = LocalPipeline.start(settings);
+  }
+
+  @AfterAll
+  void stopPipeline() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void batchesCheckpointsSwapPredictionsAndMetricsFlow() throws Exception {
+    awaitTrue(() -> count(topics.checkpoints().name(), CheckpointPublished.class) >= 2, "two checkpoints published");
+    assertTrue(count(topics.contrastiveBatches().name(), ContrastiveBatch.class) > 0, "contrastive batches");
+    assertTrue(count(topics.instructionBatches().name(), InstructionBatch.class) > 0, "instruction batches");
+    awaitTrue(() -> values(topics.predictions().name(), LinkPredictionAnswer.class).stream()
+        .anyMatch(a -> a.getError() == null && a.getCandidates().size() == 10), "the loader's queries answered");
+
+    long newest = values(topics.checkpoints().name(), CheckpointPublished.class).stream()
+        .mapToLong(CheckpointPublished::getVersion).max().orElseThrow();
+    awaitTrue(() -> scorerVersion() >= newest, "the scorer answers with checkpoint " + newest);
+
+    // A query sent now is answered on kg.predictions by the checkpoint the scorer swapped to.
+    LinkPredictionQuery query = LinkPredictionQuery.newBuilder().setQueryId("e2e-after-swap")
+        .setEntityId(firstPredictedEntity()).setRelation("_hypernym").setK(10).build();
+    try (Producer<String, SpecificRecord> producer =
+        DatasetLoader.producer(pipeline.bootstrapServers(), RegistryConfig.of(pipeline.registryUrl()))) {
+      producer.send(new ProducerRecord<>(topics.queries().name(), query.getQueryId(), query)).get();
+    }
+    awaitTrue(() -> answerTo(query.getQueryId()) != null, "the answer to " + query.getQueryId());
+    LinkPredictionAnswer answer = answerTo(query.getQueryId());
+    assertEquals(null, answer.getError());
+    assertEquals(10, answer.getCandidates().size());
+    assertTrue(answer.getModelVersion() >= newest, "answered by version " + answer.getModelVersion());
+
+    awaitTrue(() -> values(topics.metrics().name(), ModelQualityMetric.class).stream()
+        .anyMatch(m -> m.getName().equals("mrr") && m.getModelVersion() > 0), "an MRR of a trained version");
+  }
+
+  private LinkPredictionAnswer answerTo(String queryId) {
+    return values(topics.predictions().name(), LinkPredictionAnswer.class).stream()
+        .filter(a -> a.getQueryId().equals(queryId)).findFirst().orElse(null);
+  }
+
+  @Test
+  @Order(2)
+  void theDashboardShowsLiveChartsAndAnswersAQuery() throws Exception {
+    WebDriver browser = headlessChromium();
+    try {
+      browser.get(pipeline.dashboardUrl());
+      JavascriptExecutor js = (JavascriptExecutor) browser;
+      WebDriverWait wait = new WebDriverWait(browser, Duration.ofMinutes(2), Duration.ofMillis(500));
+      for (String chart : List.of("chart-quality", "chart-anisotropy", "chart-training", "chart-throughput",
+          "chart-lag")) {
+        wait.withMessage("points on " + chart).until(d -> ((Number) js.executeScript(
+            "const c = Chart.getChart(arguments[0]);"
+                + "return c ? c.data.datasets.reduce((n, d) => n + d.data.length, 0) : 0;", chart)).intValue() > 0);
+      }
+      wait.withMessage("recent predictions").until(d ->
+          d.findElements(By.cssSelector("#predictions tbody tr")).size() > 0
+              && d.findElements(By.cssSelector("#predictions tbody td.empty")).isEmpty());
+      wait.withMessage("relations in the query box").until(d ->
+          new Select(d.findElement(By.id("query-relation"))).getOptions().size() > 1);
+
+      String entity = firstPredictedEntity();
+      browser.findElement(By.id("query-entity")).sendKeys(entity);
+      new Select(browser.findElement(By.id("query-relation"))).selectByValue("_hypernym");
+      browser.findElement(By.id("query-submit")).click();
+      wait.withMessage("ten answers").until(d -> d.findElements(By.cssSelector("#query-results li")).size() == 10);
+      List<WebElement> answers = browser.findElements(By.cssSelector("#query-results li"));
+      assertEquals(10, answers.size());
+      assertTrue(browser.findElement(By.id("query-meta")).getText().contains("answered by"));
+
+      Path shot = Path.of("target", "dashboard.png");
+      Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+      assertTrue(Files.size(shot) > 10_000, "a screenshot of the page");
+    } finally {
+      browser.quit();
+    }
+  }
+
+  /** The head of one of the queries the loader sent, as the id a user may type. */
+  private String firstPredictedEntity() throws Exception {
+    JsonNode state = getJson(pipeline.dashboardUrl() + "api/state?cursor=0");
+    for (JsonNode row : state.path("predictions")) {
+      if (!row.path("entityId").isNull() && !row.path("entityId").isMissingNode()) {
+        return row.path("entityId").asText();
+      }
+    }
+    throw new AssertionError("no prediction names its entity: " + state.path("predictions"));
+  }
+
+  private static WebDriver headlessChromium() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--window-size=1440,1500");
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
+    return new ChromeDriver(service, options);
+  }
+
+  private long scorerVersion() {
+    try {
+      return getJson("http://127.0.0.1:" + pipeline.scorerPort() + "/api/version").path("modelVersion").asLong();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private JsonNode getJson(String url) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body());
+  }
+
+  private long count(String topic, Class<? extends SpecificRecord> type) {
+    return values(topic, type).size();
+  }
+
+  /** Every committed value on the topic now, decoded through the registry. */
+  private <T extends SpecificRecord> List<T> values(String topic, Class<T> type) {
+    Map<String, Object> props = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<T> out = new ArrayList<>();
+    try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        RegistryAvroDeserializer.specific(type, RegistryConfig.of(pipeline.registryUrl())))) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("could not read " + topic + " up to " + ends);
+        }
+        for (ConsumerRecord<String, T> r : consumer.poll(Duration.ofMillis(500))) {
+          if (r.value() != null) {
+            out.add(r.value());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(2000);
+    }
+  }
+}
