@@ -140,13 +140,18 @@ public final class LocalPipeline implements AutoCloseable {
         d.anisotropyDriftMargin(), d.mrrRegressionMargin(), s.scorerPort(), d.historySize(), d.exactlyOnce());
   }
 
-  /** The ingest settings of {@code kalm local}: small batches, frequent Flink checkpoints, a short batch timeout. */
+  /**
+   * The ingest settings of {@code kalm local}: small batches, frequent Flink checkpoints, a short batch timeout,
+   * and event time that keeps up with one local producer (little out-of-orderness; the description topics, quiet
+   * once loaded, stop holding the watermark back after seconds rather than half a minute).
+   */
   public static IngestConfig ingestConfig(int contrastiveBatch, int instructionBatch) {
     IngestConfig d = IngestConfig.defaults();
     BatchPolicy p = d.policy();
     return d.withPolicy(new BatchPolicy(contrastiveBatch, instructionBatch, p.replayShare(), p.replayCapacity()))
         .withCheckpointInterval(LocalSettings.DEFAULT_FLINK_CHECKPOINT_INTERVAL)
-        .withTimes(d.descriptionWait(), LocalSettings.DEFAULT_BATCH_TIMEOUT, d.idleness());
+        .withTimes(d.descriptionWait(), LocalSettings.DEFAULT_BATCH_TIMEOUT, LocalSettings.DEFAULT_IDLENESS)
+        .withOutOfOrderness(LocalSettings.DEFAULT_OUT_OF_ORDERNESS);
   }
 
   public String dashboardUrl() {

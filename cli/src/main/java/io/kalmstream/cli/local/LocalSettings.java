@@ -54,6 +54,8 @@ public record LocalSettings(
   public static final Duration DEFAULT_FLINK_CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
   /** A partial batch waits this long (event time) for more triples before it goes out filled from the replay buffer. */
   public static final Duration DEFAULT_BATCH_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(1);
 
   /** The KaLM defaults of DESIGN.md with another learning-rate warmup. */
   public static TrainerSettings trainerSettings(long warmupSteps) {

@@ -77,8 +77,8 @@ class LocalPipelineEndToEndTest {
     Path shared = Path.of(System.getProperty("kalm.shared.dir"));
     workDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "local-e2e-");
     LocalSettings settings = new LocalSettings(workDir, shared.resolve("models/stories260K-hf"),
-        shared.resolve("datasets/wn18rr"), true, new LoadSlice(240, 40, 20, 7L, LoadSlice.EntityScope.REFERENCED),
-        40, LocalPipeline.ingestConfig(8, 2), LocalSettings.trainerSettings(5), 4, Duration.ofSeconds(60), 40, 0,
+        shared.resolve("datasets/wn18rr"), true, new LoadSlice(300, 40, 20, 7L, LoadSlice.EntityScope.REFERENCED),
+        20, LocalPipeline.ingestConfig(8, 2), LocalSettings.trainerSettings(5), 4, Duration.ofSeconds(60), 40, 0,
         "127.0.0.1", 0,
         Duration.ofSeconds(1));
     pipeline = LocalPipeline.start(settings);
