@@ -29,7 +29,7 @@ final class BenchScorerCommand implements Callable<Integer> {
   Path dataset;
 
   @Option(names = "--out", description = "Directory for the result file (default: ${DEFAULT-VALUE})",
-      defaultValue = "bench-results")
+      defaultValue = "target/bench")
   Path out;
 
   @Option(names = "--docs", description = "Markdown file whose scorer section is replaced (default: ${DEFAULT-VALUE})",
