@@ -9,12 +9,12 @@ import ai.djl.ndarray.types.DataType;
  * "does not require grad"). An in-place add into a zero array of the target type is recorded by autograd,
  * and its backward converts the gradient back to the source type.
  */
-final class Casts {
+public final class Casts {
 
   private Casts() {}
 
   /** {@code x} itself when it already has {@code type}, else a differentiable copy of that type. */
-  static NDArray to(NDArray x, DataType type) {
+  public static NDArray to(NDArray x, DataType type) {
     if (x.getDataType() == type) {
       return x;
     }
