@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print their figures and save them under --out.",
-    subcommands = {BenchModelCommand.class, BenchKgcCommand.class})
+    subcommands = {BenchModelCommand.class, BenchIngestCommand.class, BenchScorerCommand.class, BenchKgcCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,12 +1,102 @@
 package io.kalmstream.cli;
 
+import io.kalmstream.embedded.TopicCreator;
+import io.kalmstream.ingest.IngestConfig;
+import io.kalmstream.ingest.IngestKafka;
+import io.kalmstream.ingest.KafkaSettings;
+import io.kalmstream.ingest.LocalFlink;
+import io.kalmstream.schemas.kafka.Topics;
+import io.kalmstream.schemas.registry.RegistryConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "ingest", mixinStandardHelpOptions = true, description = "Run the Flink ingest job that turns kg.triples and descriptions into training batches.")
+@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Run the Flink ingest job that turns kg.triples and descriptions into training batches.",
+        "It runs on a local MiniCluster with exactly-once checkpoints under --checkpoint-dir and resumes from the "
+            + "newest one there. For a Flink cluster, submit the shaded job jar (mvn -Pjob-jar package in ingest/)."})
 final class IngestCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
+
+  @Mixin KafkaOptions kafka;
+  @Mixin IngestOptions job;
+
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = ".kalm/ingest-checkpoints",
+      description = "Where checkpoints are kept between runs. Default: ${DEFAULT-VALUE}.")
+  Path checkpointDir;
+
+  @Option(names = "--fresh", description = "Start from the beginning of the topics instead of the newest checkpoint.")
+  boolean fresh;
+
+  @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+      description = "Parallelism of the MiniCluster job. Default: ${DEFAULT-VALUE}.")
+  int parallelism;
+
+  @Option(names = "--bounded", description = "Read up to the end offsets found at start, then stop (a replay).")
+  boolean bounded;
+
+  @Option(names = "--group-id", defaultValue = "kalm-ingest",
+      description = "Consumer group the source commits its offsets to, for lag monitoring. Default: ${DEFAULT-VALUE}.")
+  String groupId;
+
+  @Option(names = "--transactional-id-prefix", defaultValue = "kalm-ingest",
+      description = "Prefix of the sinks' transactional ids; keep it stable across restarts. Default: ${DEFAULT-VALUE}.")
+  String transactionalIdPrefix;
+
+  @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Create missing topics with the partitions and cleanup policies of DESIGN.md. Default: true.")
+  boolean createTopics;
+
+  @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "1",
+      description = "Replication factor of topics it creates. Default: ${DEFAULT-VALUE}.")
+  short replicationFactor;
+
   @Override
-  public Integer call() {
-    return NotYetAvailable.report("ingest", "the ingest issue");
+  public Integer call() throws Exception {
+    Topics topics = kafka.topics();
+    KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers, RegistryConfig.of(kafka.registryUrl), topics,
+        groupId, transactionalIdPrefix, bounded, Map.of());
+    if (createTopics) {
+      createMissingTopics(kafka.bootstrapServers, topics, replicationFactor);
+    }
+    Optional<Path> resume = fresh ? Optional.empty() : LocalFlink.latestCheckpoint(checkpointDir.toAbsolutePath());
+    resume.ifPresentOrElse(
+        path -> LOG.info("Resuming ingest from checkpoint {}", path),
+        () -> LOG.info("Starting ingest from the beginning of {}, {}, {}", topics.triples().name(),
+            topics.entities().name(), topics.relations().name()));
+    JobExecutionResult result = run(job.config(), settings, checkpointDir.toAbsolutePath(), parallelism, resume);
+    printOutcomes(result);
+    return 0;
+  }
+
+  static JobExecutionResult run(IngestConfig config, KafkaSettings settings, Path checkpointDir, int parallelism,
+      Optional<Path> resume) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+        LocalFlink.configuration(config, checkpointDir, parallelism, resume));
+    return IngestKafka.job(config, settings).execute(env, "kalm-ingest");
+  }
+
+  static void createMissingTopics(String bootstrapServers, Topics topics, short replicationFactor) {
+    try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      TopicCreator.createMissing(admin, topics.all().stream().map(t -> t.toNewTopic(replicationFactor)).toList());
+    }
+  }
+
+  static void printOutcomes(JobExecutionResult result) {
+    Map<String, Object> outcomes = new TreeMap<>(result.getAllAccumulatorResults());
+    System.out.println("ingest outcomes after " + result.getNetRuntime() + " ms:");
+    outcomes.forEach((name, value) -> System.out.printf("  %-28s %s%n", name, value));
   }
 }

@@ -1,12 +1,108 @@
 package io.kalmstream.cli;
 
+import io.kalmstream.batching.TextViews;
+import io.kalmstream.model.ModelOptions;
+import io.kalmstream.schemas.kafka.Topics;
+import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.registry.SchemaRegistryClient;
+import io.kalmstream.scorer.LlamaModelLoader;
+import io.kalmstream.scorer.ScorerApp;
+import io.kalmstream.scorer.ScorerConfig;
+import io.kalmstream.scorer.ScorerSerdes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true, description = "Run the Kafka Streams scorer: link prediction, live metrics, drift alerts, dashboard endpoints.")
 final class ScoreCommand implements Callable<Integer> {
+  @Option(names = "--bootstrap-servers", defaultValue = "${env:KALM_BOOTSTRAP_SERVERS:-localhost:9092}",
+      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+  String bootstrapServers;
+
+  @Option(names = "--registry-url", defaultValue = "${env:KALM_REGISTRY_URL:-http://localhost:8081/apis/ccompat/v7}",
+      description = "Confluent-API schema registry URL (default: ${DEFAULT-VALUE})")
+  String registryUrl;
+
+  @Option(names = "--model", defaultValue = "${env:KALM_MODEL:-${sys:kalm.home:-.}/../shared/models/stories260K-hf}",
+      description = "Base model directory, Hugging Face layout (default: ${DEFAULT-VALUE})")
+  Path model;
+
+  @Option(names = "--state-dir", defaultValue = "${env:KALM_STATE_DIR:-.kalm}/scorer",
+      description = "Kafka Streams state directory (default: ${DEFAULT-VALUE})")
+  Path stateDir;
+
+  @Option(names = "--application-id", defaultValue = "kalm-scorer", description = "Kafka Streams application id")
+  String applicationId;
+
+  @Option(names = "--http-port", defaultValue = "${env:KALM_SCORER_HTTP_PORT:-8082}",
+      description = "Dashboard endpoints port; 0 picks one, -1 disables (default: ${DEFAULT-VALUE})")
+  int httpPort;
+
+  @Option(names = "--max-batch", defaultValue = "64", description = "Queries per forward pass at most")
+  int maxBatch;
+
+  @Option(names = "--linger-ms", defaultValue = "5", description = "How long a query waits for others to batch with")
+  long lingerMs;
+
+  @Option(names = "--max-k", defaultValue = "1000", description = "Largest k a query may ask for")
+  int maxK;
+
+  @Option(names = "--search-threads", description = "Top-k search threads (default: all cores)")
+  Integer searchThreads;
+
+  @Option(names = "--eval-sample", defaultValue = "500", description = "Eval triples re-ranked under each new version")
+  int evalSample;
+
+  @Option(names = "--anisotropy-threshold", defaultValue = "${env:KALM_ANISOTROPY_THRESHOLD:-0.9}",
+      description = "ANISOTROPY_HIGH above this (default: ${DEFAULT-VALUE})")
+  double anisotropyThreshold;
+
+  @Option(names = "--anisotropy-drift", defaultValue = "${env:KALM_ANISOTROPY_DRIFT:-0.05}",
+      description = "ANISOTROPY_DRIFT when anisotropy rises by more than this (default: ${DEFAULT-VALUE})")
+  double anisotropyDrift;
+
+  @Option(names = "--mrr-regression", defaultValue = "${env:KALM_MRR_REGRESSION:-0.02}",
+      description = "MRR_REGRESSION when MRR falls by more than this (default: ${DEFAULT-VALUE})")
+  double mrrRegression;
+
+  @Option(names = "--topic", description = "Rename a topic, e.g. --topic kg.queries=prod.queries (repeatable)")
+  Map<String, String> topicRenames = new LinkedHashMap<>();
+
+  @Option(names = "--at-least-once", description = "at_least_once instead of exactly_once_v2")
+  boolean atLeastOnce;
+
+  @Option(names = "--max-tokens", defaultValue = "160", description = "Token limit per embedded text")
+  int maxTokens;
+
+  @Option(names = "--torch-threads", defaultValue = "${env:KALM_TORCH_THREADS:-1}", description = "PyTorch intra-op threads")
+  int torchThreads;
+
   @Override
-  public Integer call() {
-    return NotYetAvailable.report("score", "the scorer issue");
+  public Integer call() throws Exception {
+    ModelOptions.setEngineThreads(torchThreads);
+    ScorerConfig defaults = ScorerConfig.defaults(bootstrapServers, stateDir);
+    ScorerConfig config = new ScorerConfig(applicationId, bootstrapServers,
+        Topics.defaults().withOverrides(topicRenames), stateDir, maxBatch, Duration.ofMillis(lingerMs), maxK,
+        defaults.embedBatch(), searchThreads == null ? defaults.searchThreads() : searchThreads, evalSample,
+        anisotropyThreshold, anisotropyDrift, mrrRegression, httpPort, defaults.historySize(), !atLeastOnce);
+    ScorerSerdes serdes = ScorerSerdes.registry(new SchemaRegistryClient(RegistryConfig.of(registryUrl)));
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (ScorerApp app = ScorerApp.start(config, serdes,
+        new LlamaModelLoader(model.normalize(), ModelOptions.fromEnvironment(), maxTokens), TextViews.defaults())) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        app.close();
+        stopped.countDown();
+      }, "kalm-score-shutdown"));
+      System.out.println("kalm score: running against " + bootstrapServers
+          + (app.httpPort() < 0 ? "" : ", endpoints on http://localhost:" + app.httpPort() + "/api/version")
+          + "; Ctrl-C stops it");
+      stopped.await();
+    }
+    return 0;
   }
 }

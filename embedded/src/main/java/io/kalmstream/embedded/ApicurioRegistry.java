@@ -188,14 +188,25 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
   }
 
-  private void stopProcess() {
+  private synchronized void stopProcess() {
+    boolean wasRunning = process.isAlive();
     stop(process.toHandle());
-    try {
-      Files.deleteIfExists(pidFile(dataDir));
-    } catch (IOException e) {
-      LOG.warn("Cannot delete {}: {}", pidFile(dataDir), e.toString());
+    deletePidFileIfOurs();
+    if (wasRunning) {
+      LOG.info("Apicurio Registry (pid {}) on port {} stopped", process.pid(), port);
     }
-    LOG.info("Apicurio Registry (pid {}) on port {} stopped", process.pid(), port);
+  }
+
+  /** A later registry on the same directory owns the pid file once it has started; leave its file alone. */
+  private void deletePidFileIfOurs() {
+    Path pidFile = pidFile(dataDir);
+    try {
+      if (Files.isRegularFile(pidFile) && Files.readString(pidFile).trim().equals(Long.toString(process.pid()))) {
+        Files.delete(pidFile);
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot delete {}: {}", pidFile, e.toString());
+    }
   }
 
   private static void stop(ProcessHandle handle) {
@@ -252,6 +263,9 @@ public final class ApicurioRegistry implements AutoCloseable {
     c.add("-Dquarkus.management.host=127.0.0.1");
     c.add("-Dquarkus.management.port=" + FreePorts.next());
     c.add("-Dquarkus.http.access-log.enabled=false");
+    // Match schemas by their canonical form, as Confluent's registry does, not by their exact text: a schema
+    // registered from a pretty-printed .avsc by another client is then found by a lookup of the same schema.
+    c.add("-Dapicurio.ccompat.use-canonical-hash=true");
     c.add("-Dapicurio.datasource.url=jdbc:h2:file:" + dataDir.resolve("db/registry"));
     c.add("-Dapicurio.datasource.jdbc.initial-size=2");
     c.add("-Dapicurio.datasource.jdbc.min-size=2");

@@ -180,9 +180,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     c.put("default.replication.factor", "1");
     c.put("min.insync.replicas", "1");
     c.put("group.initial.rebalance.delay.ms", "0");
+    // Topics come from TopicCreator with their partitions and cleanup policy, never implicitly from a client.
     c.put("auto.create.topics.enable", "false");
-    // Compaction must actually run on a laptop-sized broker, where segments stay small.
-    c.put("log.cleaner.backoff.ms", "1000");
     return c;
   }
 

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaAndRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaAndRegistry.class);
   private static KafkaAndRegistry shared;
+  private static RuntimeException sharedStartFailure;
 
   private final EmbeddedKafkaBroker broker;
   private final ApicurioRegistry registry;
@@ -56,11 +57,22 @@ public final class KafkaAndRegistry implements AutoCloseable {
     return start(workDir, registryOptions, false);
   }
 
-  /** One runtime per JVM, started on first use in a fresh directory and removed at JVM exit. */
+  /**
+   * One runtime per JVM, started on first use in a fresh directory and removed at JVM exit. A failed start is
+   * remembered, so the test classes after the first fail at once with the same cause instead of waiting again.
+   */
   public static synchronized KafkaAndRegistry shared() {
+    if (sharedStartFailure != null) {
+      throw new IllegalStateException("the shared runtime failed to start earlier: " + sharedStartFailure.getMessage(),
+          sharedStartFailure);
+    }
     if (shared == null) {
-      Path workDir = freshWorkDir();
-      shared = start(workDir, ApicurioRegistry.Options.defaults(), true);
+      try {
+        shared = start(freshWorkDir(), ApicurioRegistry.Options.defaults(), true);
+      } catch (RuntimeException e) {
+        sharedStartFailure = e;
+        throw e;
+      }
       Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "kalm-runtime-shutdown"));
     }
     return shared;

@@ -34,8 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Starts the real broker and the real registry, writes a record and a schema, stops both, starts them again on
- * the same work directory and finds both again: records in Kafka stay decodable across a restart.
+ * Starts the real broker and the real registry, writes a record and a schema, stops the broker and abandons the
+ * registry (as a killed JVM would), starts both again on the same work directory and finds the record and the schema
+ * again: records in Kafka stay decodable across a restart, and no registry process is left behind.
  */
 class KafkaAndRegistryRestartTest {
   private static final String SCHEMA =
@@ -44,32 +45,36 @@ class KafkaAndRegistryRestartTest {
 
   @Test
   void topicsRecordsAndSchemasSurviveARestart(@TempDir Path workDir) throws Exception {
-    String registeredId;
-    long firstPid;
-    try (KafkaAndRegistry runtime = KafkaAndRegistry.start(workDir)) {
-      runtime.createTopics(List.of(new NewTopic("probe", 2, (short) 1)
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
-      produce(runtime.bootstrapServers(), "probe", "k", "v1");
-      registeredId = post(runtime.registryUrl() + "/subjects/probe-value/versions",
-          "{\"schema\":" + jsonString(SCHEMA) + "}");
-      assertTrue(registeredId.matches("\\{\"id\":\\d+}"), registeredId);
-      firstPid = runtime.registry().pid();
-      assertEquals("{\"compatibilityLevel\":\"BACKWARD\"}", get(runtime.registryUrl() + "/config"));
-    }
-    assertFalse(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false), "registry process left behind");
+    KafkaAndRegistry first = KafkaAndRegistry.start(workDir);
+    first.createTopics(List.of(new NewTopic("probe", 2, (short) 1)
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+    produce(first.bootstrapServers(), "probe", "k", "v1");
+    String registeredId = post(first.registryUrl() + "/subjects/probe-value/versions", "{\"schema\":" + jsonString(SCHEMA) + "}");
+    assertTrue(registeredId.matches("\\{\"id\":\\d+}"), registeredId);
+    assertEquals("{\"compatibilityLevel\":\"BACKWARD\"}", get(first.registryUrl() + "/config"));
+    // As if the JVM had been killed: the broker is gone, the registry process is left running.
+    first.broker().close();
+    ApicurioRegistry leftover = first.registry();
+    assertTrue(leftover.isRunning());
 
-    try (KafkaAndRegistry runtime = KafkaAndRegistry.start(workDir)) {
-      String lookedUp = post(runtime.registryUrl() + "/subjects/probe-value", "{\"schema\":" + jsonString(SCHEMA) + "}");
+    long secondPid;
+    try (KafkaAndRegistry second = KafkaAndRegistry.start(workDir)) {
+      assertFalse(leftover.isRunning(), "the registry left behind on this work directory is stopped");
+      secondPid = second.registry().pid();
+      String lookedUp = post(second.registryUrl() + "/subjects/probe-value", "{\"schema\":" + jsonString(SCHEMA) + "}");
       assertTrue(lookedUp.contains(registeredId.replaceAll("[{}]", "")), lookedUp + " vs " + registeredId);
-      assertEquals(List.of("k=v1"), consumeAll(runtime.bootstrapServers(), "probe"));
-      try (Admin admin = runtime.broker().admin()) {
+      assertEquals(List.of("k=v1"), consumeAll(second.bootstrapServers(), "probe"));
+      try (Admin admin = second.broker().admin()) {
         TopicDescription probe = admin.describeTopics(List.of("probe")).allTopicNames().get(30, TimeUnit.SECONDS).get("probe");
         assertEquals(2, probe.partitions().size());
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "probe");
         Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
         assertEquals("compact", config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
       }
+    } finally {
+      leftover.close();
     }
+    assertFalse(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false), "registry process left behind");
   }
 
   private static void produce(String bootstrap, String topic, String key, String value) throws Exception {

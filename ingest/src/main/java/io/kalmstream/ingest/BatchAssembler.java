@@ -109,22 +109,19 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
     pending.update(packer.pending());
   }
 
-  /** A partial batch closes one timeout after the last batch, or after the first pair waiting since then. */
+  /**
+   * A partial batch closes one timeout after the last batch, or after the first pair waiting since then. A
+   * superseded timeout timer is left to fire and ignored rather than deleted: timers are unique per timestamp, so
+   * deleting one could also delete the event-time queue's timer at the same instant.
+   */
   private void scheduleTimeout(long time, boolean emitted, DistinctTailPacker packer, OnTimerContext ctx)
       throws Exception {
     Long timeout = timeoutAt.value();
-    boolean expired = timeout != null && timeout <= time;
     if (packer.isEmpty()) {
-      if (timeout != null && !expired) {
-        ctx.timerService().deleteEventTimeTimer(timeout);
-      }
       timeoutAt.clear();
       return;
     }
-    if (timeout == null || expired || emitted) {
-      if (timeout != null && !expired) {
-        ctx.timerService().deleteEventTimeTimer(timeout);
-      }
+    if (timeout == null || timeout <= time || emitted) {
       long next = time + config.batchTimeout().toMillis();
       timeoutAt.update(next);
       ctx.timerService().registerEventTimeTimer(next);

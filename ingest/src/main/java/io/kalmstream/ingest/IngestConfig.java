@@ -67,6 +67,11 @@ public record IngestConfig(
         outOfOrderness, newIdleness, checkpointInterval, batchIdPrefix);
   }
 
+  public IngestConfig withOutOfOrderness(Duration bound) {
+    return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
+        bound, idleness, checkpointInterval, batchIdPrefix);
+  }
+
   public IngestConfig withCheckpointInterval(Duration interval) {
     return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
         outOfOrderness, idleness, interval, batchIdPrefix);

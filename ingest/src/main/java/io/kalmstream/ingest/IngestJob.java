@@ -11,6 +11,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -57,6 +58,9 @@ public final class IngestJob {
     Configuration noKryo = new Configuration();
     noKryo.set(PipelineOptions.GENERIC_TYPES, false);
     env.configure(noKryo);
+    if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+      env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    }
 
     DataStream<KgEvent> events = env.fromSource(input, watermarks(), "kg-input").uid("kg-input");
     SingleOutputStreamOperator<KgEvent> valid =

@@ -28,12 +28,14 @@ class IngestJobTest {
     return IngestConfig.defaults()
         .withPolicy(SMALL)
         .withHeldOut(new HeldOutSplit(0.2, "test"))
-        .withTimes(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ZERO);
+        .withTimes(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ZERO)
+        // the slice's records are 10 ms apart and in order within each partition
+        .withOutOfOrderness(Duration.ofMillis(50));
   }
 
   @Test
   void everyTripleEndsInExactlyOnePlaceAndBatchesAreWellFormed() throws Exception {
-    KgSlice slice = KgSlice.wn18rr(60, 11);
+    KgSlice slice = KgSlice.wn18rr(200, 5);
     List<KgEvent> events = slice.events();
     events.add(KgEvents.undecodable("kg.triples", 0, 999, KgSlice.START + 5, new byte[] {1}, new byte[] {2, 3},
         "not in the Confluent wire format"));

@@ -90,6 +90,38 @@ final class KgSlice {
     }
   }
 
+  /**
+   * Records far in the event-time future on every input partition, which carry the watermark past every wait and
+   * timeout, so an unbounded run flushes what a bounded one flushes at its end. They add nothing to the outputs:
+   * descriptions of an entity and a relation no triple names, and tombstones of triples never sent.
+   */
+  KgSlice withClosingRecords(int triplePartitions, int entityPartitions) {
+    long time = lastTimestamp() + 3_600_000L;
+    for (int p = 0; p < triplePartitions; p++) {
+      String key = keyFor("closing", p, triplePartitions, i -> TripleIds.of("closing-" + i, "closing", "closing"));
+      records.add(new Input(KgEvents.Input.TRIPLES, key, null, time));
+    }
+    for (int p = 0; p < entityPartitions; p++) {
+      String key = keyFor("closing", p, entityPartitions, i -> "closing-entity-" + i);
+      records.add(new Input(KgEvents.Input.ENTITIES, key, new EntityDescription(key, "closing", ""), time));
+    }
+    records.add(new Input(KgEvents.Input.RELATIONS, "closing-relation",
+        new RelationDescription("closing-relation", "closing", ""), time));
+    return this;
+  }
+
+  /** A key that Kafka's default partitioner sends to {@code partition}. */
+  private static String keyFor(String label, int partition, int partitions, java.util.function.IntFunction<String> key) {
+    for (int i = 0; ; i++) {
+      String candidate = key.apply(i);
+      byte[] bytes = candidate.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes))
+          % partitions == partition) {
+        return candidate;
+      }
+    }
+  }
+
   long lastTimestamp() {
     return records.get(records.size() - 1).timestamp();
   }

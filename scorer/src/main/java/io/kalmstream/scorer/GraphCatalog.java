@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -96,7 +97,7 @@ final class GraphCatalog {
       evalTriples.put(key, triple);
     }
     putKnown("eval:" + key, triple);
-    return !java.util.Objects.equals(previous, triple);
+    return !Objects.equals(previous, triple);
   }
 
   /** The newest {@code n} evaluation triples, oldest first. */

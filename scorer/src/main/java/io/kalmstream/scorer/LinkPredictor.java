@@ -130,6 +130,11 @@ final class LinkPredictor {
     return snapshot.excludedWith(known);
   }
 
+  /** The answer to a query that could not be scored, naming no version. */
+  static LinkPredictionAnswer failed(TimedQuery tq, String error) {
+    return answer(tq, List.of(), -1, error);
+  }
+
   private static LinkPredictionAnswer answer(TimedQuery tq, List<ScoredEntity> candidates, long version, String error) {
     return LinkPredictionAnswer.newBuilder().setQueryId(tq.query().getQueryId()).setCandidates(candidates)
         .setModelVersion(version).setLatencyMs(Math.max(0, System.currentTimeMillis() - tq.receivedAtMs()))

@@ -14,6 +14,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -216,7 +217,7 @@ final class QualityMonitor implements AutoCloseable {
   }
 
   /** Waits until every measurement queued so far has run (tests, benchmark). */
-  void awaitIdle() throws InterruptedException, java.util.concurrent.ExecutionException {
+  void awaitIdle() throws InterruptedException, ExecutionException {
     thread.submit(() -> { }).get();
   }
 

@@ -19,6 +19,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gathers the queries of one partition that arrive close together and answers them with one forward pass:
@@ -30,6 +32,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>The punctuation also forwards the metrics, alerts and dead letters raised on the scorer's other threads.
  */
 final class QueryBatchProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryBatchProcessor.class);
   static final String PREDICTIONS = "predictions-sink";
   static final String METRICS = "metrics-sink";
   static final String ALERTS = "alerts-sink";
@@ -131,8 +134,16 @@ final class QueryBatchProcessor implements Processor<byte[], byte[], String, Spe
         queries.add(new LinkPredictor.TimedQuery(query, e.timestamp()));
       }
     }
+    List<LinkPredictionAnswer> answers;
+    try {
+      answers = predictor.answer(queries);
+    } catch (RuntimeException e) {
+      // A failing forward pass must not leave the batch in the store to fail again after every restart.
+      LOG.error("answering {} queries of {}-{} failed", queries.size(), queryTopic, envelopes.get(0).partition(), e);
+      answers = queries.stream().map(q -> LinkPredictor.failed(q, "scoring failed: " + e)).toList();
+    }
     long now = System.currentTimeMillis();
-    for (LinkPredictionAnswer answer : predictor.answer(queries)) {
+    for (LinkPredictionAnswer answer : answers) {
       events.answered(answer);
       context.forward(new Record<String, SpecificRecord>(answer.getQueryId(), answer, now), PREDICTIONS);
     }

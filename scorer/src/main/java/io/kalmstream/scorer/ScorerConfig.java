@@ -59,12 +59,6 @@ public record ScorerConfig(
         port, historySize, exactlyOnce);
   }
 
-  public ScorerConfig withApplicationId(String id) {
-    return new ScorerConfig(id, bootstrapServers, topics, stateDir, maxBatch, batchLinger, maxK,
-        embedBatch, searchThreads, evalSample, anisotropyThreshold, anisotropyDriftMargin, mrrRegressionMargin,
-        httpPort, historySize, exactlyOnce);
-  }
-
   public ScorerConfig withThresholds(double anisotropy, double drift, double mrrRegression) {
     return new ScorerConfig(applicationId, bootstrapServers, topics, stateDir, maxBatch, batchLinger, maxK,
         embedBatch, searchThreads, evalSample, anisotropy, drift, mrrRegression, httpPort, historySize, exactlyOnce);

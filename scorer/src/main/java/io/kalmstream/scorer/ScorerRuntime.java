@@ -86,6 +86,10 @@ public final class ScorerRuntime implements AutoCloseable {
     return monitor;
   }
 
+  TopKSearch search() {
+    return search;
+  }
+
   LinkPredictor predictor() {
     return predictor;
   }

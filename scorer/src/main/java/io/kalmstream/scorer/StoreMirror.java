@@ -47,7 +47,16 @@ final class StoreMirror<T> implements Processor<String, byte[], Void, Void> {
     this.context = context;
     this.store = context.getStateStore(storeName);
     try (KeyValueIterator<String, byte[]> restored = store.all()) {
-      restored.forEachRemaining(kv -> listener.put(kv.key, deserializer.deserialize(topic, kv.value)));
+      restored.forEachRemaining(kv -> {
+        try {
+          listener.put(kv.key, deserializer.deserialize(topic, kv.value));
+        } catch (RuntimeException e) {
+          // Only records that decoded once are stored; one that no longer does (its schema was deleted from
+          // the registry) is reported and skipped rather than stopping the scorer.
+          events.deadLetter(topic, -1, -1, kv.key.getBytes(StandardCharsets.UTF_8), kv.value,
+              "restored record no longer decodes: " + e.getMessage());
+        }
+      });
     }
   }
 

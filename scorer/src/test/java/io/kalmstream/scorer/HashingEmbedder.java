@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class HashingEmbedder implements TextEmbedder {
   static final int DIM = 48;
+  /** A text containing it makes the forward pass fail, like an engine error would. */
+  static final String FAILING_WORD = "kaboom";
 
   private final long salt;
   private final double collapse;
@@ -35,6 +37,9 @@ final class HashingEmbedder implements TextEmbedder {
       throw new IllegalStateException("embedder used after close");
     }
     calls.incrementAndGet();
+    if (texts.stream().anyMatch(t -> t.contains(FAILING_WORD))) {
+      throw new IllegalStateException("simulated engine failure");
+    }
     batchSizes.add(texts.size());
     float[][] out = new float[texts.size()][];
     for (int i = 0; i < texts.size(); i++) {

@@ -30,10 +30,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -85,9 +86,15 @@ class ScorerKafkaEndToEndTest {
           r.getId(), r)));
       producer.flush();
       awaitTrue(() -> app.runtime().indexedEntities() == ENTITIES, Duration.ofSeconds(120), "initial index");
+      String relation = dataset.relations().keySet().iterator().next();
+      // The stream threads join their group after the global stores are loaded: wait until one query is answered.
+      LinkPredictionQuery warmUp = LinkPredictionQuery.newBuilder().setQueryId("warm-up")
+          .setEntityId(entities.get(0).getId()).setRelation(relation).build();
+      producer.send(new ProducerRecord<>(topics.queries().name(), warmUp.getQueryId(), warmUp));
+      awaitTrue(() -> app.runtime().events().recentAnswers().stream().anyMatch(a -> a.getQueryId().equals("warm-up")),
+          Duration.ofSeconds(120), "warm-up answer");
 
       CheckpointPublished good = RandomAdapterCheckpoint.write(baseModel, tmp.resolve("ckpt-10"), 10, 42, 0.05);
-      String relation = dataset.relations().keySet().iterator().next();
       for (int i = 0; i < QUERIES; i++) {
         EntityDescription e = entities.get(i % ENTITIES);
         LinkPredictionQuery q = LinkPredictionQuery.newBuilder().setQueryId("q" + i).setEntityId(e.getId())
@@ -107,22 +114,28 @@ class ScorerKafkaEndToEndTest {
       }
       producer.flush();
 
-      Map<String, List<LinkPredictionAnswer>> answers = readAnswers(kafka, serdes, topics, QUERIES);
-      assertEquals(QUERIES, answers.size(), "every query answered");
+      List<ConsumerRecord<String, LinkPredictionAnswer>> records = readAnswers(kafka, serdes, topics, QUERIES + 1);
+      Map<String, List<LinkPredictionAnswer>> answers = records.stream().collect(
+          Collectors.groupingBy(ConsumerRecord::key, Collectors.mapping(ConsumerRecord::value, Collectors.toList())));
+      assertEquals(QUERIES + 1, answers.size(), "every query answered");
       answers.forEach((id, list) -> assertEquals(1, list.size(), "query " + id + " answered once"));
-      List<Long> versions = new ArrayList<>();
-      for (int i = 0; i < QUERIES; i++) {
-        LinkPredictionAnswer a = answers.get("q" + i).get(0);
+      for (LinkPredictionAnswer a : records.stream().map(ConsumerRecord::value).toList()) {
         assertEquals(null, a.getError());
-        assertEquals(5, a.getCandidates().size());
-        versions.add(a.getModelVersion());
+        assertEquals(a.getQueryId().equals("warm-up") ? 10 : 5, a.getCandidates().size());
       }
-      assertEquals(0L, versions.get(0));
-      assertEquals(10L, versions.get(QUERIES - 1));
-      int firstNew = versions.indexOf(10L);
-      assertTrue(firstNew > QUERIES / 3, "the old version answered while the new index was built");
-      // Queries were sent one after another, so once one is answered by the new version, all later ones are.
-      assertTrue(versions.subList(firstNew, QUERIES).stream().allMatch(v -> v == 10L), versions.toString());
+      assertEquals(0L, answers.get("q0").get(0).getModelVersion());
+      assertEquals(10L, answers.get("q" + (QUERIES - 1)).get(0).getModelVersion());
+      assertTrue(answers.get("q" + (QUERIES / 3 + 1)).get(0).getModelVersion() == 0,
+          "the old version answers while the new index is built");
+      // The switch is atomic: in each partition (in answer order), version 0 never follows version 10.
+      Map<Integer, List<Long>> versionsByPartition = records.stream().collect(Collectors.groupingBy(
+          ConsumerRecord::partition, Collectors.mapping(r -> r.value().getModelVersion(), Collectors.toList())));
+      versionsByPartition.forEach((partition, versions) -> {
+        int firstNew = versions.indexOf(10L);
+        assertTrue(firstNew > 0, "partition " + partition + " saw both versions: " + versions);
+        assertTrue(versions.subList(firstNew, versions.size()).stream().allMatch(v -> v == 10L),
+            "partition " + partition + ": " + versions);
+      });
 
       // A checkpoint whose files do not match the announced hashes is refused and raises an alert.
       Path tampered = tmp.resolve("ckpt-20");
@@ -174,27 +187,27 @@ class ScorerKafkaEndToEndTest {
         new RegistryAvroSerializer<>(RegistryConfig.of(kafka.registryUrl())));
   }
 
-  private static Map<String, List<LinkPredictionAnswer>> readAnswers(KafkaAndRegistry kafka, ScorerSerdes serdes,
-      Topics topics, int expected) throws InterruptedException {
-    Map<String, List<LinkPredictionAnswer>> answers = new LinkedHashMap<>();
+  /** Every answer record, in partition order; stops a few seconds after {@code expected} distinct ids were seen. */
+  private static List<ConsumerRecord<String, LinkPredictionAnswer>> readAnswers(KafkaAndRegistry kafka,
+      ScorerSerdes serdes, Topics topics, int expected) {
+    List<ConsumerRecord<String, LinkPredictionAnswer>> records = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
     try (KafkaConsumer<String, LinkPredictionAnswer> consumer = consumer(kafka, serdes.answer())) {
       consumer.subscribe(List.of(topics.predictions().name()));
       long deadline = System.currentTimeMillis() + 120_000;
-      int total = 0;
       // Read until every query is answered, then a little longer so that a duplicate would show up.
       long quietUntil = Long.MAX_VALUE;
       while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
         for (ConsumerRecord<String, LinkPredictionAnswer> r : consumer.poll(Duration.ofMillis(200))) {
-          answers.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
-          total++;
+          records.add(r);
+          ids.add(r.key());
         }
-        if (answers.size() >= expected && quietUntil == Long.MAX_VALUE) {
+        if (ids.size() >= expected && quietUntil == Long.MAX_VALUE) {
           quietUntil = System.currentTimeMillis() + 3000;
         }
       }
-      assertEquals(answers.values().stream().mapToInt(List::size).sum(), total);
     }
-    return answers;
+    return records;
   }
 
   private static AnisotropyAlert readAlert(KafkaAndRegistry kafka, ScorerSerdes serdes, Topics topics, String kind) {

@@ -216,6 +216,20 @@ class ScorerTopologyTest {
   }
 
   @Test
+  void aFailingForwardPassAnswersItsBatchWithAnErrorAndTheNextBatchIsServed() throws Exception {
+    loadAnimals();
+    queries.pipeInput("fail", LinkPredictionQuery.newBuilder().setQueryId("fail")
+        .setEntityText(HashingEmbedder.FAILING_WORD).setRelation("related").build());
+    punctuate();
+    LinkPredictionAnswer failed = predictions.readValue();
+    assertTrue(failed.getError().startsWith("scoring failed"), failed.getError());
+    assertEquals(-1, failed.getModelVersion());
+    LinkPredictionAnswer next = ask(query("next", "a0", "related", 1));
+    assertNull(next.getError());
+    assertTrue(predictions.isEmpty(), "the failed batch is not retried");
+  }
+
+  @Test
   void aCheckpointWithAWrongHashIsRefusedWithAnAlert() throws Exception {
     loadAnimals();
     Path dir = tmp.resolve("ckpt-7");

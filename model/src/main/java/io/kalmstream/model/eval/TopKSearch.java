@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TopKSearch implements AutoCloseable {
   static final int ROW_BLOCK = 128;
+  /** Queries scored together against each row (see {@link #dot4}). */
+  private static final int QUERY_GROUP = 4;
   /** Below this many rows, splitting across threads costs more than it saves. */
   private static final int MIN_ROWS_PER_THREAD = 2048;
 
@@ -93,21 +95,52 @@ public final class TopKSearch implements AutoCloseable {
     for (int q = 0; q < queries.length; q++) {
       heaps[q] = new Heap(k);
     }
+    float[] scores = new float[QUERY_GROUP];
     for (int blockStart = from; blockStart < to; blockStart += ROW_BLOCK) {
       int blockEnd = Math.min(to, blockStart + ROW_BLOCK);
-      for (int q = 0; q < queries.length; q++) {
-        float[] query = queries[q];
-        BitSet skip = excluded == null ? null : excluded[q];
-        Heap heap = heaps[q];
+      for (int group = 0; group < queries.length; group += QUERY_GROUP) {
+        int size = Math.min(QUERY_GROUP, queries.length - group);
         for (int row = blockStart; row < blockEnd; row++) {
-          if (skip != null && skip.get(row)) {
-            continue;
+          if (size == QUERY_GROUP) {
+            dot4(data, row * dim, queries, group, dim, scores);
+          } else {
+            for (int g = 0; g < size; g++) {
+              scores[g] = Vectors.dot(data, row * dim, queries[group + g], 0, dim);
+            }
           }
-          heap.offer(row, Vectors.dot(data, row * dim, query, 0, dim));
+          for (int g = 0; g < size; g++) {
+            BitSet skip = excluded == null ? null : excluded[group + g];
+            if (skip == null || !skip.get(row)) {
+              heaps[group + g].offer(row, scores[g]);
+            }
+          }
         }
       }
     }
     return heaps;
+  }
+
+  /**
+   * Four dot products of one row with four queries: each row entry is loaded once for the four
+   * multiply-adds, which roughly halves the time of four separate dots.
+   */
+  private static void dot4(float[] data, int offset, float[][] queries, int group, int dim, float[] out) {
+    float[] q0 = queries[group];
+    float[] q1 = queries[group + 1];
+    float[] q2 = queries[group + 2];
+    float[] q3 = queries[group + 3];
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int c = 0; c < dim; c++) {
+      float x = data[offset + c];
+      s0 += x * q0[c];
+      s1 += x * q1[c];
+      s2 += x * q2[c];
+      s3 += x * q3[c];
+    }
+    out[0] = s0;
+    out[1] = s1;
+    out[2] = s2;
+    out[3] = s3;
   }
 
   private static Heap[] join(Future<Heap[]> future) {

@@ -3,6 +3,8 @@ package io.kalmstream.schemas.dlq;
 import io.kalmstream.schemas.DeadLetter;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -49,17 +51,27 @@ public final class DeadLetters {
 
   /**
    * A readable reason from an exception and its causes, e.g. {@code "AvroSerdeException: unknown writer schema id
-   * 99: ... (caused by SchemaNotFoundException: ...)"}; causes whose message is already contained are skipped.
+   * 99: ... (caused by ConnectException: ...)"}. A cause whose message already ends one of the messages before it
+   * (the usual {@code "context: " + cause.getMessage()} wrapping) is not repeated.
    */
   public static String reason(Throwable error) {
-    StringBuilder reason = new StringBuilder(error.getClass().getSimpleName()).append(": ").append(error.getMessage());
-    for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+    StringBuilder reason = new StringBuilder(describe(error));
+    List<String> seen = new ArrayList<>();
+    seen.add(String.valueOf(error.getMessage()));
+    // Bounded, as a cause chain can loop.
+    Throwable cause = error.getCause();
+    for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
       String message = String.valueOf(cause.getMessage());
-      if (!reason.toString().contains(message)) {
-        reason.append(" (caused by ").append(cause.getClass().getSimpleName()).append(": ").append(message).append(')');
+      if (seen.stream().noneMatch(m -> m.endsWith(message))) {
+        reason.append(" (caused by ").append(describe(cause)).append(')');
       }
+      seen.add(message);
     }
     return reason.toString();
+  }
+
+  private static String describe(Throwable t) {
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
   /** The record to send to the dead-letter topic {@code dlqTopic}, keyed by its source topic. */

@@ -33,19 +33,23 @@ public final class RegistryAvroDeserializationSchema<T extends SpecificRecord> i
 
   @Override
   public void open(InitializationContext context) {
-    codec = AvroCodec.specific(type, new SchemaRegistryClient(config));
+    codec();
   }
 
   @Override
   public T deserialize(byte[] message) throws IOException {
-    if (codec == null) {
-      open(null);
-    }
     try {
-      return codec.decode(message);
+      return codec().decode(message);
     } catch (AvroSerdeException e) {
       throw new IOException(e.getMessage(), e);
     }
+  }
+
+  private AvroCodec<T> codec() {
+    if (codec == null) {
+      codec = AvroCodec.specific(type, new SchemaRegistryClient(config));
+    }
+    return codec;
   }
 
   @Override
@@ -53,7 +57,7 @@ public final class RegistryAvroDeserializationSchema<T extends SpecificRecord> i
     return false;
   }
 
-  /** Flink's type extraction recognises generated Avro classes (AvroTypeInfo when flink-avro is present). */
+  /** An AvroTypeInfo: Flink recognises generated Avro classes when flink-avro is on the classpath, as in any job. */
   @Override
   public TypeInformation<T> getProducedType() {
     return TypeInformation.of(type);

@@ -36,14 +36,18 @@ public final class RegistryAvroSerializationSchema<T extends SpecificRecord> imp
 
   @Override
   public void open(InitializationContext context) {
-    codec = AvroCodec.generic(null, new SchemaRegistryClient(config));
+    codec();
   }
 
   @Override
   public byte[] serialize(T element) {
+    return codec().encode(subject, element);
+  }
+
+  private AvroCodec<GenericRecord> codec() {
     if (codec == null) {
-      open(null);
+      codec = AvroCodec.generic(null, new SchemaRegistryClient(config));
     }
-    return codec.encode(subject, element);
+    return codec;
   }
 }

@@ -1,5 +1,8 @@
 package io.kalmstream.schemas.serde;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kalmstream.schemas.registry.SchemaNotFoundException;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.schemas.registry.SchemaRegistryException;
@@ -31,6 +34,9 @@ import org.apache.avro.specific.SpecificRecord;
  * @param <T> the record type produced by {@link #decode(byte[])}
  */
 public final class AvroCodec<T> {
+  private static final String JAVA_STRING_HINT = "avro.java.string";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /** How decoded records are typed: the reader schema and the Avro data model for a writer schema. */
   private interface ReaderChoice {
     Schema readerSchema(Schema writer);
@@ -43,6 +49,7 @@ public final class AvroCodec<T> {
   private final ReaderChoice readers;
   private final Map<Integer, DatumReader<?>> readersByWriterId = new ConcurrentHashMap<>();
   private final Map<Schema, DatumWriter<Object>> writersBySchema = new ConcurrentHashMap<>();
+  private final Map<Schema, Schema> registeredForm = new ConcurrentHashMap<>();
 
   private AvroCodec(SchemaRegistryClient registry, boolean autoRegister, ReaderChoice readers) {
     this.registry = registry;
@@ -116,10 +123,15 @@ public final class AvroCodec<T> {
     return out.toByteArray();
   }
 
-  /** The registry id of {@code schema} under {@code subject}, registering it when auto-registration is on. */
+  /**
+   * The registry id of {@code schema} under {@code subject}, registering it when auto-registration is on. The
+   * schema is registered without the {@code avro.java.string} hints that generated classes carry, so it is the
+   * schema of the {@code .avsc} file, the same one a client in another language registers.
+   */
   public int schemaId(String subject, Schema schema) {
+    Schema portable = registeredForm.computeIfAbsent(schema, AvroCodec::withoutJavaHints);
     try {
-      return autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
+      return autoRegister ? registry.register(subject, portable) : registry.idOf(subject, portable);
     } catch (SchemaNotFoundException e) {
       throw new AvroSerdeException("schema " + schema.getFullName() + " is not registered under subject " + subject
           + " and auto-registration is off: " + e.getMessage(), e);
@@ -180,6 +192,27 @@ public final class AvroCodec<T> {
   private DatumWriter<Object> writer(GenericContainer record, Schema schema) {
     return writersBySchema.computeIfAbsent(schema, s -> (DatumWriter<Object>) (record instanceof SpecificRecord specific
         ? SpecificData.getForClass(specific.getClass()) : GenericData.get()).createDatumWriter(s));
+  }
+
+  private static Schema withoutJavaHints(Schema schema) {
+    String json = schema.toString();
+    if (!json.contains(JAVA_STRING_HINT)) {
+      return schema;
+    }
+    try {
+      JsonNode tree = JSON.readTree(json);
+      removeJavaHints(tree);
+      return new Schema.Parser().parse(JSON.writeValueAsString(tree));
+    } catch (IOException e) {
+      throw new AvroSerdeException("cannot rewrite schema " + schema.getFullName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void removeJavaHints(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      object.remove(JAVA_STRING_HINT);
+    }
+    node.forEach(AvroCodec::removeJavaHints);
   }
 
   private static Class<? extends SpecificRecord> generatedClass(Schema writer) {

@@ -1,0 +1,74 @@
+package io.kalmstream.scorer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kalmstream.batching.TextViews;
+import io.kalmstream.schemas.EntityDescription;
+import io.kalmstream.schemas.RelationDescription;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DashboardServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path tmp;
+
+  @Test
+  void endpointsReportVersionAnswerQueriesAndExposeMetricsAndAlerts() throws Exception {
+    ScorerConfig config = ScorerConfig.defaults("unused:9092", tmp).withThresholds(-1, 0.05, 0.02);
+    try (ScorerRuntime runtime = new ScorerRuntime(config, new TestModelLoader(), TextViews.defaults());
+        DashboardServer server = new DashboardServer(runtime, 0)) {
+      runtime.catalog().putRelation(new RelationDescription("r", "related to", ""));
+      for (String name : new String[] {"cat", "dog", "lion"}) {
+        runtime.catalog().putEntity(new EntityDescription(name, name, "an animal"));
+        runtime.models().entityChanged(name);
+      }
+      runtime.awaitIndexed();
+      runtime.awaitMeasured();
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://localhost:" + server.port();
+
+      JsonNode version = get(http, base + "/api/version", 200);
+      assertEquals(0, version.get("modelVersion").asLong());
+      assertEquals(3, version.get("indexedEntities").asInt());
+
+      JsonNode answer = get(http, base + "/api/query?entity=cat&relation=r&k=2", 200);
+      assertEquals(2, answer.get("candidates").size());
+      assertEquals("cat", answer.get("candidates").get(0).get("entityId").asText());
+      assertTrue(answer.get("error").isNull());
+      assertEquals("unknown relation nope", get(http, base + "/api/query?entity=cat&relation=nope", 200)
+          .get("error").asText());
+      assertTrue(get(http, base + "/api/query?entity=cat", 400).get("error").asText().contains("relation"));
+      assertTrue(get(http, base + "/api/query?entity=cat&relation=r&k=x", 400).get("error").asText()
+          .startsWith("bad query parameter"));
+
+      assertEquals(2, get(http, base + "/api/predictions", 200).size(), "answers with errors count, malformed requests do not");
+      JsonNode alerts = get(http, base + "/api/alerts", 200);
+      assertEquals("ANISOTROPY_HIGH", alerts.get(0).get("kind").asText(), "threshold -1 always fires");
+      assertTrue(alerts.get(0).get("timestamp").isNumber());
+      JsonNode metrics = get(http, base + "/api/metrics", 200);
+      assertEquals("anisotropy", metrics.get(0).get("name").asText());
+
+      HttpResponse<String> prometheus = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertTrue(prometheus.body().contains("kalm_scorer_queries_answered_total 1.0"), prometheus.body());
+      assertTrue(prometheus.body().contains("kalm_scorer_queries_failed_total 1.0"));
+      assertTrue(prometheus.body().contains("kalm_scorer_indexed_entities 3.0"));
+    }
+  }
+
+  private static JsonNode get(HttpClient http, String url, int status) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(status, r.statusCode(), url + ": " + r.body());
+    assertEquals("*", r.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+    return JSON.readTree(r.body());
+  }
+}
