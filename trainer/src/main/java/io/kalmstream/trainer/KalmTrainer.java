@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import io.kalmstream.model.CausalLmLoss;
+import io.kalmstream.model.DynamicLossScaler;
 import io.kalmstream.model.LlamaModel;
 import io.kalmstream.model.TokenBatch;
 import io.kalmstream.schemas.ContrastiveBatch;
@@ -60,6 +61,7 @@ public final class KalmTrainer implements AutoCloseable {
   private final ContrastiveLoss contrastiveLoss;
   private final NDManager manager;
   private final long eosId;
+  private final DynamicLossScaler lossScaler;
   private long step;
 
   /** The model must already carry the adapter to train (fresh, or loaded from a checkpoint). */
@@ -76,6 +78,7 @@ public final class KalmTrainer implements AutoCloseable {
     this.contrastiveLoss = new ContrastiveLoss(settings.margin());
     List<Integer> eos = model.config().eosTokenIds();
     this.eosId = eos.isEmpty() ? model.tokenizer().padId() : eos.get(0);
+    this.lossScaler = DynamicLossScaler.forModel(model);
   }
 
   public long step() {
@@ -128,9 +131,10 @@ public final class KalmTrainer implements AutoCloseable {
         imp = counted == 0 ? Double.NaN : sum / counted;
       }
     }
+    boolean finite = unscale();
     double norm = Gradients.clipByGlobalNorm(parameters, settings.maxGradNorm());
     double lr = schedule.at(step);
-    if (Double.isFinite(norm)) {
+    if (finite && Double.isFinite(norm)) {
       optimizer.update(parameters, lr);
       temperature.project();
     }
@@ -140,6 +144,21 @@ public final class KalmTrainer implements AutoCloseable {
     int pairs = contrastive == null ? 0 : contrastive.getPairs().size();
     return new StepResult(index, exp, imp, loss, temperature.tau(), lr, norm, pairs, tokens,
         (System.nanoTime() - started) / 1e9);
+  }
+
+  /**
+   * Divides the gradients by the float16 loss scale (a no-op in float32) and tells whether they are all
+   * finite; the scaler halves its scale after an overflow, and the step is then skipped.
+   */
+  private boolean unscale() {
+    float scale = lossScaler.currentScale();
+    boolean temperatureFinite;
+    try (NDArray gradient = temperature.parameter().getGradient()) {
+      gradient.divi(scale);
+      temperatureFinite = Float.isFinite(gradient.getFloat());
+    }
+    List<Parameter> adapter = new ArrayList<>(model.adapterParameters().values());
+    return lossScaler.unscaleAndCheck(adapter) && temperatureFinite;
   }
 
   private record Contrastive(double loss, long tokens) {}
@@ -164,7 +183,7 @@ public final class KalmTrainer implements AutoCloseable {
         NDArray hr = embed(hrTokens, scope, chunkSeed(0, 0));
         NDArray tail = embed(tailTokens, scope, chunkSeed(1, 0));
         NDArray loss = contrastiveLoss.compute(hr, tail, temperature.inverse(), mask);
-        collector.backward(loss);
+        collector.backward(lossScaler.scale(loss));
         return new Contrastive(loss.getFloat(), tokens);
       }
     }
@@ -177,7 +196,7 @@ public final class KalmTrainer implements AutoCloseable {
     double lossValue;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       NDArray loss = contrastiveLoss.compute(hr, tail, temperature.inverse(), mask);
-      collector.backward(loss);
+      collector.backward(lossScaler.scale(loss)); // ∂L/∂e carries the loss scale into pass 2
       lossValue = loss.getFloat();
     }
     // Pass 2: re-embed with a graph and push ∂L/∂e into the weights.
@@ -231,7 +250,7 @@ public final class KalmTrainer implements AutoCloseable {
       NDArray logits = model.logits(hidden);
       NDArray responseMask = matrix(scope, encoding.responseMask());
       NDArray loss = CausalLmLoss.mean(logits, inputs.get(0), responseMask);
-      collector.backward(loss.mul((float) weight));
+      collector.backward(lossScaler.scale(loss.mul((float) weight)));
       return new Instruction(loss.getFloat(), realTokens(encoding.tokens()));
     }
   }

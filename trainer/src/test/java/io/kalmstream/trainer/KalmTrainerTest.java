@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
 import io.kalmstream.model.LlamaModel;
 import io.kalmstream.model.LoraConfig;
+import io.kalmstream.model.ModelOptions;
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.InstructionBatch;
 import io.kalmstream.trainer.checkpoint.TrainerState;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +103,36 @@ class KalmTrainerTest {
         assertArrayEquals(uninterrupted.get(name), resumed.get(name), 0f, name);
       }
       assertEquals(uninterruptedTau, trainer.tau(), 0);
+    }
+  }
+
+  @Test
+  void float16BaseWeightsTrainThroughTheLossScaler() {
+    ContrastiveBatch batch = Fixtures.contrastiveBatches(1, 8).get(0);
+    InstructionBatch instructions = Fixtures.instructionBatches(1, 2).get(0);
+    TrainerSettings settings = settings(0, NO_DROPOUT);
+    double float32Loss;
+    try (LlamaModel model = Fixtures.modelWithAdapter(NO_DROPOUT, 4);
+        KalmTrainer trainer = new KalmTrainer(model, settings)) {
+      float32Loss = trainer.train(batch, List.of(instructions)).contrastiveLoss();
+    }
+    try (LlamaModel model = LlamaModel.load(Fixtures.stories260K(), new ModelOptions(Device.cpu(), DataType.FLOAT16))) {
+      model.addLora(NO_DROPOUT, 4);
+      try (KalmTrainer trainer = new KalmTrainer(model, settings)) {
+        Map<String, float[]> before = adapter(model);
+        StepResult result = trainer.train(batch, List.of(instructions));
+        assertEquals(float32Loss, result.contrastiveLoss(), 0.05);
+        // Like torch's GradScaler, the first steps overflow at scale 2^16 and are skipped while the scale halves.
+        while (!Double.isFinite(result.gradientNorm()) && trainer.step() < 30) {
+          assertArrayEquals(before.values().iterator().next(), adapter(model).values().iterator().next(), 0f,
+              "a skipped step leaves the adapter alone");
+          result = trainer.train(batch, List.of(instructions));
+        }
+        assertTrue(Double.isFinite(result.instructionLoss()) && Double.isFinite(result.gradientNorm()), result.toString());
+        assertTrue(result.gradientNorm() > 0 && result.gradientNorm() < 1e3, "gradients unscaled: " + result);
+        Map<String, float[]> after = adapter(model);
+        assertTrue(before.keySet().stream().anyMatch(k -> !Arrays.equals(before.get(k), after.get(k))), "the step updated the adapter");
+      }
     }
   }
 

@@ -4,7 +4,6 @@ package io.kalmstream.trainer.loop;
  * How many instruction batches go with each contrastive batch, for a ratio that may be fractional: a ratio
  * of 0.5 adds one instruction batch every second step, 2 adds two per step. The fractional remainder is
  * carried in a credit that is checkpointed, so a resumed run interleaves exactly like an uninterrupted one.
- * When the instruction topic runs dry, the credit is not allowed to pile up beyond one step's worth.
  */
 public final class InstructionInterleaving {
 
@@ -26,12 +25,17 @@ public final class InstructionInterleaving {
     return (int) Math.floor(credit + ratio + EPSILON);
   }
 
-  /** Records a step that had a contrastive batch and {@code taken} instruction batches. */
-  public void contrastiveStep(int taken) {
-    credit = Math.min(credit + ratio - taken, Math.max(1, ratio));
-    if (credit < 0) {
-      credit = 0;
+  /**
+   * Records a step that had a contrastive batch, was due {@code due} instruction batches and got
+   * {@code taken}. When the instruction topic ran dry the missing batches are forgiven (only the fraction is
+   * carried), so an idle topic does not make later steps take a burst of instruction batches.
+   */
+  public void contrastiveStep(int due, int taken) {
+    credit = credit + ratio - taken;
+    if (taken < due) {
+      credit -= Math.floor(credit + EPSILON);
     }
+    credit = Math.max(0, credit);
   }
 
   /** Instruction batches for a step without a contrastive batch: at least one, so training goes on. */

@@ -170,6 +170,7 @@ public final class KafkaBatchSource implements BatchSource {
     instruction.skipDeadLetters();
     List<SourcePosition> out = new ArrayList<>();
     positions.forEach((tp, next) -> out.add(new SourcePosition(tp.topic(), tp.partition(), next)));
+    out.sort(Comparator.comparing(SourcePosition::source).thenComparingInt(SourcePosition::partition));
     return out;
   }
 

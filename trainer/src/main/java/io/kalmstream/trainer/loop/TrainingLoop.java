@@ -138,7 +138,7 @@ public final class TrainingLoop {
         }
         instructions.add(next.get());
       }
-      interleaving.contrastiveStep(instructions.size());
+      interleaving.contrastiveStep(due, instructions.size());
     } else if (interleaving.enabled()) {
       int due = interleaving.dueAlone();
       while (instructions.size() < due) {
