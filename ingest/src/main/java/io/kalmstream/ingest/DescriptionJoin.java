@@ -62,6 +62,8 @@ final class DescriptionJoin extends KeyedCoProcessFunction<String, KgEvent, KgEv
   private final Role role;
   private transient ValueState<KgEvent> description;
   private transient MapState<String, KgEvent> waiting;
+  /** Ids of waiting triples by deadline, so a deadline timer looks at its own triples only. */
+  private transient MapState<Long, List<String>> deadlines;
   private transient EventTimeQueue queue;
   private transient OutcomeCounters counters;
 
@@ -74,6 +76,8 @@ final class DescriptionJoin extends KeyedCoProcessFunction<String, KgEvent, KgEv
     TypeInformation<KgEvent> eventType = TypeInformation.of(KgEvent.class);
     description = getRuntimeContext().getState(new ValueStateDescriptor<>("description", eventType));
     waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting", Types.STRING, eventType));
+    deadlines = getRuntimeContext().getMapState(
+        new MapStateDescriptor<>("deadlines", Types.LONG, Types.LIST(Types.STRING)));
     queue = new EventTimeQueue(getRuntimeContext(), "queue");
     counters = new OutcomeCounters(getRuntimeContext());
   }
@@ -131,7 +135,13 @@ final class DescriptionJoin extends KeyedCoProcessFunction<String, KgEvent, KgEv
       return;
     }
     waiting.put(fact.key, fact);
-    ctx.timerService().registerEventTimeTimer(fact.deadline);
+    List<String> due = deadlines.get(fact.deadline);
+    if (due == null) {
+      due = new ArrayList<>();
+      ctx.timerService().registerEventTimeTimer(fact.deadline);
+    }
+    due.add(fact.key);
+    deadlines.put(fact.deadline, due);
   }
 
   /** A retraction ends a waiting triple here; one that has passed follows it downstream. */
@@ -143,19 +153,22 @@ final class DescriptionJoin extends KeyedCoProcessFunction<String, KgEvent, KgEv
     out.collect(retraction);
   }
 
+  /** Sends the triples whose deadline is {@code time} and that still wait to the dead-letter topic. */
   private void expire(long time, OnTimerContext ctx) throws Exception {
-    List<String> expired = new ArrayList<>();
-    for (Map.Entry<String, KgEvent> entry : waiting.entries()) {
-      KgEvent fact = entry.getValue();
-      if (fact.deadline <= time) {
-        String reason = "unknown " + role.label + " '" + role.factKey(fact) + "' after waiting until event time "
-            + fact.deadline + " for its description";
-        ctx.output(DeadLetters.TAG, DeadLetters.of(fact, reason, time));
-        counters.inc(Outcome.TRIPLES_EXPIRED);
-        expired.add(entry.getKey());
-      }
+    List<String> due = deadlines.get(time);
+    if (due == null) {
+      return;
     }
-    for (String tripleId : expired) {
+    deadlines.remove(time);
+    for (String tripleId : due) {
+      KgEvent fact = waiting.get(tripleId);
+      if (fact == null || fact.deadline != time) {
+        continue;
+      }
+      String reason = "unknown " + role.label + " '" + role.factKey(fact) + "' after waiting until event time "
+          + fact.deadline + " for its description";
+      ctx.output(DeadLetters.TAG, DeadLetters.of(fact, reason, time));
+      counters.inc(Outcome.TRIPLES_EXPIRED);
       waiting.remove(tripleId);
     }
   }

@@ -87,7 +87,10 @@ class IngestOnKafkaTest {
   @Test
   void cancelledMidStreamAndRestoredFromTheLastCheckpointEmitsTheSameBatches() throws Exception {
     Topics restored = outputsUnder(topics, "restored");
-    // unbounded, as in production; the slice's closing records carry the watermark past every timeout
+    // unbounded, as in production; the slice's closing records carry the watermark past every timeout. After the
+    // restore, partitions the first run had read to the end send nothing more: idleness lets the watermark pass
+    // them. It is long enough that no partition with records left is ever idle, so no record is late.
+    IngestConfig unbounded = config.withTimes(config.descriptionWait(), config.batchTimeout(), Duration.ofSeconds(10));
     KafkaSettings settings = settings(restored, "restored").withBounded(false);
     // small polls, so checkpoint barriers get between the throttled records
     KafkaSettings throttled = settings.withClientProperty("max.poll.records", "4");
@@ -95,7 +98,7 @@ class IngestOnKafkaTest {
     ThrottledReader slow = new ThrottledReader(new KgRecordDeserializer(topics.triples().name(),
         topics.entities().name(), topics.relations().name(), kafka.registry), 15);
 
-    JobClient first = start(IngestKafka.job(config, settings, IngestKafka.source(throttled, slow)), checkpoints,
+    JobClient first = start(IngestKafka.job(unbounded, settings, IngestKafka.source(throttled, slow)), checkpoints,
         Optional.empty());
     int committedBeforeKill = awaitBatches(restored, 1, first);
     while (LocalFlink.latestCheckpoint(checkpoints).isEmpty()) {
@@ -106,7 +109,7 @@ class IngestOnKafkaTest {
         "killed mid-stream: " + committedBeforeKill + " of " + referenceBatches.size() + " batches were out");
 
     Path checkpoint = LocalFlink.latestCheckpoint(checkpoints).orElseThrow();
-    JobClient second = start(IngestKafka.job(config, settings), checkpoints, Optional.of(checkpoint));
+    JobClient second = start(IngestKafka.job(unbounded, settings), checkpoints, Optional.of(checkpoint));
     awaitBatches(restored, referenceBatches.size(), second);
     // two more checkpoints: a duplicate would be committed by now
     Thread.sleep(3 * config.checkpointInterval().toMillis());

@@ -27,7 +27,11 @@ final class KgSlice {
 
   static final String UNDESCRIBED = "99999999";
   static final String OVERSIZED = "88888888";
-  static final long START = 1_700_000_000_000L;
+  /**
+   * Event times start two hours back: recent enough that the broker's 7-day retention does not delete the outputs
+   * (their record timestamps are event times), and the closing records an hour later are not in the future.
+   */
+  static final long START = System.currentTimeMillis() - 7_200_000L;
 
   final List<Input> records = new ArrayList<>();
   final Set<String> tripleIds = new LinkedHashSet<>();
