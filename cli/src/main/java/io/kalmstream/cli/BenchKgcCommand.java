@@ -105,6 +105,11 @@ final class BenchKgcCommand implements Callable<Integer> {
     Path results = out != null ? out : Path.of("target", "bench", "kgc-" + datasetName + "-"
         + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started));
     Path checkpoints = results.resolve("checkpoints");
+    if (Files.isDirectory(checkpoints) && !new DirectoryCheckpointStore(checkpoints, Integer.MAX_VALUE).versions().isEmpty()) {
+      // kalm train would resume from them, and the row would not be the budget it claims.
+      System.err.println("kalm bench kgc: " + checkpoints + " already holds checkpoints; give a fresh --out");
+      return 2;
+    }
     Files.createDirectories(results);
     // The evaluation cuts texts where training did.
     EvaluationSettings settings = eval.settings("test",
