@@ -12,6 +12,7 @@ import ai.djl.training.GradientCollector;
 import io.kalmstream.model.CausalLmLoss;
 import io.kalmstream.model.DynamicLossScaler;
 import io.kalmstream.model.LlamaModel;
+import io.kalmstream.model.NoGradScope;
 import io.kalmstream.model.TokenBatch;
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.ContrastivePair;
@@ -135,8 +136,10 @@ public final class KalmTrainer implements AutoCloseable {
     double norm = Gradients.clipByGlobalNorm(parameters, settings.maxGradNorm());
     double lr = schedule.at(step);
     if (finite && Double.isFinite(norm)) {
-      optimizer.update(parameters, lr);
-      temperature.project();
+      try (NoGradScope ignored = new NoGradScope()) {
+        optimizer.update(parameters, lr);
+        temperature.project();
+      }
     }
     Gradients.zero(parameters);
     long index = step++;

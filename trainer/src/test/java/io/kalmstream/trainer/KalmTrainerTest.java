@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -20,6 +21,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +71,26 @@ class KalmTrainerTest {
       assertNotEquals(first.tau(), last.tau());
       assertEquals(10, trainer.step());
       assertTrue(first.tokens() > 0 && first.pairs() == 8);
+    }
+  }
+
+  @Test
+  void trainsOnAFreshThreadWherePyTorchStartsWithGradModeOn() throws Exception {
+    ContrastiveBatch batch = Fixtures.contrastiveBatches(1, 8).get(0);
+    try (LlamaModel model = Fixtures.modelWithAdapter(LoraConfig.kalmDefault(), 3);
+        KalmTrainer trainer = new KalmTrainer(model, settings(0, LoraConfig.kalmDefault()))) {
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread worker = new Thread(() -> {
+        try {
+          trainer.train(batch, List.of());
+        } catch (Throwable t) {
+          failure.set(t);
+        }
+      }, "fresh-training-thread");
+      worker.start();
+      worker.join();
+      assertNull(failure.get(), () -> "step on a new thread failed: " + failure.get());
+      assertEquals(1, trainer.step());
     }
   }
 

@@ -1,7 +1,5 @@
 package io.kalmstream.cli.local;
 
-import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
 import io.kalmstream.trainer.TrainerRuns;
 import io.kalmstream.trainer.loop.KafkaTrainerConfig;
 import io.kalmstream.trainer.loop.TrainingLoop;
@@ -26,23 +24,12 @@ final class TrainerRun implements AutoCloseable {
     this.common = common;
     this.thread = new Thread(() -> {
       try {
-        gradientsOffOnThisThread();
         TrainingLoop.Outcome outcome = TrainerRuns.fromKafka(common, kafka, stop::get);
         LOG.info("trainer finished: {}", outcome.reason());
       } catch (Exception e) {
         LOG.error("the trainer failed", e);
       }
     }, "kalm-trainer");
-  }
-
-  /**
-   * PyTorch's grad mode is per thread and on by default in a new one; DJL's GradientCollector restores the mode it
-   * found when it closes. The trainer's in-place optimizer update on the LoRA weights needs it off (as it is on the
-   * thread that initialised the engine), else PyTorch refuses an in-place operation on a leaf that requires grad.
-   */
-  private static void gradientsOffOnThisThread() {
-    Engine.getEngine("PyTorch");
-    JniUtils.setGradMode(false);
   }
 
   TrainerRun start() {
