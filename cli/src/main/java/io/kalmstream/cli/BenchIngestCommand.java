@@ -52,9 +52,7 @@ final class BenchIngestCommand implements Callable<Integer> {
 
   @Mixin IngestOptions job;
 
-  @Option(names = "--dataset", paramLabel = "DIR",
-      description = "KG-BERT-layout dataset (default: ../shared/datasets/wn18rr next to the project).")
-  Path dataset;
+  @Mixin DatasetDirOption dataset;
 
   @Option(names = "--triples", paramLabel = "N", defaultValue = "20000",
       description = "Training triples to load (default: ${DEFAULT-VALUE}).")
@@ -72,7 +70,7 @@ final class BenchIngestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    KgDataset data = KgDatasetReader.read(datasetDir());
+    KgDataset data = KgDatasetReader.read(dataset.datasetDir());
     List<Triple> triples = data.train().subList(0, Math.min(tripleCount, data.train().size()));
     Path work = Files.createTempDirectory("kalm-bench-ingest");
     // bench runs pass a short interval: a bounded job ends with one more checkpoint to commit its last batches
@@ -98,7 +96,7 @@ final class BenchIngestCommand implements Callable<Integer> {
 
       long received = (Long) result.getAccumulatorResult(Outcome.TRIPLES_RECEIVED.metricName());
       double jobSeconds = result.getNetRuntime() / 1000.0;
-      Report report = new Report(LocalDate.now(ZoneOffset.UTC).toString(), machine, datasetDir().toString(),
+      Report report = new Report(LocalDate.now(ZoneOffset.UTC).toString(), machine, dataset.datasetDir().toString(),
           triples.size(), records, loadSeconds, read, readSeconds, received, jobSeconds, jobWallSeconds,
           parallelism, config, new java.util.TreeMap<>(result.getAllAccumulatorResults()));
       Files.createDirectories(out);
@@ -109,14 +107,6 @@ final class BenchIngestCommand implements Callable<Integer> {
       deleteQuietly(work);
     }
     return 0;
-  }
-
-  private Path datasetDir() {
-    if (dataset != null) {
-      return dataset;
-    }
-    String home = System.getProperty("kalm.home", ".");
-    return Path.of(home).resolve("../shared/datasets/wn18rr").normalize();
   }
 
   /** Descriptions the triples need, then the triples; returns the number of records written. */

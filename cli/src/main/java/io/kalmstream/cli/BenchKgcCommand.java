@@ -46,8 +46,8 @@ final class BenchKgcCommand implements Callable<Integer> {
   static final String TRAIN_METRICS_PORT_OPTION = "--metrics-port";
   static final String RESULTS = "kgc";
 
-  @Mixin ModelOptions model;
-  @Mixin DatasetOptions dataset;
+  @Mixin ModelDirOption model;
+  @Mixin DatasetDirOption dataset;
   @Mixin EvalOptions eval;
 
   @Option(names = "--budget-minutes", paramLabel = "M", required = true,

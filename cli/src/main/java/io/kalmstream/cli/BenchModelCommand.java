@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kalmstream.model.LlamaModel;
 import io.kalmstream.model.ModelBenchmark;
-import io.kalmstream.model.ModelDirectory;
 import io.kalmstream.model.ModelOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -25,9 +25,7 @@ import picocli.CommandLine.Option;
         + "the peak matmul FLOP/s measured in the same run. Writes model.json and model.md under --out.")
 final class BenchModelCommand implements Callable<Integer> {
 
-  @Option(names = "--model", paramLabel = "DIR",
-      description = "Hugging Face model directory (default: " + ModelDirectory.DEFAULT + ").")
-  Path model;
+  @Mixin ModelDirOption model;
 
   @Option(names = "--batch", defaultValue = "8", description = "Sequences per pass (default: ${DEFAULT-VALUE}).")
   int batch;
@@ -53,7 +51,7 @@ final class BenchModelCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Path dir;
     try {
-      dir = ModelDirectory.resolve(model);
+      dir = model.modelDir();
     } catch (IllegalArgumentException e) {
       System.err.println("kalm bench model: " + e.getMessage());
       return 2;

@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 final class EvalCommand implements Callable<Integer> {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Mixin ModelOptions model;
-  @Mixin DatasetOptions dataset;
+  @Mixin ModelDirOption model;
+  @Mixin DatasetDirOption dataset;
   @Mixin EvalOptions eval;
 
   @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT LoRA adapter directory on top of the model.")

@@ -1,13 +1,13 @@
 package io.kalmstream.cli;
 
 import io.kalmstream.model.LlamaModel;
-import io.kalmstream.model.ModelDirectory;
 import io.kalmstream.model.ModelOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -16,9 +16,7 @@ import picocli.CommandLine.Option;
     description = "Greedy generation from a Hugging Face model directory; prints only the generated text.")
 final class GenerateCommand implements Callable<Integer> {
 
-  @Option(names = "--model", paramLabel = "DIR",
-      description = "Hugging Face model directory (default: " + ModelDirectory.DEFAULT + ").")
-  Path model;
+  @Mixin ModelDirOption model;
 
   @Option(names = "--adapter", paramLabel = "DIR", description = "Optional PEFT LoRA adapter directory.")
   Path adapter;
@@ -41,7 +39,7 @@ final class GenerateCommand implements Callable<Integer> {
     }
     Path dir;
     try {
-      dir = ModelDirectory.resolve(model);
+      dir = model.modelDir();
     } catch (IllegalArgumentException e) {
       System.err.println("kalm generate: " + e.getMessage());
       return 2;

@@ -31,7 +31,7 @@ final class LoadCommand implements Callable<Integer> {
   static final Rate DEFAULT_RATE = new Rate(50);
 
   @Mixin KafkaOptions kafka;
-  @Mixin DatasetOptions dataset;
+  @Mixin DatasetDirOption dataset;
   @Mixin LoadOptions load;
 
   @Option(names = "--create-topics", description = "Create the pipeline's topics that are missing first.")

@@ -18,8 +18,8 @@ import sun.misc.Signal;
         "The defaults stream a slice of the dataset sized for a 2-core laptop; every one can be overridden. "
             + "Ctrl-C stops everything."})
 final class LocalCommand implements Callable<Integer> {
-  @Mixin ModelOptions model;
-  @Mixin DatasetOptions dataset;
+  @Mixin ModelDirOption model;
+  @Mixin DatasetDirOption dataset;
   @Mixin LoadOptions load;
   @Mixin DashboardOptions dashboard;
 

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         "Either way it resumes from the newest checkpoint under --out when there is one."})
 final class TrainCommand implements Callable<Integer> {
 
-  @Mixin ModelOptions model;
+  @Mixin ModelDirOption model;
   @Mixin KafkaOptions kafka;
 
   @Option(names = "--dataset", paramLabel = "DIR", arity = "0..1", fallbackValue = "",
