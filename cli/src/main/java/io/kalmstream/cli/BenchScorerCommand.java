@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "scorer", mixinStandardHelpOptions = true,
@@ -20,13 +21,9 @@ final class BenchScorerCommand implements Callable<Integer> {
   static final String SECTION_START = "<!-- bench:scorer:start -->";
   static final String SECTION_END = "<!-- bench:scorer:end -->";
 
-  @Option(names = "--model", description = "Hugging Face model directory (default: ${DEFAULT-VALUE})",
-      defaultValue = "${sys:kalm.home:-.}/../shared/models/stories260K-hf")
-  Path model;
+  @Mixin ModelDirOption model;
 
-  @Option(names = "--dataset", description = "KG-BERT dataset directory (default: ${DEFAULT-VALUE})",
-      defaultValue = "${sys:kalm.home:-.}/../shared/datasets/wn18rr")
-  Path dataset;
+  @Mixin DatasetDirOption dataset;
 
   @Option(names = "--out", description = "Directory for the result file (default: ${DEFAULT-VALUE})",
       defaultValue = "target/bench")
@@ -66,14 +63,19 @@ final class BenchScorerCommand implements Callable<Integer> {
       defaultValue = "${env:KALM_MACHINE:-2-core CPU}")
   String machine;
 
+  private Path modelDir;
+  private Path datasetDir;
+
   @Override
   public Integer call() throws Exception {
+    modelDir = model.modelDir().normalize();
+    datasetDir = dataset.datasetDir().normalize();
     ModelOptions.setEngineThreads(torchThreads);
     int threads = searchThreads == null ? Runtime.getRuntime().availableProcessors() : searchThreads;
     Files.createDirectories(out);
     Path work = Files.createTempDirectory(out, "scorer-work-");
-    ScorerBenchmark.Result r = ScorerBenchmark.run(new ScorerBenchmark.Options(model.normalize(),
-        dataset.normalize(), work, entities, queries, batch, latencyQueries, threads, maxTokens),
+    ScorerBenchmark.Result r = ScorerBenchmark.run(new ScorerBenchmark.Options(modelDir,
+        datasetDir, work, entities, queries, batch, latencyQueries, threads, maxTokens),
         line -> System.out.println("bench scorer: " + line));
     String date = LocalDate.now(ZoneOffset.UTC).toString();
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
@@ -107,7 +109,7 @@ final class BenchScorerCommand implements Callable<Integer> {
          "throughputQueries": %d, "batchSize": %d, "queriesPerSecond": %.2f, "throughputCpuS": %.1f,
          "searchMsPerBatch": %.2f, "latencyQueries": %d, "latencyP50Ms": %.3f, "latencyP99Ms": %.3f,
          "reindexMs": %d, "reindexCpuS": %.1f, "swapMs": %d, "anisotropyBase": %.5f, "anisotropyCheckpoint": %.5f}
-        """, date, machine, model.getFileName(), dataset.getFileName(), r.entities(), r.dimension(),
+        """, date, machine, modelDir.getFileName(), datasetDir.getFileName(), r.entities(), r.dimension(),
         r.initialIndexMs(), r.initialIndexCpuS(), r.throughputQueries(), r.batchSize(), r.queriesPerSecond(),
         r.throughputCpuS(), r.searchMsPerBatch(), r.latencyQueries(), r.latencyP50Ms(), r.latencyP99Ms(),
         r.reindexMs(), r.reindexCpuS(), r.swapMs(), r.anisotropyBase(), r.anisotropyCheckpoint());
@@ -136,7 +138,7 @@ final class BenchScorerCommand implements Callable<Integer> {
         | swap (catch-up and publish) | %d ms | |
         | anisotropy, base / checkpoint | %.4f / %.4f | |
         %s
-        """, SECTION_START, command, model.getFileName(), dataset.getFileName(), machine, date, r.entities(),
+        """, SECTION_START, command, modelDir.getFileName(), datasetDir.getFileName(), machine, date, r.entities(),
         r.dimension(), r.initialIndexMs() / 1000.0, r.initialIndexCpuS(), r.batchSize(), r.queriesPerSecond(),
         r.throughputQueries(), r.throughputCpuS(), r.batchSize(), r.searchMsPerBatch(), r.latencyP50Ms(),
         r.latencyP99Ms(), r.latencyQueries(), r.reindexMs() / 1000.0, r.reindexCpuS(), r.swapMs(),

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true, description = "Run the Kafka Streams scorer: link prediction, live metrics, drift alerts, dashboard endpoints.")
@@ -28,9 +29,7 @@ final class ScoreCommand implements Callable<Integer> {
       description = "Confluent-API schema registry URL (default: ${DEFAULT-VALUE})")
   String registryUrl;
 
-  @Option(names = "--model", defaultValue = "${env:KALM_MODEL:-${sys:kalm.home:-.}/../shared/models/stories260K-hf}",
-      description = "Base model directory, Hugging Face layout (default: ${DEFAULT-VALUE})")
-  Path model;
+  @Mixin ModelDirOption model;
 
   @Option(names = "--state-dir", defaultValue = "${env:KALM_STATE_DIR:-.kalm}/scorer",
       description = "Kafka Streams state directory (default: ${DEFAULT-VALUE})")
@@ -93,7 +92,7 @@ final class ScoreCommand implements Callable<Integer> {
     ScorerSerdes serdes = ScorerSerdes.registry(new SchemaRegistryClient(RegistryConfig.of(registryUrl)));
     CountDownLatch stopped = new CountDownLatch(1);
     try (ScorerApp app = ScorerApp.start(config, serdes,
-        new LlamaModelLoader(model.normalize(), ModelOptions.fromEnvironment(), maxTokens), TextViews.defaults())) {
+        new LlamaModelLoader(model.modelDir().normalize(), ModelOptions.fromEnvironment(), maxTokens), TextViews.defaults())) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         app.close();
         stopped.countDown();
