@@ -9,9 +9,7 @@ import io.kalmstream.schemas.registry.RegistryConfig;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.schemas.serde.RegistryAvroSerde;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -25,18 +23,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "query", mixinStandardHelpOptions = true,
     description = "Send a link-prediction query to kg.queries and print the answer from kg.predictions.")
 final class QueryCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap-servers", defaultValue = "${env:KALM_BOOTSTRAP_SERVERS:-localhost:9092}",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-  String bootstrapServers;
-
-  @Option(names = "--registry-url", defaultValue = "${env:KALM_REGISTRY_URL:-http://localhost:8081/apis/ccompat/v7}",
-      description = "Confluent-API schema registry URL (default: ${DEFAULT-VALUE})")
-  String registryUrl;
+  @Mixin KafkaOptions kafka;
 
   static final class Subject {
     @Option(names = "--entity", required = true, description = "Id of a known entity") String entityId;
@@ -56,18 +49,15 @@ final class QueryCommand implements Callable<Integer> {
 
   @Option(names = "--timeout-s", defaultValue = "60", description = "How long to wait for the answer") int timeoutSeconds;
 
-  @Option(names = "--topic", description = "Rename a topic, e.g. --topic kg.queries=prod.queries (repeatable)")
-  Map<String, String> topicRenames = new LinkedHashMap<>();
-
   @Override
   public Integer call() {
-    Topics topics = Topics.defaults().withOverrides(topicRenames);
-    SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(registryUrl));
+    Topics topics = kafka.topics();
+    SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(kafka.registryUrl));
     LinkPredictionQuery query = LinkPredictionQuery.newBuilder().setQueryId("cli-" + UUID.randomUUID())
         .setEntityId(subject.entityId).setEntityText(subject.entityText).setRelation(relation)
         .setDirection(head ? Direction.HEAD : Direction.TAIL).setK(k).setFilterKnown(filterKnown).build();
     Properties common = new Properties();
-    common.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    common.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
     Properties consumerProps = (Properties) common.clone();
     consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     try (KafkaConsumer<String, LinkPredictionAnswer> consumer = new KafkaConsumer<>(consumerProps,

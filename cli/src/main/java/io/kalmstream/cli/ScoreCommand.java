@@ -2,7 +2,6 @@ package io.kalmstream.cli;
 
 import io.kalmstream.batching.TextViews;
 import io.kalmstream.model.ModelOptions;
-import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.registry.RegistryConfig;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.scorer.LlamaModelLoader;
@@ -11,8 +10,6 @@ import io.kalmstream.scorer.ScorerConfig;
 import io.kalmstream.scorer.ScorerSerdes;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -21,13 +18,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true, description = "Run the Kafka Streams scorer: link prediction, live metrics, drift alerts, dashboard endpoints.")
 final class ScoreCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap-servers", defaultValue = "${env:KALM_BOOTSTRAP_SERVERS:-localhost:9092}",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-  String bootstrapServers;
-
-  @Option(names = "--registry-url", defaultValue = "${env:KALM_REGISTRY_URL:-http://localhost:8081/apis/ccompat/v7}",
-      description = "Confluent-API schema registry URL (default: ${DEFAULT-VALUE})")
-  String registryUrl;
+  @Mixin KafkaOptions kafka;
 
   @Mixin ModelDirOption model;
 
@@ -69,9 +60,6 @@ final class ScoreCommand implements Callable<Integer> {
       description = "MRR_REGRESSION when MRR falls by more than this (default: ${DEFAULT-VALUE})")
   double mrrRegression;
 
-  @Option(names = "--topic", description = "Rename a topic, e.g. --topic kg.queries=prod.queries (repeatable)")
-  Map<String, String> topicRenames = new LinkedHashMap<>();
-
   @Option(names = "--at-least-once", description = "at_least_once instead of exactly_once_v2")
   boolean atLeastOnce;
 
@@ -84,12 +72,12 @@ final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ModelOptions.setEngineThreads(torchThreads);
-    ScorerConfig defaults = ScorerConfig.defaults(bootstrapServers, stateDir);
-    ScorerConfig config = new ScorerConfig(applicationId, bootstrapServers,
-        Topics.defaults().withOverrides(topicRenames), stateDir, maxBatch, Duration.ofMillis(lingerMs), maxK,
+    ScorerConfig defaults = ScorerConfig.defaults(kafka.bootstrapServers, stateDir);
+    ScorerConfig config = new ScorerConfig(applicationId, kafka.bootstrapServers,
+        kafka.topics(), stateDir, maxBatch, Duration.ofMillis(lingerMs), maxK,
         defaults.embedBatch(), searchThreads == null ? defaults.searchThreads() : searchThreads, evalSample,
         anisotropyThreshold, anisotropyDrift, mrrRegression, httpPort, defaults.historySize(), !atLeastOnce);
-    ScorerSerdes serdes = ScorerSerdes.registry(new SchemaRegistryClient(RegistryConfig.of(registryUrl)));
+    ScorerSerdes serdes = ScorerSerdes.registry(new SchemaRegistryClient(RegistryConfig.of(kafka.registryUrl)));
     CountDownLatch stopped = new CountDownLatch(1);
     try (ScorerApp app = ScorerApp.start(config, serdes,
         new LlamaModelLoader(model.modelDir().normalize(), ModelOptions.fromEnvironment(), maxTokens), TextViews.defaults())) {
@@ -97,7 +85,7 @@ final class ScoreCommand implements Callable<Integer> {
         app.close();
         stopped.countDown();
       }, "kalm-score-shutdown"));
-      System.out.println("kalm score: running against " + bootstrapServers
+      System.out.println("kalm score: running against " + kafka.bootstrapServers
           + (app.httpPort() < 0 ? "" : ", endpoints on http://localhost:" + app.httpPort() + "/api/version")
           + "; Ctrl-C stops it");
       stopped.await();
