@@ -3,6 +3,7 @@ package io.kalmstream.trainer;
 import io.kalmstream.model.LlamaModel;
 import io.kalmstream.model.LoraConfig;
 import io.kalmstream.model.ModelOptions;
+import io.kalmstream.model.NoGradScope;
 import io.kalmstream.trainer.checkpoint.CheckpointStore;
 import io.kalmstream.trainer.checkpoint.StoredCheckpoint;
 import io.kalmstream.trainer.checkpoint.TrainerState;
@@ -42,15 +43,19 @@ public final class TrainingSession implements AutoCloseable {
         return new TrainingSession(model, new KalmTrainer(model, settings), Optional.empty());
       }
       Path directory = store.localDirectory(latest.get());
-      model.loadAdapter(directory);
+      TrainerState state = TrainerState.read(directory);
+      KalmTrainer trainer;
+      // Restoring writes into leaves that require grad; the session may be opened on any thread.
+      try (NoGradScope ignored = new NoGradScope()) {
+        model.loadAdapter(directory);
+        trainer = new KalmTrainer(model, settings);
+        trainer.resume(directory, state);
+      }
       LoraConfig loaded = model.lora();
       if (!loaded.equals(settings.lora())) {
         LOG.warn("checkpoint version={} has adapter {}; it wins over the configured {}", latest.get().version(),
             loaded, settings.lora());
       }
-      TrainerState state = TrainerState.read(directory);
-      KalmTrainer trainer = new KalmTrainer(model, settings);
-      trainer.resume(directory, state);
       LOG.info("resumed checkpoint version={} from {}", latest.get().version(), latest.get().uri());
       return new TrainingSession(model, trainer, Optional.of(state));
     } catch (IOException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.kalmstream.trainer.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalmstream.model.LoraConfig;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +32,7 @@ class DatasetTrainingTest {
   @TempDir Path temp;
 
   @Test
-  void checkpointsEveryKStepsAndASecondRunContinuesWhereTheFirstStopped() throws IOException {
+  void checkpointsEveryKStepsAndASecondRunContinuesWhereTheFirstStopped() throws Exception {
     Path dataset = smallDataset(temp.resolve("kg"), 40);
     Path out = temp.resolve("out");
     List<String> firstRun = new ArrayList<>();
@@ -57,10 +59,19 @@ class DatasetTrainingTest {
     assertEquals(List.of("dataset.contrastive-0@0", "dataset.contrastive-0@1", "dataset.contrastive-0@2",
         "dataset.contrastive-0@3"), firstRun);
 
+    // The resumed run goes on a new thread, where PyTorch starts with grad mode on (as in kalm local).
     List<String> secondRun = new ArrayList<>();
-    try (TrainerMetrics metrics = new TrainerMetrics()) {
-      TrainerRuns.fromDataset(common(out, 6, metrics, secondRun), dataset, 4, 2, () -> false);
-    }
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread resumed = new Thread(() -> {
+      try (TrainerMetrics metrics = new TrainerMetrics()) {
+        TrainerRuns.fromDataset(common(out, 6, metrics, secondRun), dataset, 4, 2, () -> false);
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    }, "resumed-trainer");
+    resumed.start();
+    resumed.join();
+    assertNull(failure.get(), () -> "resumed run failed: " + failure.get());
     assertEquals(List.of("dataset.contrastive-0@4", "dataset.contrastive-0@5"), secondRun);
     assertEquals(List.of(2L, 4L, 6L), new DirectoryCheckpointStore(out, 5).versions());
   }
