@@ -8,10 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kalmstream.batching.KgDatasetReader;
 import io.kalmstream.model.ModelOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,25 +41,12 @@ class KgcCommandsTest {
     Files.writeString(dataset.resolve("test.tsv"), "cat\t_hypernym\tanimal\ndog\t_hypernym\tanimal\n");
   }
 
-  /** Runs kalm with {@code args}; returns exit code and what went to stdout. */
-  private static Object[] run(String... args) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      int code = Kalm.commandLine().execute(args);
-      return new Object[] {code, captured.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(original);
-    }
-  }
-
   @Test
   void evalJsonPrintsOnlyTheFiguresObject() throws IOException {
-    Object[] result = run("eval", "--model", MODEL.toString(), "--dataset", dataset.toString(), "--json",
+    KalmRun result = KalmRun.of("eval", "--model", MODEL.toString(), "--dataset", dataset.toString(), "--json",
         "--cache-dir", tmp.resolve("cache").toString());
-    assertEquals(0, result[0]);
-    JsonNode json = new ObjectMapper().readTree((String) result[1]);
+    assertEquals(0, result.exitCode());
+    JsonNode json = new ObjectMapper().readTree(result.stdout());
     for (String key : List.of("mr", "mrr", "hits1", "hits3", "hits10")) {
       assertTrue(json.get(key).isNumber(), key);
       assertTrue(json.get("tail").get(key).isNumber(), "tail " + key);
@@ -76,10 +60,10 @@ class KgcCommandsTest {
 
   @Test
   void evalTableEndsWithAMarkdownRow() {
-    Object[] result = run("eval", "--model", MODEL.toString(), "--dataset", dataset.toString(), "--no-cache",
+    KalmRun result = KalmRun.of("eval", "--model", MODEL.toString(), "--dataset", dataset.toString(), "--no-cache",
         "--label", "tiny");
-    assertEquals(0, result[0]);
-    String out = (String) result[1];
+    assertEquals(0, result.exitCode());
+    String out = result.stdout();
     assertTrue(out.contains("average"), out);
     assertTrue(out.strip().lines().reduce((a, b) -> b).orElseThrow().startsWith("| tiny | 2 |"), out);
   }
@@ -102,11 +86,11 @@ class KgcCommandsTest {
   @Test
   void benchTrainsForItsEpochsAndWritesBothRows() throws IOException {
     Path out = tmp.resolve("bench");
-    Object[] result = run("bench", "kgc", "--model", MODEL.toString(), "--dataset", dataset.toString(),
+    KalmRun result = KalmRun.of("bench", "kgc", "--model", MODEL.toString(), "--dataset", dataset.toString(),
         "--budget-minutes", "5", "--epochs", "1", "--ablation", "margin-0", "--out", out.toString(),
         "--cache-dir", tmp.resolve("cache").toString(), "--", "--contrastive-batch", "4", "--instruction-batch", "2",
         "--warmup", "1", "--checkpoint-every", "0", "--log-every", "100");
-    assertEquals(0, result[0], (String) result[1]);
+    assertEquals(0, result.exitCode(), result.stdout());
     JsonNode json = new ObjectMapper().readTree(out.resolve("kgc.json").toFile());
     assertEquals(3, json.get("trained").get("steps").asInt(), "12 pairs at 4 a step");
     List<String> trainArgs = new ArrayList<>();

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.kalmstream.model.ModelOptions;
@@ -26,53 +23,40 @@ class ModelCommandsTest {
     ModelOptions.setEngineThreads(1);
   }
 
-  /** Runs kalm with {@code args}; returns exit code and what went to stdout. */
-  private static Object[] run(String... args) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      int code = Kalm.commandLine().execute(args);
-      return new Object[] {code, captured.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(original);
-    }
-  }
-
   @Test
   void generatePrintsOnlyTheGreedyContinuation() {
-    Object[] result = run("generate", "--model", MODEL.toString(), "--max-tokens", "15");
-    assertEquals(0, result[0]);
-    assertEquals("Once upon a time, there was a little girl named Lily.\n", result[1]);
+    KalmRun result = KalmRun.of("generate", "--model", MODEL.toString(), "--max-tokens", "15");
+    assertEquals(0, result.exitCode());
+    assertEquals("Once upon a time, there was a little girl named Lily.\n", result.stdout());
   }
 
   @Test
   void generateContinuesAPromptAndStopsAtAStopId() {
     // id 426 is "." in the stories260K vocabulary
-    Object[] result = run("generate", "--model", MODEL.toString(), "--prompt", "Once upon a time",
+    KalmRun result = KalmRun.of("generate", "--model", MODEL.toString(), "--prompt", "Once upon a time",
         "--max-tokens", "50", "--stop-id", "426");
-    assertEquals(0, result[0]);
-    String text = (String) result[1];
+    assertEquals(0, result.exitCode());
+    String text = result.stdout();
     assertTrue(!text.contains(".") && !text.isBlank(), text);
   }
 
   @Test
   void generateExplainsAMissingModelDirectory(@TempDir Path empty) {
-    Object[] result = run("generate", "--model", empty.toString());
-    assertEquals(2, result[0]);
-    assertEquals("", result[1]);
+    KalmRun result = KalmRun.of("generate", "--model", empty.toString());
+    assertEquals(2, result.exitCode());
+    assertEquals("", result.stdout());
   }
 
   @Test
   void benchModelWritesJsonAndMarkdown(@TempDir Path out) throws Exception {
-    Object[] result = run("bench", "model", "--model", MODEL.toString(), "--batch", "2", "--seq-len", "16",
+    KalmRun result = KalmRun.of("bench", "model", "--model", MODEL.toString(), "--batch", "2", "--seq-len", "16",
         "--seconds", "0.05", "--matmul-sizes", "64", "--out", out.toString());
-    assertEquals(0, result[0]);
-    assertTrue(((String) result[1]).contains("| forward |"), (String) result[1]);
+    assertEquals(0, result.exitCode());
+    assertTrue(result.stdout().contains("| forward |"), result.stdout());
     JsonNode json = new ObjectMapper().readTree(Files.readAllBytes(out.resolve("model.json")));
     assertTrue(json.get("forward").get("tokensPerSecond").asDouble() > 0);
     assertTrue(json.get("forwardBackward").get("flopsPerSecond").asDouble() > 0);
     assertTrue(json.get("peakFlopsPerSecond").asDouble() > 0);
-    assertEquals(Files.readString(out.resolve("model.md")), result[1]);
+    assertEquals(Files.readString(out.resolve("model.md")), result.stdout());
   }
 }
