@@ -96,6 +96,10 @@ class ScorerKafkaEndToEndTest {
 
       CheckpointPublished good = RandomAdapterCheckpoint.write(baseModel, tmp.resolve("ckpt-10"), 10, 42, 0.05);
       for (int i = 0; i < QUERIES; i++) {
+        if (i == QUERIES - 1) {
+          // The last query goes out only once the swap is done, so it must be answered by the new version.
+          app.runtime().awaitVersion(10, Duration.ofSeconds(120));
+        }
         EntityDescription e = entities.get(i % ENTITIES);
         LinkPredictionQuery q = LinkPredictionQuery.newBuilder().setQueryId("q" + i).setEntityId(e.getId())
             .setRelation(relation).setK(5).build();
@@ -105,9 +109,6 @@ class ScorerKafkaEndToEndTest {
         }
         if (i >= QUERIES / 3 && app.runtime().currentVersion() != 10) {
           Thread.sleep(20); // keep queries flowing while the new index is built
-          if (i == QUERIES - 1) {
-            app.runtime().awaitVersion(10, Duration.ofSeconds(120));
-          }
         } else {
           Thread.sleep(2);
         }
