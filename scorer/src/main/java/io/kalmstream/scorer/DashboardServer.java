@@ -8,12 +8,10 @@ import io.kalmstream.schemas.LinkPredictionQuery;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,7 +74,7 @@ public final class DashboardServer implements AutoCloseable {
   private void route(String path, Handler handler) {
     server.createContext(path, exchange -> {
       try {
-        Object body = handler.handle(parameters(exchange.getRequestURI().getRawQuery()));
+        Object body = handler.handle(QueryStrings.parse(exchange.getRequestURI().getRawQuery()));
         respond(exchange, 200, "application/json", JSON.writeValueAsString(body));
       } catch (IllegalArgumentException e) {
         respond(exchange, 400, "application/json", JSON.writeValueAsString(Map.of("error", e.getMessage())));
@@ -122,18 +120,6 @@ public final class DashboardServer implements AutoCloseable {
     }
   }
 
-  private static Map<String, String> parameters(String raw) {
-    Map<String, String> out = new HashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      out.put(key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-    }
-    return out;
-  }
 
   private static List<Object> records(List<? extends SpecificRecord> records) {
     List<Object> out = new ArrayList<>(records.size());
