@@ -31,13 +31,18 @@ public final class Examples {
   private ContrastivePair pair(
       EntityDescription head, RelationDescription relation, EntityDescription tail, boolean inverse) {
     String relationId = inverse ? TextViews.inverseRelationId(relation.getId()) : relation.getId();
+    String headText = TextViews.entityText(head);
+    String relationText = TextViews.relationText(relation, inverse);
+    String tailText = TextViews.entityText(tail);
     return ContrastivePair.newBuilder()
         .setHead(head.getId())
         .setRelation(relationId)
         .setTail(tail.getId())
-        .setHeadRelationText(
-            views.headRelation(TextViews.entityText(head), TextViews.relationText(relation, inverse)))
-        .setTailText(views.tail(TextViews.entityText(tail)))
+        .setHeadRelationText(views.headRelation(headText, relationText))
+        .setTailText(views.tail(tailText))
+        .setHeadDescription(views.part(headText))
+        .setRelationDescription(views.part(relationText))
+        .setTailDescription(views.part(tailText))
         .setInverse(inverse)
         .setReplayed(false)
         .build();

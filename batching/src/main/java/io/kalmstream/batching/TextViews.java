@@ -23,7 +23,10 @@ public final class TextViews {
     this.maxTokens = maxTokens;
   }
 
-  /** Word-based truncation to 50 tokens: what the Flink job uses. */
+  /**
+   * Word-based truncation to 50 words: what the Flink job uses (it has no tokenizer). Every word is at least one
+   * token, so this keeps everything a 50-token cut keeps; the trainer and the scorer cut again in tokens.
+   */
   public static TextViews defaults() {
     return new TextViews(Truncation.WORDS, DEFAULT_MAX_TOKENS);
   }
@@ -61,14 +64,15 @@ public final class TextViews {
   }
 
   public String headRelation(String headText, String relationText) {
-    return "[" + cut(headText) + ", " + cut(relationText) + "]";
+    return "[" + part(headText) + ", " + part(relationText) + "]";
   }
 
   public String tail(String tailText) {
-    return "{" + cut(tailText) + "}";
+    return "{" + part(tailText) + "}";
   }
 
-  private String cut(String text) {
+  /** One part of a view (D_h, D_r or D_t) cut to {@code maxTokens}, unwrapped. */
+  public String part(String text) {
     return truncation.truncate(text, maxTokens);
   }
 }

@@ -1,6 +1,5 @@
 package io.kalmstream.cli;
 
-import io.kalmstream.batching.TextViews;
 import io.kalmstream.model.ModelOptions;
 import io.kalmstream.schemas.registry.RegistryConfig;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
@@ -79,8 +78,9 @@ final class ScoreCommand implements Callable<Integer> {
         anisotropyThreshold, anisotropyDrift, mrrRegression, httpPort, defaults.historySize(), !atLeastOnce);
     ScorerSerdes serdes = ScorerSerdes.registry(new SchemaRegistryClient(RegistryConfig.of(kafka.registryUrl)));
     CountDownLatch stopped = new CountDownLatch(1);
-    try (ScorerApp app = ScorerApp.start(config, serdes,
-        new LlamaModelLoader(model.modelDir().normalize(), ModelOptions.fromEnvironment(), maxTokens), TextViews.defaults())) {
+    try (ModelTextViews views = new ModelTextViews(model.modelDir());
+        ScorerApp app = ScorerApp.start(config, serdes,
+            new LlamaModelLoader(model.modelDir().normalize(), ModelOptions.fromEnvironment(), maxTokens), views.views())) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         app.close();
         stopped.countDown();

@@ -33,6 +33,10 @@ import picocli.CommandLine.Option;
             + "kg.checkpoints; with --dataset it builds the same batches from a KG-BERT-layout directory.",
         "Either way it resumes from the newest checkpoint under --out when there is one."})
 final class TrainCommand implements Callable<Integer> {
+  /** N of batches built from --dataset (paper: 24). */
+  static final int DEFAULT_CONTRASTIVE_BATCH = 24;
+  /** M of batches built from --dataset (paper: 4). */
+  static final int DEFAULT_INSTRUCTION_BATCH = 4;
 
   @Mixin ModelDirOption model;
   @Mixin KafkaOptions kafka;
@@ -55,11 +59,11 @@ final class TrainCommand implements Callable<Integer> {
   double minutes;
 
   // ---- the KaLM objective
-  @Option(names = "--contrastive-batch", paramLabel = "N", defaultValue = "24",
+  @Option(names = "--contrastive-batch", paramLabel = "N", defaultValue = "" + DEFAULT_CONTRASTIVE_BATCH,
       description = "Pairs per contrastive batch built from --dataset (paper: 24). Default: ${DEFAULT-VALUE}.")
   int contrastiveBatch;
 
-  @Option(names = "--instruction-batch", paramLabel = "M", defaultValue = "4",
+  @Option(names = "--instruction-batch", paramLabel = "M", defaultValue = "" + DEFAULT_INSTRUCTION_BATCH,
       description = "Examples per instruction batch built from --dataset (paper: 4). Default: ${DEFAULT-VALUE}.")
   int instructionBatch;
 
@@ -87,14 +91,17 @@ final class TrainCommand implements Callable<Integer> {
   double instructionRatio;
 
   // ---- optimizer and schedule
-  @Option(names = "--lr", defaultValue = "1e-4", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--lr", defaultValue = "0",
+      description = "Peak learning rate; 0 picks it from the model size: 1e-4 * (7e9 / parameters)^(1/4) in "
+          + "[1e-4, 2e-3], 1.3e-3 for stories260K (paper: 1e-4 for 7B). Default: ${DEFAULT-VALUE}.")
   double lr;
 
-  @Option(names = "--warmup", paramLabel = "STEPS", defaultValue = "100", description = "Warmup steps. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--warmup", paramLabel = "STEPS", defaultValue = "50", description = "Warmup steps. Default: ${DEFAULT-VALUE}.")
   long warmup;
 
-  @Option(names = "--horizon", paramLabel = "STEPS", defaultValue = "20000",
-      description = "Step at which the cosine reaches the floor; constant afterwards. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--horizon", paramLabel = "STEPS", defaultValue = "0",
+      description = "Step at which a cosine decay reaches the floor, constant afterwards; 0 keeps the peak after the "
+          + "warmup, for a stream without an end (paper: cosine over the run). Default: ${DEFAULT-VALUE}.")
   long horizon;
 
   @Option(names = "--lr-floor", paramLabel = "RATIO", defaultValue = "0.1",
@@ -111,8 +118,23 @@ final class TrainCommand implements Callable<Integer> {
       description = "Embed at most this many texts per forward pass (GradCache accumulation); 0: the whole batch.")
   int embeddingChunk;
 
-  @Option(names = "--max-text-tokens", defaultValue = "128", description = "Token cut of each D_hr / D_t text. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--max-part-tokens", defaultValue = "50",
+      description = "Token cut of each part of a view (entity text, relation text) before it is wrapped; 0 takes "
+          + "the views as the batch sent them (50 words a part). Default: ${DEFAULT-VALUE}.")
+  int maxPartTokens;
+
+  @Option(names = "--max-text-tokens", defaultValue = "128",
+      description = "Safety cut of each whole D_hr / D_t token sequence. Default: ${DEFAULT-VALUE}.")
   int maxTextTokens;
+
+  @Option(names = "--length-buckets", paramLabel = "K", defaultValue = "2",
+      description = "Embed a contrastive batch's texts in at most K groups of similar length. Default: ${DEFAULT-VALUE}.")
+  int lengthBuckets;
+
+  @Option(names = "--shared-prefix", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Run the instruction sequences' common prefix (the Alpaca preamble) once per batch "
+          + "(--no-shared-prefix: once per example).")
+  boolean sharedPrefix;
 
   @Option(names = "--max-instruction-tokens", defaultValue = "256",
       description = "Token cut of each instruction sequence. Default: ${DEFAULT-VALUE}.")
@@ -220,10 +242,17 @@ final class TrainCommand implements Callable<Integer> {
     if (contrastiveBatch < 2 || instructionBatch < 1) {
       throw new IllegalArgumentException("--contrastive-batch must be >= 2 and --instruction-batch >= 1");
     }
-    AdamW.Settings optimizer = new AdamW.Settings(0.9, 0.999, 1e-8, weightDecay);
-    return new TrainerSettings(margin, tau, tauMin, tauMax, lambda, falseNegativeMask, optimizer, lr, warmup, horizon,
-        lrFloor, gradClip, embeddingChunk, maxTextTokens, maxInstructionTokens, instructionRatio,
-        new LoraConfig(loraRank, loraAlpha, loraDropout, loraTargets, false), seed);
+    AdamW.Settings defaults = AdamW.Settings.kalmDefaults();
+    return TrainerSettings.builder()
+        .margin(margin).initialTau(tau).minTau(tauMin).maxTau(tauMax).lambda(lambda)
+        .falseNegativeMask(falseNegativeMask)
+        .optimizer(new AdamW.Settings(defaults.beta1(), defaults.beta2(), defaults.epsilon(), weightDecay))
+        .learningRate(lr).warmupSteps(warmup).horizonSteps(horizon).floorRatio(lrFloor).maxGradNorm(gradClip)
+        .embeddingChunk(embeddingChunk).maxPartTokens(maxPartTokens).maxTextTokens(maxTextTokens)
+        .lengthBuckets(lengthBuckets).maxInstructionTokens(maxInstructionTokens).sharedPrefix(sharedPrefix)
+        .instructionRatio(instructionRatio)
+        .lora(new LoraConfig(loraRank, loraAlpha, loraDropout, loraTargets, false)).seed(seed)
+        .build();
   }
 
   /** A one-line progress display for runs from a dataset, redrawn at most every two seconds. */

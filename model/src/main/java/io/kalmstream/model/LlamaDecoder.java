@@ -150,6 +150,49 @@ public final class LlamaDecoder extends CheckpointBlock {
   }
 
   /**
+   * The forward pass of M sequences that share one prefix, paying for the prefix once: {@code prefixIds} [1, P]
+   * runs at positions 0..P-1, then {@code suffixIds} [M, S] (right-padded, {@code suffixMask} [M, S]) at
+   * positions P..P+S-1 attending to the prefix's keys and values, broadcast over the M rows. Returns the
+   * final-norm hidden states of the suffix [M, S, H]: the same as {@link #forward} over each concatenated row,
+   * at a cost of P + M·S token slots instead of M·(P + S). Differentiable in both parts, so a shared
+   * instruction preamble gets its gradient from every row.
+   */
+  public NDArray forwardPrefixed(
+      ParameterStore ps, NDArray prefixIds, NDArray suffixIds, NDArray suffixMask, boolean training) {
+    NDManager m = suffixIds.getManager();
+    int p = (int) prefixIds.getShape().get(1);
+    long rows = suffixIds.getShape().get(0);
+    int s = (int) suffixIds.getShape().get(1);
+    DataType type = computeType();
+    NDArray embedding = ps.getValue(embedTokens, suffixIds.getDevice(), training);
+    // prefix: [1, P] -> [1, P, H], keys and values [1, KV, 1, P, D] per layer
+    NDArray prefix = Embedding.embedding(prefixIds, embedding, SparseFormat.DENSE).singletonOrThrow();
+    NDList prefixCosSin = rotary.cosSin(m, 0, p, type);
+    NDArray prefixBias = maskBias(m.ones(new Shape(1, p), DataType.INT64), 0, p, config.slidingWindow(), type);
+    NDArray noPast = m.zeros(new Shape(1, config.numKvHeads(), 1, 0, config.headDim()), type);
+    NDArray[] keys = new NDArray[layers.size()];
+    NDArray[] values = new NDArray[layers.size()];
+    for (int i = 0; i < layers.size(); i++) {
+      NDList out = layers.get(i).forward(ps,
+          new NDList(prefix, prefixCosSin.get(0), prefixCosSin.get(1), prefixBias, noPast, noPast), training);
+      prefix = out.get(0);
+      keys[i] = out.get(1);
+      values[i] = out.get(2);
+    }
+    // suffix: [M, S] -> [M, S, H] over P + S keys; the prefix's keys and values are broadcast, not copied
+    NDArray x = Embedding.embedding(suffixIds, embedding, SparseFormat.DENSE).singletonOrThrow();
+    NDList cosSin = rotary.cosSin(m, p, s, type);
+    NDArray fullMask = m.ones(new Shape(rows, p), DataType.INT64).concat(suffixMask.toType(DataType.INT64, false), 1);
+    NDArray bias = maskBias(fullMask, p, s, config.slidingWindow(), type);
+    for (int i = 0; i < layers.size(); i++) {
+      Shape past = new Shape(rows, config.numKvHeads(), 1, p, config.headDim());
+      NDList in = new NDList(x, cosSin.get(0), cosSin.get(1), bias, keys[i].broadcast(past), values[i].broadcast(past));
+      x = layers.get(i).forward(ps, in, training).get(0);
+    }
+    return norm.forward(ps, new NDList(x), training).singletonOrThrow();
+  }
+
+  /**
    * Incremental inference for one unpadded sequence: runs {@code newIds} [1, S] at positions
    * {@code cache.length()}.. after the cached ones, appends their keys and values to {@code cache}, and returns
    * the final-norm hidden states [1, S, H]. Equivalent to {@link #forward} over the whole sequence, at a cost

@@ -150,6 +150,14 @@ public final class LlamaModel implements AutoCloseable {
         .singletonOrThrow();
   }
 
+  /**
+   * Last-layer hidden states [M, S, H] of M right-padded suffixes [M, S] that all continue one prefix [1, P];
+   * see {@link LlamaDecoder#forwardPrefixed}.
+   */
+  public NDArray hiddenStatesPrefixed(NDArray prefixIds, NDArray suffixIds, NDArray suffixMask, boolean training) {
+    return decoder.forwardPrefixed(new ParameterStore(manager, false), prefixIds, suffixIds, suffixMask, training);
+  }
+
   /** LM-head logits [B, T, V] (or [B, V] for hidden [B, H]) in the base precision. */
   public NDArray logits(NDArray hidden) {
     return decoder.logits(new ParameterStore(manager, false), hidden, false);
@@ -322,6 +330,15 @@ public final class LlamaModel implements AutoCloseable {
   /** What an optimizer should update: the LoRA A and B matrices (float32, requiring gradients). */
   public List<Parameter> trainableParameters() {
     return new ArrayList<>(adapterParameters().values());
+  }
+
+  /** Number of base-model weights (the adapter not counted): what size-dependent defaults are picked by. */
+  public long parameterCount() {
+    long count = 0;
+    for (Parameter p : decoder.baseParameters().values()) {
+      count += p.getArray().getShape().size();
+    }
+    return count;
   }
 
   /** Every base and adapter parameter, keyed by its Hugging Face / PEFT name (for tests and diagnostics). */

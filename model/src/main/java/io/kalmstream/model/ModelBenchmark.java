@@ -78,6 +78,18 @@ public final class ModelBenchmark {
     }
   }
 
+  /** The best square float matmul rate over {@code sizes}, on the model's device and precision. */
+  public static MatmulPeak peak(LlamaModel model, List<Integer> sizes, double seconds) {
+    MatmulPeak best = null;
+    for (int n : sizes) {
+      MatmulPeak p = matmulPeak(model, n, seconds);
+      if (best == null || p.flopsPerSecond() > best.flopsPerSecond()) {
+        best = p;
+      }
+    }
+    return best;
+  }
+
   private static MatmulPeak matmulPeak(LlamaModel model, int n, double seconds) {
     try (NDManager scope = NDManager.newBaseManager(model.device(), ModelOptions.ENGINE)) {
       DataType type = model.options().baseType();

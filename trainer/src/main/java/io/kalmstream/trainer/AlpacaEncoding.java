@@ -20,8 +20,56 @@ import java.util.List;
  * @param tokens [B][T] right-padded ids and attention mask
  * @param responseMask [B][T] 1 on the tokens to predict
  * @param responseTokens Σ responseMask
+ * @param promptLengths [B] tokens before each row's response
  */
-public record AlpacaEncoding(TokenBatch tokens, long[][] responseMask, long responseTokens) {
+public record AlpacaEncoding(TokenBatch tokens, long[][] responseMask, long responseTokens, int[] promptLengths) {
+
+  /**
+   * The batch cut after the tokens every row shares: {@code prefix} [P] once, and each row's remainder.
+   *
+   * @param prefix the shared leading ids (BOS, the Alpaca preamble and the instruction)
+   * @param suffix [B][S] the rest of each row, right-padded
+   * @param responseMask [B][S] the response mask in suffix coordinates
+   */
+  public record Split(long[] prefix, TokenBatch suffix, long[][] responseMask) {}
+
+  /**
+   * The longest run of leading ids that every row shares, short of each row's last prompt token: that token
+   * predicts the first response token, so it must stay in the suffix, where the loss is taken.
+   */
+  public int sharedPrefixLength() {
+    long[][] ids = tokens.ids();
+    int limit = Integer.MAX_VALUE;
+    for (int length : promptLengths) {
+      limit = Math.min(limit, length - 1);
+    }
+    int shared = 0;
+    while (shared < limit) {
+      long id = ids[0][shared];
+      for (long[] row : ids) {
+        if (row[shared] != id) {
+          return shared;
+        }
+      }
+      shared++;
+    }
+    return shared;
+  }
+
+  /** Cuts every row after its first {@code p} ids (at most {@link #sharedPrefixLength()}), padding with {@code padId}. */
+  public Split split(int p, long padId) {
+    long[][] ids = tokens.ids();
+    List<long[]> rest = new ArrayList<>(ids.length);
+    for (int b = 0; b < ids.length; b++) {
+      rest.add(Arrays.copyOfRange(ids[b], p, tokens.lengths()[b]));
+    }
+    TokenBatch suffix = TokenBatch.rightPadded(rest, padId);
+    long[][] mask = new long[ids.length][suffix.width()];
+    for (int b = 0; b < ids.length; b++) {
+      System.arraycopy(responseMask[b], p, mask[b], 0, tokens.lengths()[b] - p);
+    }
+    return new Split(Arrays.copyOf(ids[0], p), suffix, mask);
+  }
 
   /** Prompt tokens kept at its end when the middle is cut: the blank line and the "### Response:" cue. */
   private static final int PROMPT_CUE_TOKENS = 12;
@@ -52,7 +100,11 @@ public record AlpacaEncoding(TokenBatch tokens, long[][] responseMask, long resp
         count++;
       }
     }
-    return new AlpacaEncoding(batch, mask, count);
+    int[] prompts = new int[promptLengths.size()];
+    for (int b = 0; b < prompts.length; b++) {
+      prompts[b] = promptLengths.get(b);
+    }
+    return new AlpacaEncoding(batch, mask, count, prompts);
   }
 
   /** The first {@code length − cue} tokens and the last {@code cue} tokens of {@code prompt}. */

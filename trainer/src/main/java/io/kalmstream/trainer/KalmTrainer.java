@@ -5,13 +5,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import io.kalmstream.batching.TextViews;
 import io.kalmstream.model.CausalLmLoss;
 import io.kalmstream.model.DynamicLossScaler;
 import io.kalmstream.model.LlamaModel;
+import io.kalmstream.model.ModelFlops;
 import io.kalmstream.model.NoGradScope;
 import io.kalmstream.model.TokenBatch;
 import io.kalmstream.schemas.ContrastiveBatch;
@@ -63,6 +64,8 @@ public final class KalmTrainer implements AutoCloseable {
   private final NDManager manager;
   private final long eosId;
   private final DynamicLossScaler lossScaler;
+  /** Builds D_hr and D_t from a pair's parts with the tokenizer's cut; null to take the views as sent. */
+  private final TextViews views;
   private long step;
 
   /** The model must already carry the adapter to train (fresh, or loaded from a checkpoint). */
@@ -71,11 +74,12 @@ public final class KalmTrainer implements AutoCloseable {
       throw new IllegalArgumentException("the model has no LoRA adapter to train");
     }
     this.model = model;
-    this.settings = settings;
+    this.settings = settings.withModelSize(model.parameterCount());
+    this.views = settings.maxPartTokens() == 0 ? null : new TextViews(model.tokenizer()::truncate, settings.maxPartTokens());
     this.manager = NDManager.newBaseManager(model.device(), ENGINE);
     this.temperature = Temperature.create(manager, settings.initialTau(), settings.minTau(), settings.maxTau());
     this.optimizer = new AdamW(settings.optimizer());
-    this.schedule = settings.schedule();
+    this.schedule = this.settings.schedule();
     this.contrastiveLoss = new ContrastiveLoss(settings.margin());
     List<Integer> eos = model.config().eosTokenIds();
     this.eosId = eos.isEmpty() ? model.tokenizer().padId() : eos.get(0);
@@ -112,11 +116,13 @@ public final class KalmTrainer implements AutoCloseable {
     double exp = Double.NaN;
     double imp = Double.NaN;
     long tokens = 0;
+    double flops = 0;
     try (NDManager scope = NDManager.newBaseManager(model.device(), ENGINE)) {
       if (contrastive != null) {
         Contrastive result = contrastive(contrastive, scope);
         exp = result.loss();
         tokens += result.tokens();
+        flops += result.flops();
       }
       if (!instructions.isEmpty()) {
         double sum = 0;
@@ -127,6 +133,7 @@ public final class KalmTrainer implements AutoCloseable {
             sum += result.loss();
             counted++;
             tokens += result.tokens();
+            flops += result.flops();
           }
         }
         imp = counted == 0 ? Double.NaN : sum / counted;
@@ -146,7 +153,7 @@ public final class KalmTrainer implements AutoCloseable {
     double loss = (Double.isNaN(exp) ? 0 : exp) + (Double.isNaN(imp) ? 0 : settings.lambda() * imp);
     int pairs = contrastive == null ? 0 : contrastive.getPairs().size();
     return new StepResult(index, exp, imp, loss, temperature.tau(), lr, norm, pairs, tokens,
-        (System.nanoTime() - started) / 1e9);
+        flops, (System.nanoTime() - started) / 1e9);
   }
 
   /**
@@ -164,7 +171,7 @@ public final class KalmTrainer implements AutoCloseable {
     return lossScaler.unscaleAndCheck(adapter) && temperatureFinite;
   }
 
-  private record Contrastive(double loss, long tokens) {}
+  private record Contrastive(double loss, long tokens, double flops) {}
 
   private Contrastive contrastive(ContrastiveBatch batch, NDManager scope) {
     List<ContrastivePair> pairs = batch.getPairs();
@@ -172,28 +179,35 @@ public final class KalmTrainer implements AutoCloseable {
     List<String> headRelations = new ArrayList<>(n);
     List<String> tails = new ArrayList<>(n);
     for (ContrastivePair pair : pairs) {
-      headRelations.add(pair.getHeadRelationText());
-      tails.add(pair.getTailText());
+      headRelations.add(headRelationView(pair));
+      tails.add(tailView(pair));
     }
     NDArray mask = settings.falseNegativeMask() ? ContrastiveLoss.maskOf(scope, n, batch.getFalseNegatives()) : null;
     TokenBatch hrTokens = model.tokenizer().encodeBatch(headRelations, settings.maxTextTokens());
     TokenBatch tailTokens = model.tokenizer().encodeBatch(tails, settings.maxTextTokens());
     long tokens = realTokens(hrTokens) + realTokens(tailTokens);
+    double flops = flops(hrTokens) + flops(tailTokens);
     int chunk = settings.embeddingChunk() == 0 ? n : settings.embeddingChunk();
+    List<int[]> hrGroups = chunk >= n
+        ? LengthBuckets.split(hrTokens.lengths(), settings.lengthBuckets())
+        : LengthBuckets.chunks(hrTokens.lengths(), chunk);
+    List<int[]> tailGroups = chunk >= n
+        ? LengthBuckets.split(tailTokens.lengths(), settings.lengthBuckets())
+        : LengthBuckets.chunks(tailTokens.lengths(), chunk);
 
     if (chunk >= n) {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray hr = embed(hrTokens, scope, chunkSeed(0, 0));
-        NDArray tail = embed(tailTokens, scope, chunkSeed(1, 0));
+        NDArray hr = embedGroups(hrTokens, hrGroups, scope, 0);
+        NDArray tail = embedGroups(tailTokens, tailGroups, scope, 1);
         NDArray loss = contrastiveLoss.compute(hr, tail, temperature.inverse(), mask);
         collector.backward(lossScaler.scale(loss));
-        return new Contrastive(loss.getFloat(), tokens);
+        return new Contrastive(loss.getFloat(), tokens, flops);
       }
     }
 
     // GradCache pass 1: embeddings without a graph.
-    NDArray hr = embedInChunks(hrTokens, chunk, scope, 0);
-    NDArray tail = embedInChunks(tailTokens, chunk, scope, 1);
+    NDArray hr = embedGroups(hrTokens, hrGroups, scope, 0);
+    NDArray tail = embedGroups(tailTokens, tailGroups, scope, 1);
     hr.setRequiresGradient(true);
     tail.setRequiresGradient(true);
     double lossValue;
@@ -203,32 +217,50 @@ public final class KalmTrainer implements AutoCloseable {
       lossValue = loss.getFloat();
     }
     // Pass 2: re-embed with a graph and push ∂L/∂e into the weights.
-    backpropagateInChunks(hrTokens, hr.getGradient(), chunk, scope, 0);
-    backpropagateInChunks(tailTokens, tail.getGradient(), chunk, scope, 1);
-    return new Contrastive(lossValue, tokens);
+    backpropagateGroups(hrTokens, hr.getGradient(), hrGroups, scope, 0);
+    backpropagateGroups(tailTokens, tail.getGradient(), tailGroups, scope, 1);
+    return new Contrastive(lossValue, tokens, flops);
   }
 
-  private NDArray embedInChunks(TokenBatch tokens, int chunk, NDManager scope, int view) {
-    NDList parts = new NDList();
-    for (int start = 0; start < tokens.size(); start += chunk) {
-      parts.add(embed(slice(tokens, start, Math.min(tokens.size(), start + chunk)), scope, chunkSeed(view, start)));
+  /** D_hr of a pair: rebuilt from its parts with the token cut, or as the batch sent it. */
+  private String headRelationView(ContrastivePair pair) {
+    if (views == null || pair.getHeadDescription() == null || pair.getRelationDescription() == null) {
+      return pair.getHeadRelationText();
     }
-    return NDArrays.concat(parts);
+    return views.headRelation(pair.getHeadDescription(), pair.getRelationDescription());
   }
 
-  private void backpropagateInChunks(TokenBatch tokens, NDArray embeddingGradient, int chunk, NDManager scope, int view) {
-    for (int start = 0; start < tokens.size(); start += chunk) {
-      int end = Math.min(tokens.size(), start + chunk);
+  private String tailView(ContrastivePair pair) {
+    return views == null || pair.getTailDescription() == null ? pair.getTailText() : views.tail(pair.getTailDescription());
+  }
+
+  /**
+   * Embeddings [B, H] of every row, in the batch's order, computed one group of rows at a time (each group
+   * padded to its own longest row).
+   */
+  private NDArray embedGroups(TokenBatch tokens, List<int[]> groups, NDManager scope, int view) {
+    NDList parts = new NDList();
+    for (int g = 0; g < groups.size(); g++) {
+      parts.add(embed(select(tokens, groups.get(g)), scope, chunkSeed(view, g)));
+    }
+    NDArray grouped = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
+    return groups.size() == 1 ? grouped : grouped.get(scope.create(LengthBuckets.inverse(groups, tokens.size())));
+  }
+
+  private void backpropagateGroups(TokenBatch tokens, NDArray embeddingGradient, List<int[]> groups, NDManager scope,
+      int view) {
+    for (int g = 0; g < groups.size(); g++) {
+      int[] rows = groups.get(g);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray embeddings = embed(slice(tokens, start, end), scope, chunkSeed(view, start));
-        NDArray upstream = embeddingGradient.get(new NDIndex(start + ":" + end));
+        NDArray embeddings = embed(select(tokens, rows), scope, chunkSeed(view, g));
+        NDArray upstream = embeddingGradient.get(scope.create(LengthBuckets.asLongs(rows)));
         collector.backward(embeddings.mul(upstream).sum());
       }
     }
   }
 
-  private int chunkSeed(int view, int start) {
-    return (int) (settings.seed() * 1_000_003L + step * 7919L + view * 104_729L + start);
+  private int chunkSeed(int view, int group) {
+    return (int) (settings.seed() * 1_000_003L + step * 7919L + view * 104_729L + group);
   }
 
   /** L2-normalised embeddings [B, H] with LoRA dropout, under the engine seed {@code seed}. */
@@ -238,23 +270,35 @@ public final class KalmTrainer implements AutoCloseable {
     return model.embeddings(inputs.get(0), inputs.get(1), true);
   }
 
-  private record Instruction(double loss, long tokens) {}
+  private record Instruction(double loss, long tokens, double flops) {}
 
-  /** Backpropagates weight·L_imp of one instruction batch; null when truncation left no response token. */
+  /**
+   * Backpropagates weight·L_imp of one instruction batch; null when truncation left no response token. With
+   * {@link TrainerSettings#sharedPrefix()} the ids every sequence starts with (BOS, the Alpaca preamble and the
+   * instruction: about three quarters of each sequence) run once, and each row runs only its own remainder.
+   */
   private Instruction instruction(List<InstructionExample> examples, NDManager scope, double weight, int index) {
     AlpacaEncoding encoding = AlpacaEncoding.of(examples, model.tokenizer(), eosId, settings.maxInstructionTokens());
     if (encoding.responseTokens() == 0) {
       return null;
     }
+    int shared = settings.sharedPrefix() && examples.size() > 1 ? encoding.sharedPrefixLength() : 0;
     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       Engine.getInstance().setRandomSeed(chunkSeed(2, index));
-      NDList inputs = encoding.tokens().toNDList(scope);
-      NDArray hidden = model.hiddenStates(inputs.get(0), inputs.get(1), true);
-      NDArray logits = model.logits(hidden);
-      NDArray responseMask = matrix(scope, encoding.responseMask());
-      NDArray loss = CausalLmLoss.mean(logits, inputs.get(0), responseMask);
+      NDArray loss;
+      if (shared > 0) {
+        AlpacaEncoding.Split split = encoding.split(shared, model.tokenizer().padId());
+        NDArray prefix = scope.create(split.prefix(), new Shape(1, shared));
+        NDList suffix = split.suffix().toNDList(scope);
+        NDArray hidden = model.hiddenStatesPrefixed(prefix, suffix.get(0), suffix.get(1), true);
+        loss = CausalLmLoss.mean(model.logits(hidden), suffix.get(0), matrix(scope, split.responseMask()));
+      } else {
+        NDList inputs = encoding.tokens().toNDList(scope);
+        NDArray hidden = model.hiddenStates(inputs.get(0), inputs.get(1), true);
+        loss = CausalLmLoss.mean(model.logits(hidden), inputs.get(0), matrix(scope, encoding.responseMask()));
+      }
       collector.backward(lossScaler.scale(loss.mul((float) weight)));
-      return new Instruction(loss.getFloat(), realTokens(encoding.tokens()));
+      return new Instruction(loss.getFloat(), realTokens(encoding.tokens()), flops(encoding.tokens()));
     }
   }
 
@@ -267,13 +311,21 @@ public final class KalmTrainer implements AutoCloseable {
     return scope.create(flat, new Shape(rows.length, width));
   }
 
-  /** Rows [start, end) re-padded to their own longest row, so a chunk of short texts stays short. */
-  private TokenBatch slice(TokenBatch tokens, int start, int end) {
-    List<long[]> rows = new ArrayList<>(end - start);
-    for (int i = start; i < end; i++) {
-      rows.add(Arrays.copyOf(tokens.ids()[i], tokens.lengths()[i]));
+  /** The given rows, re-padded to their own longest row, so a group of short texts stays short. */
+  private TokenBatch select(TokenBatch tokens, int[] rows) {
+    List<long[]> selected = new ArrayList<>(rows.length);
+    for (int row : rows) {
+      selected.add(Arrays.copyOf(tokens.ids()[row], tokens.lengths()[row]));
     }
-    return TokenBatch.rightPadded(rows, model.tokenizer().padId());
+    return TokenBatch.rightPadded(selected, model.tokenizer().padId());
+  }
+
+  private double flops(TokenBatch tokens) {
+    double sum = 0;
+    for (int length : tokens.lengths()) {
+      sum += ModelFlops.of(model.config(), model.lora(), 1, length).forwardBackward();
+    }
+    return sum;
   }
 
   private static long realTokens(TokenBatch tokens) {

@@ -159,16 +159,12 @@ class KalmTrainerTest {
   }
 
   static TrainerSettings settings(int chunk, LoraConfig lora) {
-    TrainerSettings d = TrainerSettings.kalmDefaults();
-    return new TrainerSettings(d.margin(), d.initialTau(), d.minTau(), d.maxTau(), d.lambda(), d.falseNegativeMask(),
-        d.optimizer(), d.learningRate(), 0, 100, d.floorRatio(), d.maxGradNorm(), chunk, 24,
-        d.maxInstructionTokens(), d.instructionRatio(), lora, d.seed());
+    return TrainerSettings.builder().learningRate(1e-4).warmupSteps(0).horizonSteps(100).embeddingChunk(chunk)
+        .maxTextTokens(24).lora(lora).build();
   }
 
   static TrainerSettings withLearningRate(TrainerSettings s, double lr) {
-    return new TrainerSettings(s.margin(), s.initialTau(), s.minTau(), s.maxTau(), s.lambda(), s.falseNegativeMask(),
-        s.optimizer(), lr, s.warmupSteps(), s.horizonSteps(), s.floorRatio(), s.maxGradNorm(), s.embeddingChunk(),
-        s.maxTextTokens(), s.maxInstructionTokens(), s.instructionRatio(), s.lora(), s.seed());
+    return s.toBuilder().learningRate(lr).build();
   }
 
   private static Map<String, float[]> adapter(LlamaModel model) {

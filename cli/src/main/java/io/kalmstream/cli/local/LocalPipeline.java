@@ -2,7 +2,7 @@ package io.kalmstream.cli.local;
 
 import io.kalmstream.batching.BatchPolicy;
 import io.kalmstream.batching.KgDatasetReader;
-import io.kalmstream.batching.TextViews;
+import io.kalmstream.cli.ModelTextViews;
 import io.kalmstream.cli.dashboard.Dashboard;
 import io.kalmstream.cli.load.LoadPlan;
 import io.kalmstream.cli.load.ProgressBar;
@@ -54,9 +54,12 @@ public final class LocalPipeline implements AutoCloseable {
   private final KafkaAndRegistry runtime;
   private final ScorerApp scorer;
   private final Dashboard dashboard;
+  private final ModelTextViews views;
 
-  private LocalPipeline(Stages stages, KafkaAndRegistry runtime, ScorerApp scorer, Dashboard dashboard) {
+  private LocalPipeline(Stages stages, KafkaAndRegistry runtime, ScorerApp scorer, Dashboard dashboard,
+      ModelTextViews views) {
     this.stages = stages;
+    this.views = views;
     this.runtime = runtime;
     this.scorer = scorer;
     this.dashboard = dashboard;
@@ -69,6 +72,7 @@ public final class LocalPipeline implements AutoCloseable {
     LoadPlan plan = s.load() ? LoadPlan.of(KgDatasetReader.read(s.datasetDir()), s.slice()) : null;
     Topics topics = Topics.defaults();
     Stages stages = new Stages(STAGES);
+    ModelTextViews views = new ModelTextViews(s.modelDir());
     try {
       KafkaAndRegistry runtime = stages.start("Kafka broker (KRaft) and schema registry (Apicurio)",
           () -> KafkaAndRegistry.start(s.runtimeDir()),
@@ -93,7 +97,7 @@ public final class LocalPipeline implements AutoCloseable {
       ScorerApp scorer = stages.start("scorer (Kafka Streams)", () -> ScorerApp.start(scorerConfig(s, runtime, topics),
               ScorerSerdes.registry(new SchemaRegistryClient(registry)),
               new LlamaModelLoader(s.modelDir(), ModelOptions.fromEnvironment(), LlamaModelLoader.DEFAULT_MAX_TOKENS),
-              TextViews.defaults()),
+              views.views()),
           app -> "model " + s.modelDir() + ", endpoints on http://127.0.0.1:" + app.httpPort() + "/api/version");
 
       Dashboard dashboard = stages.start("dashboard", () -> Dashboard.start(new Dashboard.Settings(s.dashboardHost(),
@@ -108,9 +112,10 @@ public final class LocalPipeline implements AutoCloseable {
       } else {
         LOG.info("[{}/{}] loader skipped (--no-load): the topics keep what earlier runs produced", STAGES, STAGES);
       }
-      return new LocalPipeline(stages, runtime, scorer, dashboard);
+      return new LocalPipeline(stages, runtime, scorer, dashboard, views);
     } catch (Exception | Error e) {
       stages.close();
+      views.close();
       throw e;
     }
   }
@@ -174,6 +179,7 @@ public final class LocalPipeline implements AutoCloseable {
   public void close() {
     LOG.info("stopping the local pipeline");
     stages.close();
+    views.close();
   }
 
   /**

@@ -57,12 +57,9 @@ public record LocalSettings(
   public static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(5);
   public static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(1);
 
-  /** The KaLM defaults of DESIGN.md with another learning-rate warmup. */
+  /** The KaLM defaults with another learning-rate warmup. */
   public static TrainerSettings trainerSettings(long warmupSteps) {
-    TrainerSettings d = TrainerSettings.kalmDefaults();
-    return new TrainerSettings(d.margin(), d.initialTau(), d.minTau(), d.maxTau(), d.lambda(), d.falseNegativeMask(),
-        d.optimizer(), d.learningRate(), warmupSteps, d.horizonSteps(), d.floorRatio(), d.maxGradNorm(),
-        d.embeddingChunk(), d.maxTextTokens(), d.maxInstructionTokens(), d.instructionRatio(), d.lora(), d.seed());
+    return TrainerSettings.builder().warmupSteps(warmupSteps).build();
   }
 
   public Path runtimeDir() {

@@ -75,7 +75,7 @@ class DashboardTest {
         Dashboard dashboard = Dashboard.start(new Dashboard.Settings("127.0.0.1", 0, RUNTIME.bootstrapServers(),
             RegistryConfig.of(RUNTIME.registryUrl()), topics, "http://127.0.0.1:" + closedPort, trainer::scrape,
             Duration.ofMillis(200)))) {
-      trainer.stepped(new StepResult(9, 2.0, 3.0, 2.3, 0.048, 1e-4, 0.5, 24, 1000, 1.0));
+      trainer.stepped(new StepResult(9, 2.0, 3.0, 2.3, 0.048, 1e-4, 0.5, 24, 1000, 1e9, 1.0));
       String base = dashboard.url();
       assertTrue(base.startsWith("http://127.0.0.1:"), base);
 

@@ -27,7 +27,7 @@ class PrometheusTextTest {
   @Test
   void readsTheTrainersOwnExposition() {
     try (TrainerMetrics metrics = new TrainerMetrics()) {
-      metrics.stepped(new StepResult(41, 2.5, 3.0, 2.8, 0.049, 1e-4, 0.7, 24, 4000, 2.0));
+      metrics.stepped(new StepResult(41, 2.5, 3.0, 2.8, 0.049, 1e-4, 0.7, 24, 4000, 1e9, 2.0));
       Map<String, Double> s = PrometheusText.parse(metrics.scrape());
       assertEquals(42.0, s.get("kalm_trainer_step"));
       assertEquals(2.8, s.get("kalm_trainer_loss"));

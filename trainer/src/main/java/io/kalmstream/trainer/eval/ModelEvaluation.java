@@ -25,11 +25,13 @@ public final class ModelEvaluation {
    */
   public static EvaluationReport run(Path modelDir, Path adapterDir, KgDataset dataset, String datasetName,
       EvaluationSettings settings, ModelOptions options) {
-    LinkPredictionEvaluation evaluation = new LinkPredictionEvaluation(dataset, TextViews.defaults());
-    List<Triple> split = evaluation.split(settings.split());
-    LinkPredictionEvaluation.Selection selection = evaluation.select(split, settings.limit(), settings.seed());
     try (LlamaModel model = LlamaModel.load(modelDir, adapterDir, options);
         LlamaTextEmbedder embedder = model.embedder(settings.maxTokens())) {
+      // the views are cut in the model's tokens, as the trainer cuts them
+      LinkPredictionEvaluation evaluation = new LinkPredictionEvaluation(dataset,
+          new TextViews(model.tokenizer()::truncate, TextViews.DEFAULT_MAX_TOKENS));
+      List<Triple> split = evaluation.split(settings.split());
+      LinkPredictionEvaluation.Selection selection = evaluation.select(split, settings.limit(), settings.seed());
       long start = System.nanoTime();
       List<String> texts = evaluation.entityTexts();
       EntityEmbeddingCache cache = settings.cacheDir() == null ? null : new EntityEmbeddingCache(settings.cacheDir());

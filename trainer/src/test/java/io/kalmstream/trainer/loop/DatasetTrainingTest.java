@@ -78,10 +78,8 @@ class DatasetTrainingTest {
 
   private static TrainerRuns.Common common(Path out, long maxSteps, TrainerMetrics metrics, List<String> trained)
       throws IOException {
-    TrainerSettings d = TrainerSettings.kalmDefaults();
-    TrainerSettings settings = new TrainerSettings(d.margin(), d.initialTau(), d.minTau(), d.maxTau(), d.lambda(),
-        d.falseNegativeMask(), d.optimizer(), 1e-3, 2, 20, d.floorRatio(), d.maxGradNorm(), 0, 24, 256, 1.0,
-        LoraConfig.kalmDefault(), 3);
+    TrainerSettings settings = TrainerSettings.builder().learningRate(1e-3).warmupSteps(2).horizonSteps(20)
+        .maxTextTokens(24).seed(3).build();
     LoopSettings loop = new LoopSettings(2, null, maxSteps, null, Duration.ZERO, Duration.ZERO, "dataset-test", 1);
     TrainingLoop.StepListener record = (result, contrastive, instructions) -> trained.add(String.valueOf(contrastive));
     return new TrainerRuns.Common(Fixtures.stories260K(), ModelOptions.auto(), settings,

@@ -147,10 +147,8 @@ class KafkaResumeTest {
   }
 
   private void run(String group, Path storeDir, List<Trained> trained, int crashAfter) throws Exception {
-    TrainerSettings d = TrainerSettings.kalmDefaults();
-    TrainerSettings settings = new TrainerSettings(d.margin(), d.initialTau(), d.minTau(), d.maxTau(), d.lambda(),
-        d.falseNegativeMask(), d.optimizer(), 1e-3, 2, 20, d.floorRatio(), d.maxGradNorm(), 0, 24, 256,
-        1.0, LoraConfig.kalmDefault(), 11);
+    TrainerSettings settings = TrainerSettings.builder().learningRate(1e-3).warmupSteps(2).horizonSteps(20)
+        .maxTextTokens(24).seed(11).build();
     LoopSettings loop = new LoopSettings(CHECKPOINT_EVERY, null, BATCHES, null, Duration.ofSeconds(2),
         Duration.ofSeconds(10), "resume-test", 1);
     TrainingLoop.StepListener record = (result, contrastive, instructions) -> {
