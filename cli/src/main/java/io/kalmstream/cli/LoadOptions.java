@@ -35,6 +35,12 @@ final class LoadOptions {
           + "faster model swaps). Default: all (kalm load), referenced (kalm local).")
   LoadSlice.EntityScope entities;
 
+  @Option(names = "--slice", paramLabel = "head|neighbourhood",
+      description = "head: the first triples of train.tsv and test.tsv; neighbourhood: a connected part of the "
+          + "training graph with held-out triples taken from inside it, so each names only entities the streamed "
+          + "triples describe. Default: head (kalm load), neighbourhood (kalm local).")
+  LoadSlice.Selection selection;
+
   /** The rate asked for, else $KALM_LOAD_RATE, else {@code fallback}. */
   Rate rate(Rate fallback) {
     if (rate != null) {
@@ -51,6 +57,7 @@ final class LoadOptions {
         evalLimit != null ? evalLimit : fallback.evalLimit(),
         queries != null ? queries : fallback.queries(),
         seed,
-        entities != null ? entities : fallback.entities());
+        entities != null ? entities : fallback.entities(),
+        selection != null ? selection : fallback.selection());
   }
 }

@@ -47,17 +47,25 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--eval-sample", defaultValue = "500", description = "Eval triples re-ranked under each new version")
   int evalSample;
 
-  @Option(names = "--anisotropy-threshold", defaultValue = "${env:KALM_ANISOTROPY_THRESHOLD:-0.9}",
-      description = "ANISOTROPY_HIGH above this (default: ${DEFAULT-VALUE})")
-  double anisotropyThreshold;
+  @Option(names = "--anisotropy-above-base", defaultValue = "${env:KALM_ANISOTROPY_ABOVE_BASE:-0.02}",
+      description = "ANISOTROPY_HIGH when a version's anisotropy exceeds the base model's by more than this "
+          + "(default: ${DEFAULT-VALUE})")
+  double anisotropyAboveBase;
 
-  @Option(names = "--anisotropy-drift", defaultValue = "${env:KALM_ANISOTROPY_DRIFT:-0.05}",
-      description = "ANISOTROPY_DRIFT when anisotropy rises by more than this (default: ${DEFAULT-VALUE})")
+  @Option(names = "--anisotropy-drift", defaultValue = "${env:KALM_ANISOTROPY_DRIFT:-0.1}",
+      description = "ANISOTROPY_DRIFT when anisotropy rises above the run's lowest by more than this "
+          + "(default: ${DEFAULT-VALUE})")
   double anisotropyDrift;
 
-  @Option(names = "--mrr-regression", defaultValue = "${env:KALM_MRR_REGRESSION:-0.02}",
-      description = "MRR_REGRESSION when MRR falls by more than this (default: ${DEFAULT-VALUE})")
+  @Option(names = "--mrr-regression", defaultValue = "${env:KALM_MRR_REGRESSION:-0.5}",
+      description = "MRR_REGRESSION when MRR falls below the best version's by more than this share of it, and by "
+          + "at least " + ScorerConfig.MIN_MRR_FALL + " (default: ${DEFAULT-VALUE})")
   double mrrRegression;
+
+  @Option(names = "--reindex-share", defaultValue = "0.2",
+      description = "Largest share of one core that full re-indexes after checkpoints may take; versions announced "
+          + "in between are skipped but the newest (default: ${DEFAULT-VALUE})")
+  double reindexShare;
 
   @Option(names = "--at-least-once", description = "at_least_once instead of exactly_once_v2")
   boolean atLeastOnce;
@@ -75,7 +83,8 @@ final class ScoreCommand implements Callable<Integer> {
     ScorerConfig config = new ScorerConfig(applicationId, kafka.bootstrapServers,
         kafka.topics(), stateDir, maxBatch, Duration.ofMillis(lingerMs), maxK,
         defaults.embedBatch(), searchThreads == null ? defaults.searchThreads() : searchThreads, evalSample,
-        anisotropyThreshold, anisotropyDrift, mrrRegression, httpPort, defaults.historySize(), !atLeastOnce);
+        anisotropyAboveBase, anisotropyDrift, mrrRegression, httpPort, defaults.historySize(), !atLeastOnce,
+        reindexShare);
     ScorerSerdes serdes = ScorerSerdes.registry(new SchemaRegistryClient(RegistryConfig.of(kafka.registryUrl)));
     CountDownLatch stopped = new CountDownLatch(1);
     try (ModelTextViews views = new ModelTextViews(model.modelDir());

@@ -55,10 +55,13 @@ public final class ModelManager implements AutoCloseable {
   private final AtomicLong newestAnnounced = new AtomicLong(0);
   private final Map<Long, CompletableFuture<EntityIndex.Snapshot>> swaps = new ConcurrentHashMap<>();
   private final AtomicReference<SwapTimings> lastSwap = new AtomicReference<>();
+  /** Reindex thread only: when the next full re-index may start (System.nanoTime). */
+  private long nextReindexAt = System.nanoTime();
   private QualityMonitor monitor;
   /** Index thread only. */
   private EntityIndex index;
-  private boolean baseMeasured;
+  /** Index thread only: the index size at the last measurement of version 0. */
+  private int baseMeasuredAt;
 
   ModelManager(ScorerConfig config, GraphCatalog catalog, ModelLoader loader, ScorerEvents events,
       TextViews textViews) {
@@ -117,8 +120,11 @@ public final class ModelManager implements AutoCloseable {
             ids.size(), index.model().version(), e);
       }
     }
-    if (!baseMeasured && index.model().version() == 0 && current.get().size() > 0) {
-      baseMeasured = true;
+    // The base model is measured whenever its index has grown by a tenth since it was last measured, so its
+    // figures (the reference of the relative alerts) end up taken over the whole catalogue.
+    int size = current.get().size();
+    if (index.model().version() == 0 && size > 1 && size >= baseMeasuredAt + Math.max(1, baseMeasuredAt / 10)) {
+      baseMeasuredAt = size;
       monitor.versionComplete(current.get());
     }
   }
@@ -159,6 +165,17 @@ public final class ModelManager implements AutoCloseable {
 
   private void reindex(CheckpointPublished checkpoint) {
     long version = checkpoint.getVersion();
+    long wait = nextReindexAt - System.nanoTime();
+    if (wait > 0 && newestAnnounced.get() == version) {
+      LOG.info("checkpoint {} version {}: re-index starts in {} ms, keeping full re-indexes under {} of a core",
+          checkpoint.getModelName(), version, wait / 1_000_000, config.reindexShare());
+      try {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
     if (newestAnnounced.get() > version) {
       LOG.info("checkpoint version {} skipped: version {} was announced meanwhile", version, newestAnnounced.get());
       return;
@@ -189,6 +206,7 @@ public final class ModelManager implements AutoCloseable {
       return;
     }
     Duration reindex = Duration.ofNanos(System.nanoTime() - started);
+    nextReindexAt = System.nanoTime() + (long) (reindex.toNanos() * (1 - config.reindexShare()) / config.reindexShare());
     LOG.info("checkpoint {} version {}: {} entities re-embedded in {} ms", checkpoint.getModelName(), version,
         fresh.ids().size(), reindex.toMillis());
     try {

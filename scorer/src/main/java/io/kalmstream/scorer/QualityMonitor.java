@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * Live quality of each model version, on its own thread. Every held-out triple that arrives is ranked in both
  * directions (filtered) under the current version and updates that version's rolling MR, MRR and Hits@k.
  * When a version's index is complete, the newest eval triples are re-ranked under it, and its anisotropy,
- * alignment and uniformity are measured; the values are compared with the previous complete version to
- * raise drift and regression alerts.
+ * alignment and uniformity are measured; the values are compared with the run's history (the base model, the
+ * best versions so far) to raise drift and regression alerts.
  */
 final class QualityMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QualityMonitor.class);
@@ -42,7 +42,10 @@ final class QualityMonitor implements AutoCloseable {
   private final TextViews textViews;
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scorer-monitor"));
   private final Map<Long, BidirectionalMetrics> rolling = new HashMap<>();
-  private VersionSummary previous;
+  /** Monitor thread only: the base model's summary, the least anisotropic and the best-ranking version so far. */
+  private VersionSummary base;
+  private VersionSummary lowestAnisotropy;
+  private VersionSummary bestMrr;
 
   QualityMonitor(ScorerConfig config, GraphCatalog catalog, ScorerEvents events,
       Supplier<EntityIndex.Snapshot> current, TextViews textViews) {
@@ -91,27 +94,46 @@ final class QualityMonitor implements AutoCloseable {
     raiseAlerts(new VersionSummary(version, anisotropy, mrr));
   }
 
+  /**
+   * Alerts relative to the run's own history rather than to fixed levels: the base model (version 0) sets the
+   * anisotropy a trained version must not exceed, the lowest anisotropy so far the one it must not drift back
+   * from, and the best MRR so far the one it must not fall far below. An improving run raises none.
+   */
   private void raiseAlerts(VersionSummary now) {
-    if (now.anisotropy() > config.anisotropyThreshold()) {
-      events.alert("ANISOTROPY_HIGH", now.version(), null, now.anisotropy(), config.anisotropyThreshold(),
-          String.format("anisotropy %.4f is above %.4f", now.anisotropy(), config.anisotropyThreshold()));
+    if (base == null || now.version() == 0) {
+      base = now; // the base model is measured again as its index fills; the fullest measurement counts
     }
-    if (previous != null && previous.version() != now.version()) {
-      double rise = now.anisotropy() - previous.anisotropy();
+    double aboveBase = now.anisotropy() - base.anisotropy();
+    if (aboveBase > config.anisotropyAboveBase()) {
+      events.alert("ANISOTROPY_HIGH", now.version(), base.version(), now.anisotropy(), config.anisotropyAboveBase(),
+          String.format("anisotropy %.4f is %.4f above the base model's %.4f (version %d)", now.anisotropy(),
+              aboveBase, base.anisotropy(), base.version()));
+    }
+    if (lowestAnisotropy != null && lowestAnisotropy.version() != now.version()) {
+      double rise = now.anisotropy() - lowestAnisotropy.anisotropy();
       if (rise > config.anisotropyDriftMargin()) {
-        events.alert("ANISOTROPY_DRIFT", now.version(), previous.version(), now.anisotropy(),
-            config.anisotropyDriftMargin(), String.format("anisotropy rose by %.4f (%.4f → %.4f) since version %d",
-                rise, previous.anisotropy(), now.anisotropy(), previous.version()));
-      }
-      double previousMrr = latestMrr(previous);
-      double fall = previousMrr - now.mrr();
-      if (fall > config.mrrRegressionMargin()) {
-        events.alert("MRR_REGRESSION", now.version(), previous.version(), now.mrr(), config.mrrRegressionMargin(),
-            String.format("MRR fell by %.4f (%.4f → %.4f) since version %d", fall, previousMrr, now.mrr(),
-                previous.version()));
+        events.alert("ANISOTROPY_DRIFT", now.version(), lowestAnisotropy.version(), now.anisotropy(),
+            config.anisotropyDriftMargin(), String.format("anisotropy rose by %.4f (%.4f → %.4f) since version %d, the lowest so far",
+                rise, lowestAnisotropy.anisotropy(), now.anisotropy(), lowestAnisotropy.version()));
       }
     }
-    previous = now;
+    if (bestMrr != null && bestMrr.version() != now.version()) {
+      double best = latestMrr(bestMrr);
+      double fall = best - now.mrr();
+      if (fall > config.mrrRegressionMargin() * best && fall >= ScorerConfig.MIN_MRR_FALL) {
+        events.alert("MRR_REGRESSION", now.version(), bestMrr.version(), now.mrr(), config.mrrRegressionMargin(),
+            String.format("MRR fell by %.4f (%.4f → %.4f) below version %d, the best so far", fall, best, now.mrr(),
+                bestMrr.version()));
+      }
+    }
+    if (!Double.isNaN(now.anisotropy())
+        && (lowestAnisotropy == null || lowestAnisotropy.version() == now.version()
+            || now.anisotropy() < lowestAnisotropy.anisotropy())) {
+      lowestAnisotropy = now;
+    }
+    if (bestMrr == null || bestMrr.version() == now.version() || now.mrr() > latestMrr(bestMrr)) {
+      bestMrr = now;
+    }
   }
 
   /** The previous version's MRR including the live triples it ranked after it was measured. */

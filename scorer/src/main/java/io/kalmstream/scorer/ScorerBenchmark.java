@@ -53,8 +53,8 @@ public final class ScorerBenchmark {
     ScorerConfig defaults = ScorerConfig.defaults("unused", o.workDir());
     ScorerConfig config = new ScorerConfig("bench", "unused", defaults.topics(), o.workDir(), o.batchSize(),
         defaults.batchLinger(), defaults.maxK(), defaults.embedBatch(), o.searchThreads(), 0,
-        defaults.anisotropyThreshold(), defaults.anisotropyDriftMargin(), defaults.mrrRegressionMargin(), -1,
-        defaults.historySize(), false);
+        defaults.anisotropyAboveBase(), defaults.anisotropyDriftMargin(), defaults.mrrRegressionMargin(), -1,
+        defaults.historySize(), false, 1.0);
     LlamaModelLoader loader = new LlamaModelLoader(o.model(), ModelOptions.fromEnvironment(), o.maxTokens());
     try (ScorerRuntime runtime = new ScorerRuntime(config, loader, TextViews.defaults())) {
       GraphCatalog catalog = runtime.catalog();

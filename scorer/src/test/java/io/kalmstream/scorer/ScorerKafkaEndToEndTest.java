@@ -72,7 +72,7 @@ class ScorerKafkaEndToEndTest {
     kafka.createTopics(topics.all().stream().map(ScorerKafkaEndToEndTest::newTopic).toList());
     ScorerSerdes serdes = ScorerSerdes.registry(new SchemaRegistryClient(RegistryConfig.of(kafka.registryUrl())));
     ScorerConfig config = new ScorerConfig("scorer-e2e", kafka.bootstrapServers(), topics, tmp.resolve("state"),
-        32, Duration.ofMillis(5), 1000, 256, 2, 200, 0.99, 0.5, 0.5, 0, 100, true);
+        32, Duration.ofMillis(5), 1000, 256, 2, 200, 0.99, 0.5, 0.5, 0, 100, true, 1.0);
 
     List<EntityDescription> entities = new ArrayList<>(dataset.entities().values()).subList(0, ENTITIES);
     try (KafkaProducer<String, SpecificRecord> producer = producer(kafka);

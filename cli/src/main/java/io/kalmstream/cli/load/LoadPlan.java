@@ -29,8 +29,16 @@ public record LoadPlan(
   static final int QUERY_K = 10;
 
   public static LoadPlan of(KgDataset dataset, LoadSlice slice) {
-    List<Triple> train = head(dataset.train(), slice.trainLimit());
-    List<Triple> eval = head(dataset.test(), slice.evalLimit());
+    List<Triple> train;
+    List<Triple> eval;
+    if (slice.selection() == LoadSlice.Selection.NEIGHBOURHOOD) {
+      NeighbourhoodSlice neighbourhood = NeighbourhoodSlice.of(dataset, slice.trainLimit(), slice.evalLimit(), slice.seed());
+      train = neighbourhood.train();
+      eval = neighbourhood.heldOut();
+    } else {
+      train = head(dataset.train(), slice.trainLimit());
+      eval = head(dataset.test(), slice.evalLimit());
+    }
     List<EntityDescription> entities = switch (slice.entities()) {
       case ALL -> new ArrayList<>(dataset.entities().values());
       case REFERENCED -> referencedEntities(dataset, train, eval);

@@ -141,8 +141,9 @@ public final class LocalPipeline implements AutoCloseable {
   private static ScorerConfig scorerConfig(LocalSettings s, KafkaAndRegistry runtime, Topics topics) {
     ScorerConfig d = ScorerConfig.defaults(runtime.bootstrapServers(), s.scorerStateDir());
     return new ScorerConfig(d.applicationId(), d.bootstrapServers(), topics, d.stateDir(), d.maxBatch(),
-        d.batchLinger(), d.maxK(), d.embedBatch(), d.searchThreads(), s.evalSample(), d.anisotropyThreshold(),
-        d.anisotropyDriftMargin(), d.mrrRegressionMargin(), s.scorerPort(), d.historySize(), d.exactlyOnce());
+        d.batchLinger(), d.maxK(), d.embedBatch(), d.searchThreads(), s.evalSample(), d.anisotropyAboveBase(),
+        d.anisotropyDriftMargin(), d.mrrRegressionMargin(), s.scorerPort(), d.historySize(), d.exactlyOnce(),
+        d.reindexShare());
   }
 
   /**

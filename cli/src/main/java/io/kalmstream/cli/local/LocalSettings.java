@@ -41,7 +41,8 @@ public record LocalSettings(
     int dashboardPort,
     Duration dashboardPoll) {
 
-  public static final LoadSlice DEFAULT_SLICE = new LoadSlice(1000, 100, 60, 7L, LoadSlice.EntityScope.REFERENCED);
+  public static final LoadSlice DEFAULT_SLICE =
+      new LoadSlice(1000, 100, 60, 7L, LoadSlice.EntityScope.REFERENCED, LoadSlice.Selection.NEIGHBOURHOOD);
   public static final double DEFAULT_RATE = 4;
   public static final int DEFAULT_CONTRASTIVE_BATCH = 12;
   public static final int DEFAULT_INSTRUCTION_BATCH = 2;
