@@ -41,7 +41,7 @@ final class BenchKgcCommand implements Callable<Integer> {
 
   /** Options of `kalm train` the benchmark reads from the pass-through, with the trainer's defaults. */
   static final String TRAIN_BATCH_OPTION = "--contrastive-batch";
-  static final int TRAIN_BATCH_DEFAULT = 24;
+  static final int TRAIN_BATCH_DEFAULT = TrainCommand.DEFAULT_CONTRASTIVE_BATCH;
   static final String TRAIN_TEXT_TOKENS_OPTION = "--max-text-tokens";
   static final String TRAIN_METRICS_PORT_OPTION = "--metrics-port";
   static final String RESULTS = "kgc";
@@ -70,6 +70,15 @@ final class BenchKgcCommand implements Callable<Integer> {
 
   @Option(names = "--label", description = "Name of the trained row (default: built from the ablations).")
   String label;
+
+  @Option(names = "--curve-minutes", split = ",", paramLabel = "M",
+      description = "Also rank a dev sample with the checkpoints of these training minutes and of the end: a learning "
+          + "curve (the trainer then checkpoints every minute). Default: none.")
+  List<Double> curveMinutes = new ArrayList<>();
+
+  @Option(names = "--curve-limit", paramLabel = "N", defaultValue = "500",
+      description = "Dev triples of the curve's seeded sample. Default: ${DEFAULT-VALUE}.")
+  int curveLimit;
 
   @Parameters(paramLabel = "TRAIN-OPTION",
       description = "After `--`: options passed to `kalm train` as they are (e.g. -- --lr 2e-4 --lora-rank 16).")
@@ -123,6 +132,7 @@ final class BenchKgcCommand implements Callable<Integer> {
     List<String> trainArgs = trainArgs(modelDir, datasetDir, checkpoints, kg);
     System.err.println("kalm bench kgc: kalm train " + String.join(" ", trainArgs));
     long t1 = System.nanoTime();
+    Instant trainStart = Instant.now();
     List<String> command = new ArrayList<>(List.of("train"));
     command.addAll(trainArgs);
     int trainExit = Kalm.commandLine().execute(command.toArray(String[]::new));
@@ -140,15 +150,17 @@ final class BenchKgcCommand implements Callable<Integer> {
     long t2 = System.nanoTime();
     EvaluationReport trained = ModelEvaluation.run(modelDir, adapter, kg, datasetName, settings, modelOptions);
     double trainedSeconds = seconds(t2);
+    List<CurvePoint> curve = curve(trainStart, checkpoints, kg, datasetName, settings, modelDir, modelOptions);
 
     String trainedLabel = label != null ? label : trainedLabel(modelDir);
     Run untrainedRun = new Run(modelDir.getFileName() + " (untrained)", untrained, untrainedSeconds, null, 0, 0);
     Run trainedRun = new Run(trainedLabel, trained, trainedSeconds, adapter, latest.get().version(), trainSeconds);
     Map<String, Object> json = json(started, machine, modelDir, datasetDir, settings, trainArgs, untrainedRun,
         trainedRun);
+    json.put("curve", curve.stream().map(CurvePoint::toJson).toList());
     Files.writeString(results.resolve(RESULTS + ".json"), EvalCommand.JSON.writeValueAsString(json) + "\n");
     String markdown = markdown(started, machine, modelDir, datasetName, settings, trainArgs, untrainedRun,
-        trainedRun);
+        trainedRun) + curveMarkdown(curve);
     Files.writeString(results.resolve(RESULTS + ".md"), markdown);
     System.out.print(markdown);
     System.err.println("kalm bench kgc: results in " + results.toAbsolutePath());
@@ -167,6 +179,9 @@ final class BenchKgcCommand implements Callable<Integer> {
       // Benchmarks may run side by side; none of them needs the trainer's Prometheus port.
       args.add(TRAIN_METRICS_PORT_OPTION);
       args.add("-1");
+    }
+    if (!curveMinutes.isEmpty() && passThroughValue("--checkpoint-seconds").isEmpty()) {
+      args.addAll(List.of("--checkpoint-seconds", "60", "--keep", "100000"));
     }
     for (KgcAblation ablation : ablations) {
       args.addAll(ablation.trainArgs);
@@ -217,6 +232,72 @@ final class BenchKgcCommand implements Callable<Integer> {
     }
     if (!trainPassThrough.isEmpty()) {
       s.append(" ").append(String.join(" ", trainPassThrough));
+    }
+    return s.toString();
+  }
+
+  /** A point of the learning curve: the checkpoint a training minute had reached, ranked on a dev sample. */
+  record CurvePoint(double minutes, long version, EvaluationReport report) {
+    Map<String, Object> toJson() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("train_minutes", Math.round(minutes * 10) / 10.0);
+      json.put("checkpoint_version", version);
+      json.putAll(report.toJson());
+      return json;
+    }
+  }
+
+  /**
+   * For each curve mark and for the end, the newest checkpoint written by then (by its directory's time), ranked
+   * on the seeded dev sample.
+   */
+  private List<CurvePoint> curve(Instant trainStart, Path checkpoints, KgDataset kg, String datasetName,
+      EvaluationSettings test, Path modelDir, io.kalmstream.model.ModelOptions options) throws IOException {
+    if (curveMinutes.isEmpty()) {
+      return List.of();
+    }
+    DirectoryCheckpointStore store = new DirectoryCheckpointStore(checkpoints, Integer.MAX_VALUE);
+    Map<Long, Double> minuteOf = new java.util.TreeMap<>();
+    for (long version : store.versions()) {
+      Path dir = checkpoints.resolve(DirectoryCheckpointStore.directoryName(version));
+      Instant written = Files.getLastModifiedTime(dir).toInstant();
+      minuteOf.put(version, (written.toEpochMilli() - trainStart.toEpochMilli()) / 60_000.0);
+    }
+    List<Double> marks = new ArrayList<>(curveMinutes);
+    marks.add(Double.MAX_VALUE);
+    EvaluationSettings dev = new EvaluationSettings("dev", curveLimit, test.seed(), test.maxTokens(), test.cacheDir());
+    List<CurvePoint> points = new ArrayList<>();
+    for (double mark : marks) {
+      Map.Entry<Long, Double> reached = null;
+      for (Map.Entry<Long, Double> e : minuteOf.entrySet()) {
+        if (e.getValue() <= mark + 0.5) {
+          reached = e;
+        }
+      }
+      long version = reached == null ? -1 : reached.getKey();
+      if (reached == null || points.stream().anyMatch(p -> p.version() == version)) {
+        continue;
+      }
+      Path adapter = checkpoints.resolve(DirectoryCheckpointStore.directoryName(reached.getKey()));
+      System.err.printf(Locale.ROOT, "kalm bench kgc: curve point at %.1f min: checkpoint %d on %d dev triples%n",
+          reached.getValue(), reached.getKey(), curveLimit);
+      points.add(new CurvePoint(reached.getValue(), reached.getKey(),
+          ModelEvaluation.run(modelDir, adapter, kg, datasetName, dev, options)));
+    }
+    return points;
+  }
+
+  private String curveMarkdown(List<CurvePoint> curve) {
+    if (curve.isEmpty()) {
+      return "";
+    }
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+        "%nLearning curve (dev sample of %d triples, seed 42, filtered, both directions):%n%n", curveLimit));
+    s.append("| train minutes | checkpoint | MR | MRR | H@1 | H@3 | H@10 |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (CurvePoint p : curve) {
+      var m = p.report().average();
+      s.append(String.format(Locale.ROOT, "| %.1f | %d | %.1f | %.4f | %.4f | %.4f | %.4f |%n", p.minutes(), p.version(),
+          m.meanRank(), m.meanReciprocalRank(), m.hitsAt(1), m.hitsAt(3), m.hitsAt(10)));
     }
     return s.toString();
   }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 final class LoadOptions {
   @Option(names = "--rate", paramLabel = "N/s", converter = Rate.Converter.class,
       description = "Pace of the training triples: N/s, N/min, or max. Default: $KALM_LOAD_RATE, else 50/s "
-          + "(kalm load) or 4/s (kalm local).")
+          + "(kalm load) or 10/s (kalm local).")
   Rate rate;
 
   @Option(names = "--train-limit", paramLabel = "N",

@@ -81,4 +81,24 @@ class SharedPrefixTest {
       assertTrue(tokens <= max && tokens >= max - 1, max + " tokens asked, " + tokens + " kept: '" + cut + "'");
     }
   }
+
+  @Test
+  void lossAtTargetsEqualsTheFullLoss() {
+    try (NDManager scope = NDManager.newBaseManager(model.device(), ModelOptions.ENGINE)) {
+      TokenBatch batch = model.tokenizer().encodeBatch(SUFFIXES.stream().map(s -> PREFIX + s).toList(), 64);
+      long[][] mask = new long[batch.size()][batch.width()];
+      for (int row = 0; row < batch.size(); row++) {
+        for (int t = batch.lengths()[row] / 2; t < batch.lengths()[row]; t++) {
+          mask[row][t] = 1;
+        }
+      }
+      var arrays = batch.toNDList(scope);
+      NDArray hidden = model.hiddenStates(arrays.get(0), arrays.get(1), false);
+      long[] flat = Arrays.stream(mask).flatMapToLong(Arrays::stream).toArray();
+      float full = CausalLmLoss.mean(model.logits(hidden), arrays.get(0),
+          scope.create(flat, new Shape(batch.size(), batch.width()))).getFloat();
+      float atTargets = CausalLmLoss.meanAtTargets(hidden, batch.ids(), mask, model::logits).getFloat();
+      assertEquals(full, atTargets, 1e-5f * Math.abs(full));
+    }
+  }
 }

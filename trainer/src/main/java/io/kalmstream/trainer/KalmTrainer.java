@@ -291,24 +291,15 @@ public final class KalmTrainer implements AutoCloseable {
         NDArray prefix = scope.create(split.prefix(), new Shape(1, shared));
         NDList suffix = split.suffix().toNDList(scope);
         NDArray hidden = model.hiddenStatesPrefixed(prefix, suffix.get(0), suffix.get(1), true);
-        loss = CausalLmLoss.mean(model.logits(hidden), suffix.get(0), matrix(scope, split.responseMask()));
+        loss = CausalLmLoss.meanAtTargets(hidden, split.suffix().ids(), split.responseMask(), model::logits);
       } else {
         NDList inputs = encoding.tokens().toNDList(scope);
         NDArray hidden = model.hiddenStates(inputs.get(0), inputs.get(1), true);
-        loss = CausalLmLoss.mean(model.logits(hidden), inputs.get(0), matrix(scope, encoding.responseMask()));
+        loss = CausalLmLoss.meanAtTargets(hidden, encoding.tokens().ids(), encoding.responseMask(), model::logits);
       }
       collector.backward(lossScaler.scale(loss.mul((float) weight)));
       return new Instruction(loss.getFloat(), realTokens(encoding.tokens()), flops(encoding.tokens()));
     }
-  }
-
-  private static NDArray matrix(NDManager scope, long[][] rows) {
-    int width = rows.length == 0 ? 0 : rows[0].length;
-    long[] flat = new long[rows.length * width];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(rows[i], 0, flat, i * width, width);
-    }
-    return scope.create(flat, new Shape(rows.length, width));
   }
 
   /** The given rows, re-padded to their own longest row, so a group of short texts stays short. */

@@ -123,7 +123,7 @@ public final class LocalPipeline implements AutoCloseable {
   private static TrainerRuns.Common trainerCommon(LocalSettings s, TrainerMetrics metrics) throws IOException {
     LoopSettings d = LoopSettings.defaults();
     LoopSettings loop = new LoopSettings(s.checkpointEverySteps(), s.checkpointInterval(), 0, null, d.idleWait(),
-        d.instructionWait(), d.modelName(), TRAINER_LOG_EVERY_STEPS);
+        d.instructionWait(), d.modelName(), TRAINER_LOG_EVERY_STEPS).withIdleReplay(LocalSettings.DEFAULT_IDLE_REPLAY_STEPS);
     return new TrainerRuns.Common(s.modelDir(), ModelOptions.fromEnvironment(), s.trainer(),
         new DirectoryCheckpointStore(s.adapterCheckpointDir(), RETAINED_CHECKPOINTS), loop, metrics, List.of());
   }

@@ -58,6 +58,7 @@ public final class TrainingLoop {
   private final List<CheckpointListener> checkpointListeners = new ArrayList<>();
   private final List<StepListener> stepListeners = new ArrayList<>();
   private InstructionInterleaving interleaving;
+  private final IdleReplay replay;
   private StepResult lastStep;
   private StoredCheckpoint lastCheckpoint;
   private long checkpointedStep;
@@ -73,6 +74,7 @@ public final class TrainingLoop {
     this.baseModel = baseModel;
     this.interleaving = new InstructionInterleaving(trainer.settings().instructionRatio(), 0);
     this.checkpointedStep = trainer.step();
+    this.replay = new IdleReplay(settings.idleReplay(), trainer.settings().seed());
   }
 
   public TrainingLoop onStep(StepListener listener) {
@@ -151,10 +153,12 @@ public final class TrainingLoop {
     }
     source.lag().ifPresent(metrics::lag);
     if (contrastive.isEmpty() && instructions.isEmpty()) {
-      return false;
+      return replayStep();
     }
-    StepResult result = trainer.train(contrastive.map(Sourced::batch).orElse(null),
-        instructions.stream().map(Sourced::batch).toList());
+    ContrastiveBatch batch = contrastive.map(Sourced::batch).orElse(null);
+    List<InstructionBatch> instructionBatches = instructions.stream().map(Sourced::batch).toList();
+    replay.remember(batch, instructionBatches);
+    StepResult result = trainer.train(batch, instructionBatches);
     lastStep = result;
     metrics.stepped(result);
     if ((result.step() + 1) % settings.logEverySteps() == 0) {
@@ -167,6 +171,28 @@ public final class TrainingLoop {
     }
     for (StepListener listener : stepListeners) {
       listener.trained(result, contrastive.orElse(null), instructions);
+    }
+    return true;
+  }
+
+  /**
+   * While both sources are idle, one step on batches of a recent step drawn at random; false when replay is off
+   * or nothing was trained yet. Replayed steps move no source position, so a restart neither skips nor repeats
+   * a batch of the stream; they are counted apart ({@code kalm_trainer_replayed_steps}).
+   */
+  private boolean replayStep() {
+    Optional<IdleReplay.Step> step = replay.draw();
+    if (step.isEmpty()) {
+      return false;
+    }
+    StepResult result = trainer.train(step.get().contrastive(), step.get().instructions());
+    lastStep = result;
+    metrics.stepped(result);
+    metrics.replayed();
+    if ((result.step() + 1) % settings.logEverySteps() == 0) {
+      LOG.info("step {} (replayed while the stream is idle) loss {} (exp {}, imp {}) tau {} pairs/s {}", result.step() + 1,
+          f(result.loss()), f(result.contrastiveLoss()), f(result.instructionLoss()), f(result.tau()),
+          String.format("%.1f", result.pairs() / result.seconds()));
     }
     return true;
   }

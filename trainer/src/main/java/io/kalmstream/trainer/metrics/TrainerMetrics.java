@@ -33,6 +33,7 @@ public final class TrainerMetrics implements AutoCloseable {
   private final Counter tokens;
   private final Counter checkpoints;
   private final Counter deadLetters;
+  private final Counter replayed;
   private HttpServer server;
 
   public TrainerMetrics() {
@@ -54,6 +55,8 @@ public final class TrainerMetrics implements AutoCloseable {
     pairs = Counter.builder("kalm_trainer_pairs").description("contrastive pairs trained on").register(registry);
     tokens = Counter.builder("kalm_trainer_tokens").description("tokens through the model").register(registry);
     checkpoints = Counter.builder("kalm_trainer_checkpoints").description("checkpoints made durable").register(registry);
+    replayed = Counter.builder("kalm_trainer_replayed_steps")
+        .description("steps trained again on recent batches while the stream was idle").register(registry);
     deadLetters = Counter.builder("kalm_trainer_dead_letters").description("batches sent to the dead-letter topic").register(registry);
   }
 
@@ -76,6 +79,10 @@ public final class TrainerMetrics implements AutoCloseable {
   public void checkpointed(long version) {
     checkpointVersion.set((double) version);
     checkpoints.increment();
+  }
+
+  public void replayed() {
+    replayed.increment();
   }
 
   public void deadLettered() {
