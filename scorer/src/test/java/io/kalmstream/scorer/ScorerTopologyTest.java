@@ -37,6 +37,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 class ScorerTopologyTest {
@@ -60,10 +61,11 @@ class ScorerTopologyTest {
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
   @BeforeEach
-  void start() {
+  void start(TestInfo test) {
     ScorerConfig config = ScorerConfig.defaults("unused:9092", tmp.resolve("state")).withHttpPort(-1)
         .withThresholds(0.1, 0.05, 0.1);
-    loader = new TestModelLoader();
+    // one test starts from a collapsed base model, as training starts from an untrained LM's anisotropic embeddings
+    loader = new TestModelLoader(test.getTestMethod().map(m -> m.getName().startsWith("improving")).orElse(false) ? 1.0 : 0);
     runtime = new ScorerRuntime(config, loader, TextViews.defaults());
     serdes = ScorerSerdes.from(PlainAvroSerde.FACTORY);
     Properties props = new Properties();
@@ -270,6 +272,39 @@ class ScorerTopologyTest {
     checkpoints.pipeInput("kalm", announce(2, TestModelLoader.writeCheckpoint(tmp.resolve("ckpt-2"), 2, 0, false),
         tmp.resolve("ckpt-2")));
     assertEquals(2, loader.loaded.size());
+  }
+
+  @Test
+  void improvingRunRaisesNoAlertAndARegressingCheckpointDoes() throws Exception {
+    loadAnimals();
+    for (int i = 0; i < 6; i++) {
+      evalTriples.pipeInput("a" + i + "\trelated\ta" + (i + 6), triple("a" + i, "related", "a" + (i + 6)));
+    }
+    // versions 1..3 spread the embeddings out more and more, as KaLM training does from a collapsed base
+    double[] collapse = {0.8, 0.5, 0.2};
+    for (int v = 1; v <= collapse.length; v++) {
+      Path dir = tmp.resolve("improving-" + v);
+      checkpoints.pipeInput("kalm", announce(v, TestModelLoader.writeCheckpoint(dir, 0, collapse[v - 1], false), dir));
+      runtime.awaitVersion(v, WAIT);
+      runtime.awaitMeasured();
+    }
+    punctuate();
+    List<ModelQualityMetric> measured = metrics.readValuesToList();
+    assertTrue(last(measured, 0, "anisotropy").getValue() > last(measured, 3, "anisotropy").getValue() + 0.1,
+        "anisotropy fell over the run");
+    assertEquals(List.of(), alerts.readValuesToList(), "an improving run raises no alert");
+
+    Path bad = tmp.resolve("regressed");
+    checkpoints.pipeInput("kalm", announce(4, TestModelLoader.writeCheckpoint(bad, 0, 3.0, false), bad));
+    runtime.awaitVersion(4, WAIT);
+    runtime.awaitMeasured();
+    punctuate();
+    Map<String, AnisotropyAlert> raised = alerts.readValuesToList().stream()
+        .collect(Collectors.toMap(AnisotropyAlert::getKind, a -> a, (a, b) -> b));
+    assertTrue(raised.keySet().containsAll(Set.of("ANISOTROPY_HIGH", "ANISOTROPY_DRIFT")), raised.keySet().toString());
+    assertEquals(4, raised.get("ANISOTROPY_HIGH").getModelVersion());
+    assertEquals(0L, raised.get("ANISOTROPY_HIGH").getPreviousVersion(), "measured against the base model");
+    assertEquals(3L, raised.get("ANISOTROPY_DRIFT").getPreviousVersion(), "drift from the least anisotropic version");
   }
 
   @Test

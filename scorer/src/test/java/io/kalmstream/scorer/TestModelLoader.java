@@ -26,10 +26,20 @@ final class TestModelLoader implements ModelLoader {
 
   final List<HashingEmbedder> loaded = new CopyOnWriteArrayList<>();
   volatile CountDownLatch gate;
+  private final double baseCollapse;
+
+  TestModelLoader() {
+    this(0);
+  }
+
+  /** A base model whose embeddings lean towards one direction by {@code baseCollapse}, as an untrained LM's do. */
+  TestModelLoader(double baseCollapse) {
+    this.baseCollapse = baseCollapse;
+  }
 
   @Override
   public TextEmbedder loadBase() {
-    HashingEmbedder e = new HashingEmbedder(0, 0, false);
+    HashingEmbedder e = new HashingEmbedder(0, baseCollapse, false);
     loaded.add(e);
     return e;
   }
