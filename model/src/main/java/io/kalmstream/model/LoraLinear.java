@@ -138,7 +138,8 @@ public final class LoraLinear extends CheckpointBlock {
     if (training && dropout > 0) {
       xa = Dropout.dropout(xa, dropout, true).singletonOrThrow();
     }
-    NDArray update = Linear.linear(Linear.linear(xa, a).singletonOrThrow(), bMat).singletonOrThrow().mul(scaling);
+    // the scaling goes on the rank-r intermediate, out/r times smaller than the update itself
+    NDArray update = Linear.linear(Linear.linear(xa, a).singletonOrThrow().mul(scaling), bMat).singletonOrThrow();
     return new NDList(y.add(Casts.to(update, y.getDataType())));
   }
 
