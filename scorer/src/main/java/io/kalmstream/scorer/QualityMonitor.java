@@ -104,10 +104,12 @@ final class QualityMonitor implements AutoCloseable {
       base = now; // the base model is measured again as its index fills; the fullest measurement counts
     }
     double aboveBase = now.anisotropy() - base.anisotropy();
-    if (aboveBase > config.anisotropyAboveBase()) {
+    // More anisotropic than the untrained model is a collapse only when the ranking gained nothing by it: the
+    // first steps of contrastive training often raise anisotropy for a while before they spread the space out.
+    if (aboveBase > config.anisotropyAboveBase() && !(now.mrr() > base.mrr())) {
       events.alert("ANISOTROPY_HIGH", now.version(), base.version(), now.anisotropy(), config.anisotropyAboveBase(),
-          String.format("anisotropy %.4f is %.4f above the base model's %.4f (version %d)", now.anisotropy(),
-              aboveBase, base.anisotropy(), base.version()));
+          String.format("anisotropy %.4f is %.4f above the base model's %.4f (version %d), and MRR %.4f is no better "
+              + "than its %.4f", now.anisotropy(), aboveBase, base.anisotropy(), base.version(), now.mrr(), base.mrr()));
     }
     if (lowestAnisotropy != null && lowestAnisotropy.version() != now.version()) {
       double rise = now.anisotropy() - lowestAnisotropy.anisotropy();

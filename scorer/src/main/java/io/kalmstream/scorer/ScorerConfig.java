@@ -15,7 +15,8 @@ import java.time.Duration;
  * @param searchThreads threads of the top-k search
  * @param evalSample newest eval triples re-ranked under each new version (bounds the cost of a swap)
  * @param anisotropyAboveBase ANISOTROPY_HIGH fires when a version's anisotropy is above the base model's (version
- *     0) by more than this: a fixed threshold says nothing when the base model already sits near it
+ *     0) by more than this while its MRR is no better than the base model's: a fixed threshold says nothing when
+ *     the base model already sits near it
  * @param anisotropyDriftMargin ANISOTROPY_DRIFT fires when anisotropy rises above the lowest value of the run so
  *     far by more than this
  * @param mrrRegressionMargin MRR_REGRESSION fires when MRR falls below the best version's by more than this share

@@ -59,6 +59,8 @@ public final class TrainingLoop {
   private final List<StepListener> stepListeners = new ArrayList<>();
   private InstructionInterleaving interleaving;
   private final IdleReplay replay;
+  private boolean replaying;
+  private static final Duration REPLAY_POLL = Duration.ofMillis(20);
   private StepResult lastStep;
   private StoredCheckpoint lastCheckpoint;
   private long checkpointedStep;
@@ -129,7 +131,9 @@ public final class TrainingLoop {
 
   /** Trains on the next batches; false when no source had any within the idle wait. */
   private boolean trainOneStep() {
-    Optional<Sourced<ContrastiveBatch>> contrastive = source.nextContrastive(settings.idleWait());
+    // While replaying, the sources are only glanced at: a full idle wait per replayed step would idle the trainer.
+    Duration wait = replaying ? REPLAY_POLL : settings.idleWait();
+    Optional<Sourced<ContrastiveBatch>> contrastive = source.nextContrastive(wait);
     List<Sourced<InstructionBatch>> instructions = new ArrayList<>();
     if (contrastive.isPresent()) {
       int due = interleaving.enabled() ? interleaving.dueWithContrastive() : 0;
@@ -153,8 +157,10 @@ public final class TrainingLoop {
     }
     source.lag().ifPresent(metrics::lag);
     if (contrastive.isEmpty() && instructions.isEmpty()) {
-      return replayStep();
+      replaying = replayStep();
+      return replaying;
     }
+    replaying = false;
     ContrastiveBatch batch = contrastive.map(Sourced::batch).orElse(null);
     List<InstructionBatch> instructionBatches = instructions.stream().map(Sourced::batch).toList();
     replay.remember(batch, instructionBatches);
