@@ -18,7 +18,7 @@ class KalmCommandTreeTest {
     assertTrue(kalm.getSubcommands().keySet().containsAll(
         Set.of("local", "ingest", "train", "score", "load", "query", "eval", "bench", "generate")),
         kalm.getSubcommands().keySet().toString());
-    assertEquals(Set.of("model", "ingest", "scorer", "kgc"),
+    assertEquals(Set.of("model", "ingest", "scorer", "kgc", "local", "train"),
         kalm.getSubcommands().get("bench").getSubcommands().keySet());
   }
 
