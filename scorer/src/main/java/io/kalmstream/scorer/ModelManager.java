@@ -241,6 +241,9 @@ public final class ModelManager implements AutoCloseable {
   }
 
   private void reject(CheckpointPublished checkpoint, String reason) {
+    // A refused version was never newest: later, smaller versions must still be taken (one bogus announcement
+    // with version 2^63 − 1 would otherwise shut every later checkpoint out).
+    newestAnnounced.compareAndSet(checkpoint.getVersion(), current.get().version());
     events.alert("CHECKPOINT_REJECTED", checkpoint.getVersion(), current.get().version(), 0, 0,
         "checkpoint " + checkpoint.getModelName() + " version " + checkpoint.getVersion() + " at "
             + checkpoint.getUri() + " refused: " + reason);

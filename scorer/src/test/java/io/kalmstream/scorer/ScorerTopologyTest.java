@@ -250,6 +250,20 @@ class ScorerTopologyTest {
   }
 
   @Test
+  void aRefusedCheckpointWithAHugeVersionDoesNotHoldBackTheNextValidOne() throws Exception {
+    loadAnimals();
+    Path bogus = tmp.resolve("ckpt-huge");
+    Map<String, String> files = new java.util.HashMap<>(TestModelLoader.writeCheckpoint(bogus, 9, 0, false));
+    files.put("adapter_model.safetensors", "0".repeat(64));
+    checkpoints.pipeInput("kalm", announce(Long.MAX_VALUE, files, bogus));
+    assertThrows(ExecutionException.class, () -> runtime.awaitVersion(Long.MAX_VALUE, WAIT));
+    Path good = tmp.resolve("ckpt-5");
+    checkpoints.pipeInput("kalm", announce(5, TestModelLoader.writeCheckpoint(good, 5, 0, false), good));
+    runtime.awaitVersion(5, WAIT);
+    assertEquals(5, ask(query("after", "a0", "related", 1)).getModelVersion());
+  }
+
+  @Test
   void theOldVersionAnswersUntilTheNewIndexIsCompleteThenAnswersSwitch() throws Exception {
     loadAnimals();
     loader.gate = new CountDownLatch(1);
