@@ -75,12 +75,14 @@ public final class KalmTrainer implements AutoCloseable {
     }
     this.model = model;
     this.settings = settings.withModelSize(model.parameterCount());
-    this.views = settings.maxPartTokens() == 0 ? null : new TextViews(model.tokenizer()::truncate, settings.maxPartTokens());
+    this.views = this.settings.maxPartTokens() == 0
+        ? null : new TextViews(model.tokenizer()::truncate, this.settings.maxPartTokens());
     this.manager = NDManager.newBaseManager(model.device(), ENGINE);
-    this.temperature = Temperature.create(manager, settings.initialTau(), settings.minTau(), settings.maxTau());
-    this.optimizer = new AdamW(settings.optimizer());
+    this.temperature =
+        Temperature.create(manager, this.settings.initialTau(), this.settings.minTau(), this.settings.maxTau());
+    this.optimizer = new AdamW(this.settings.optimizer());
     this.schedule = this.settings.schedule();
-    this.contrastiveLoss = new ContrastiveLoss(settings.margin());
+    this.contrastiveLoss = new ContrastiveLoss(this.settings.margin());
     List<Integer> eos = model.config().eosTokenIds();
     this.eosId = eos.isEmpty() ? model.tokenizer().padId() : eos.get(0);
     this.lossScaler = DynamicLossScaler.forModel(model);
@@ -188,12 +190,8 @@ public final class KalmTrainer implements AutoCloseable {
     long tokens = realTokens(hrTokens) + realTokens(tailTokens);
     double flops = flops(hrTokens) + flops(tailTokens);
     int chunk = settings.embeddingChunk() == 0 ? n : settings.embeddingChunk();
-    List<int[]> hrGroups = chunk >= n
-        ? LengthBuckets.split(hrTokens.lengths(), settings.lengthBuckets())
-        : LengthBuckets.chunks(hrTokens.lengths(), chunk);
-    List<int[]> tailGroups = chunk >= n
-        ? LengthBuckets.split(tailTokens.lengths(), settings.lengthBuckets())
-        : LengthBuckets.chunks(tailTokens.lengths(), chunk);
+    List<int[]> hrGroups = passes(hrTokens, chunk);
+    List<int[]> tailGroups = passes(tailTokens, chunk);
 
     if (chunk >= n) {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -220,6 +218,16 @@ public final class KalmTrainer implements AutoCloseable {
     backpropagateGroups(hrTokens, hr.getGradient(), hrGroups, scope, 0);
     backpropagateGroups(tailTokens, tail.getGradient(), tailGroups, scope, 1);
     return new Contrastive(lossValue, tokens, flops);
+  }
+
+  /**
+   * The rows of each forward pass over a view: the length groups when the whole batch is embedded at once, else
+   * GradCache chunks of {@code chunk} rows in length order.
+   */
+  private List<int[]> passes(TokenBatch tokens, int chunk) {
+    return chunk >= tokens.size()
+        ? LengthBuckets.split(tokens.lengths(), settings.lengthBuckets())
+        : LengthBuckets.chunks(tokens.lengths(), chunk);
   }
 
   /** D_hr of a pair: rebuilt from its parts with the token cut, or as the batch sent it. */

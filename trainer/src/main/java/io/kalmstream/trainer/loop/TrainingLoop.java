@@ -129,7 +129,10 @@ public final class TrainingLoop {
     return new Outcome(reason, trainer.step(), lastCheckpoint);
   }
 
-  /** Trains on the next batches; false when no source had any within the idle wait. */
+  /**
+   * Trains on the next batches, or replays recent ones when no source had any within the wait; false when
+   * nothing was trained.
+   */
   private boolean trainOneStep() {
     // While replaying, the sources are only glanced at: a full idle wait per replayed step would idle the trainer.
     Duration wait = replaying ? REPLAY_POLL : settings.idleWait();
