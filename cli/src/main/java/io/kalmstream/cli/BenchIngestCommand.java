@@ -11,7 +11,8 @@ import io.kalmstream.schemas.EntityDescription;
 import io.kalmstream.schemas.RelationDescription;
 import io.kalmstream.schemas.Triple;
 import io.kalmstream.schemas.kafka.Topics;
-import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.cli.local.LocalPipeline;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.serde.RegistryAvroSerializer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,18 +76,18 @@ final class BenchIngestCommand implements Callable<Integer> {
     IngestConfig config = job.config();
     try (KafkaAndRegistry runtime = KafkaAndRegistry.start(work.resolve("runtime"))) {
       Topics topics = Topics.defaults();
-      IngestCommand.createMissingTopics(runtime.bootstrapServers(), topics, (short) 1);
-      RegistryConfig registry = RegistryConfig.of(runtime.registryUrl());
+      KafkaConnection connection = LocalPipeline.connectionOf(runtime);
+      IngestCommand.createMissingTopics(connection, topics, (short) 1);
       long loadStart = System.nanoTime();
-      int records = load(runtime.bootstrapServers(), registry, topics, data, triples);
+      int records = load(connection, topics, data, triples);
       double loadSeconds = seconds(loadStart);
 
       long readStart = System.nanoTime();
-      long read = readAll(runtime.bootstrapServers(), topics.triples().name());
+      long read = readAll(connection, topics.triples().name());
       double readSeconds = seconds(readStart);
 
-      KafkaSettings settings = new KafkaSettings(runtime.bootstrapServers(), registry, topics, "bench-ingest",
-          "bench-ingest", true, Map.of());
+      KafkaSettings settings = KafkaSettings.of(connection).withTopics(topics)
+          .withIds("bench-ingest", "bench-ingest").withBounded(true);
       long jobStart = System.nanoTime();
       JobExecutionResult result =
           IngestCommand.run(config, settings, work.resolve("checkpoints"), parallelism, Optional.empty());
@@ -108,10 +109,8 @@ final class BenchIngestCommand implements Callable<Integer> {
   }
 
   /** Descriptions the triples need, then the triples; returns the number of records written. */
-  private static int load(String bootstrap, RegistryConfig registry, Topics topics, KgDataset data,
-      List<Triple> triples) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  private static int load(KafkaConnection connection, Topics topics, KgDataset data, List<Triple> triples) {
+    Map<String, Object> props = connection.clientConfig();
     props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
     Set<String> entityIds = new LinkedHashSet<>();
     Set<String> relationIds = new LinkedHashSet<>();
@@ -122,7 +121,7 @@ final class BenchIngestCommand implements Callable<Integer> {
     });
     int records = 0;
     try (KafkaProducer<String, GenericContainer> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new RegistryAvroSerializer<>(registry))) {
+        new KafkaProducer<>(props, new StringSerializer(), new RegistryAvroSerializer<>(connection.registry()))) {
       for (String id : relationIds) {
         RelationDescription r = data.relations().get(id);
         producer.send(new ProducerRecord<>(topics.relations().name(), id, r));
@@ -143,9 +142,8 @@ final class BenchIngestCommand implements Callable<Integer> {
   }
 
   /** The reference: a plain consumer reading the topic's bytes from the beginning to the end. */
-  private static long readAll(String bootstrap, String topic) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  private static long readAll(KafkaConnection connection, String topic) {
+    Map<String, Object> props = connection.clientConfig();
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     long[] count = {0};
     try (KafkaConsumer<byte[], byte[]> consumer =

@@ -7,7 +7,7 @@ import io.kalmstream.cli.local.LocalSettings;
 import io.kalmstream.schemas.AnisotropyAlert;
 import io.kalmstream.schemas.ModelQualityMetric;
 import io.kalmstream.schemas.kafka.Topics;
-import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.schemas.serde.RegistryAvroDeserializer;
 import java.nio.file.Files;
@@ -96,13 +96,13 @@ final class BenchLocalCommand implements Callable<Integer> {
   private Map<String, Object> summarise(LocalPipeline pipeline, LocalSettings settings, MachineInfo machine,
       Instant started) {
     Topics topics = Topics.defaults();
-    SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(pipeline.registryUrl()));
+    SchemaRegistryClient registry = new SchemaRegistryClient(pipeline.connection().registry());
     Map<Long, Map<String, ModelQualityMetric>> byVersion = new TreeMap<>();
-    for (ModelQualityMetric m : readAll(pipeline.bootstrapServers(), topics.metrics().name(),
+    for (ModelQualityMetric m : readAll(pipeline.connection(), topics.metrics().name(),
         RegistryAvroDeserializer.specific(ModelQualityMetric.class, registry))) {
       byVersion.computeIfAbsent(m.getModelVersion(), v -> new LinkedHashMap<>()).put(m.getName(), m);
     }
-    List<AnisotropyAlert> alerts = readAll(pipeline.bootstrapServers(), topics.alerts().name(),
+    List<AnisotropyAlert> alerts = readAll(pipeline.connection(), topics.alerts().name(),
         RegistryAvroDeserializer.specific(AnisotropyAlert.class, registry));
     List<VersionFigures> versions = new ArrayList<>();
     byVersion.forEach((version, metrics) -> versions.add(new VersionFigures(version, value(metrics, "mrr"),
@@ -142,9 +142,9 @@ final class BenchLocalCommand implements Callable<Integer> {
   }
 
   /** Every committed record of a topic, from the start to its end offsets when called. */
-  private static <T> List<T> readAll(String bootstrap, String topic, RegistryAvroDeserializer<T> deserializer) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  private static <T> List<T> readAll(KafkaConnection connection, String topic,
+      RegistryAvroDeserializer<T> deserializer) {
+    Map<String, Object> p = connection.clientConfig();
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<T> out = new ArrayList<>();

@@ -1,7 +1,7 @@
 package io.kalmstream.cli;
 
 import io.kalmstream.cli.dashboard.Dashboard;
-import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,9 +26,11 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    KafkaConnection connection = kafka.connection();
+    ConnectionCheck.check(connection);
     CountDownLatch stopped = new CountDownLatch(1);
     try (Dashboard d = Dashboard.start(new Dashboard.Settings(dashboard.host, dashboard.port,
-        kafka.bootstrapServers, RegistryConfig.of(kafka.registryUrl), kafka.topics(), scorerUrl,
+        connection, kafka.topics(), scorerUrl,
         trainerMetricsUrl == null ? null : Dashboard.prometheusAt(trainerMetricsUrl), dashboard.pollInterval()))) {
       System.err.println("kalm dashboard: open " + d.url() + " (Ctrl-C to stop)");
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "kalm-dashboard-stop"));

@@ -6,7 +6,7 @@ import io.kalmstream.ingest.IngestKafka;
 import io.kalmstream.ingest.KafkaSettings;
 import io.kalmstream.ingest.LocalFlink;
 import io.kalmstream.schemas.kafka.Topics;
-import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +15,6 @@ import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -66,10 +65,12 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Topics topics = kafka.topics();
-    KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers, RegistryConfig.of(kafka.registryUrl), topics,
-        groupId, transactionalIdPrefix, bounded, Map.of());
+    KafkaConnection connection = kafka.connection();
+    ConnectionCheck.check(connection);
+    KafkaSettings settings = KafkaSettings.of(connection).withTopics(topics)
+        .withIds(groupId, transactionalIdPrefix).withBounded(bounded);
     if (createTopics) {
-      createMissingTopics(kafka.bootstrapServers, topics, replicationFactor);
+      createMissingTopics(connection, topics, replicationFactor);
     }
     Optional<Path> resume = fresh ? Optional.empty() : LocalFlink.latestCheckpoint(checkpointDir.toAbsolutePath());
     resume.ifPresentOrElse(
@@ -88,8 +89,8 @@ final class IngestCommand implements Callable<Integer> {
     return IngestKafka.job(config, settings).execute(env, "kalm-ingest");
   }
 
-  static void createMissingTopics(String bootstrapServers, Topics topics, short replicationFactor) {
-    try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+  static void createMissingTopics(KafkaConnection connection, Topics topics, short replicationFactor) {
+    try (Admin admin = Admin.create(connection.clientConfig())) {
       TopicCreator.createMissing(admin, topics.all().stream().map(t -> t.toNewTopic(replicationFactor)).toList());
     }
   }

@@ -32,7 +32,15 @@ public final class Kalm implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new Kalm()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new Kalm()).setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler((e, commandLine, parsed) -> {
+          // A refused connection or a bad setting is the user's to fix: one line, no stack trace.
+          if (e instanceof ConnectionCheck.ConnectionRefused || e instanceof IllegalArgumentException) {
+            commandLine.getErr().println("kalm " + commandLine.getCommandName() + ": " + e.getMessage());
+            return e instanceof ConnectionCheck.ConnectionRefused ? 3 : 2;
+          }
+          throw e;
+        });
   }
 
   public static void main(String[] args) {

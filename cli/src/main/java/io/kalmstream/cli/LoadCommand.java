@@ -8,7 +8,7 @@ import io.kalmstream.cli.load.LoadSlice;
 import io.kalmstream.cli.load.ProgressBar;
 import io.kalmstream.embedded.TopicCreator;
 import io.kalmstream.schemas.kafka.Topics;
-import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -48,8 +48,10 @@ final class LoadCommand implements Callable<Integer> {
     LoadPlan plan = LoadPlan.of(data, load.slice(LoadSlice.everything()));
     Rate rate = load.rate(DEFAULT_RATE);
     Topics topics = kafka.topics();
+    KafkaConnection connection = kafka.connection();
+    ConnectionCheck.check(connection);
     if (createTopics) {
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers))) {
+      try (Admin admin = Admin.create(connection.clientConfig())) {
         TopicCreator.createMissing(admin, topics.newTopics(replicationFactor));
       }
     }
@@ -69,7 +71,7 @@ final class LoadCommand implements Callable<Integer> {
     }, "kalm-load-stop");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
     try (Producer<String, SpecificRecord> producer =
-        DatasetLoader.producer(kafka.bootstrapServers, RegistryConfig.of(kafka.registryUrl))) {
+        DatasetLoader.producer(connection)) {
       DatasetLoader.Summary summary =
           new DatasetLoader(producer, topics, ProgressBar.forStderr()).load(plan, rate.perSecond(), stop::get);
       return summary.stopped() ? 130 : 0;

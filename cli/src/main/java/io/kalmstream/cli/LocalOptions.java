@@ -54,6 +54,11 @@ final class LocalOptions {
   int torchThreads;
 
 
+  @Option(names = "--secured",
+      description = "Run the embedded broker with SASL/PLAIN over TLS only and the registry behind HTTPS with basic "
+          + "authentication (certificates and passwords generated into the work directory).")
+  boolean secured;
+
   /** The settings these options give, with the work directory {@code workDir}; sets the engine's threads. */
   LocalSettings settings(Path workDir) {
     io.kalmstream.model.ModelOptions.setEngineThreads(torchThreads);
@@ -63,6 +68,6 @@ final class LocalOptions {
         LocalPipeline.ingestConfig(contrastiveBatch, instructionBatch), LocalSettings.trainerSettings(warmupSteps),
         checkpointEvery,
         Duration.ofSeconds(checkpointIntervalSeconds), evalSample, scorerPort, dashboard.host, dashboard.port,
-        dashboard.pollInterval());
+        dashboard.pollInterval(), secured);
   }
 }

@@ -5,19 +5,18 @@ import io.kalmstream.schemas.LinkPredictionAnswer;
 import io.kalmstream.schemas.LinkPredictionQuery;
 import io.kalmstream.schemas.ScoredEntity;
 import io.kalmstream.schemas.kafka.Topics;
-import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.schemas.serde.RegistryAvroSerde;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
@@ -52,13 +51,14 @@ final class QueryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Topics topics = kafka.topics();
-    SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(kafka.registryUrl));
+    KafkaConnection connection = kafka.connection();
+    ConnectionCheck.check(connection);
+    SchemaRegistryClient registry = new SchemaRegistryClient(connection.registry());
     LinkPredictionQuery query = LinkPredictionQuery.newBuilder().setQueryId("cli-" + UUID.randomUUID())
         .setEntityId(subject.entityId).setEntityText(subject.entityText).setRelation(relation)
         .setDirection(head ? Direction.HEAD : Direction.TAIL).setK(k).setFilterKnown(filterKnown).build();
-    Properties common = new Properties();
-    common.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
-    Properties consumerProps = (Properties) common.clone();
+    Map<String, Object> common = connection.clientConfig();
+    Map<String, Object> consumerProps = connection.clientConfig();
     consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     try (KafkaConsumer<String, LinkPredictionAnswer> consumer = new KafkaConsumer<>(consumerProps,
             Serdes.String().deserializer(), RegistryAvroSerde.of(LinkPredictionAnswer.class, registry).deserializer());

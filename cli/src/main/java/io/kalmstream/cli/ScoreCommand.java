@@ -1,7 +1,7 @@
 package io.kalmstream.cli;
 
 import io.kalmstream.model.ModelOptions;
-import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.scorer.LlamaModelLoader;
 import io.kalmstream.scorer.ScorerApp;
@@ -9,6 +9,8 @@ import io.kalmstream.scorer.ScorerConfig;
 import io.kalmstream.scorer.ScorerSerdes;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -76,26 +78,65 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--torch-threads", defaultValue = "${env:KALM_TORCH_THREADS:-1}", description = "PyTorch intra-op threads")
   int torchThreads;
 
+  @Mixin HttpBindOption http;
+
+  @Option(names = "--allowed-origin", paramLabel = "ORIGIN",
+      description = "A browser origin allowed to call the endpoints cross-origin (CORS), e.g. "
+          + "http://dashboard.example:8080. Repeatable; none by default (the dashboard calls them server-side).")
+  List<String> allowedOrigins = new ArrayList<>();
+
+  @Option(names = "--max-query-text", paramLabel = "CHARS", defaultValue = "2000",
+      description = "Longest free-text entity a query may carry. Default: ${DEFAULT-VALUE}.")
+  int maxQueryText;
+
+  @Option(names = "--checkpoint-root", paramLabel = "DIR", defaultValue = "${env:KALM_CHECKPOINT_ROOT:-.kalm/checkpoints}",
+      description = "The checkpoint store: announced checkpoints outside it (symlinks followed) are refused. "
+          + "Default: $KALM_CHECKPOINT_ROOT, else ${DEFAULT-VALUE} (kalm train's --out).")
+  Path checkpointRoot;
+
+  @Option(names = "--max-version-jump", paramLabel = "STEPS", defaultValue = "10000000",
+      description = "Refuse an announced version more than this far above the newest accepted one. "
+          + "Default: ${DEFAULT-VALUE}.")
+  long maxVersionJump;
+
   @Override
   public Integer call() throws Exception {
     ModelOptions.setEngineThreads(torchThreads);
-    ScorerConfig defaults = ScorerConfig.defaults(kafka.bootstrapServers, stateDir);
-    ScorerConfig config = new ScorerConfig(applicationId, kafka.bootstrapServers,
-        kafka.topics(), stateDir, maxBatch, Duration.ofMillis(lingerMs), maxK,
-        defaults.embedBatch(), searchThreads == null ? defaults.searchThreads() : searchThreads, evalSample,
-        anisotropyAboveBase, anisotropyDrift, mrrRegression, httpPort, defaults.historySize(), !atLeastOnce,
-        reindexShare);
-    ScorerSerdes serdes = ScorerSerdes.registry(new SchemaRegistryClient(RegistryConfig.of(kafka.registryUrl)));
+    KafkaConnection connection = kafka.connection();
+    ConnectionCheck.check(connection);
+    ScorerConfig.Builder config = ScorerConfig.builder(connection.bootstrapServers(), stateDir)
+        .applicationId(applicationId)
+        .clientProperties(connection.clientProperties().asMap())
+        .topics(kafka.topics())
+        .maxBatch(maxBatch)
+        .batchLinger(Duration.ofMillis(lingerMs))
+        .maxK(maxK)
+        .maxQueryTextChars(maxQueryText)
+        .evalSample(evalSample)
+        .anisotropyAboveBase(anisotropyAboveBase)
+        .anisotropyDriftMargin(anisotropyDrift)
+        .mrrRegressionMargin(mrrRegression)
+        .checkpointRoot(checkpointRoot)
+        .maxVersionJump(maxVersionJump)
+        .httpBindAddress(http.bindAddress)
+        .httpPort(httpPort)
+        .allowedOrigins(allowedOrigins)
+        .exactlyOnce(!atLeastOnce)
+        .reindexShare(reindexShare);
+    if (searchThreads != null) {
+      config.searchThreads(searchThreads);
+    }
+    ScorerSerdes serdes = ScorerSerdes.registry(new SchemaRegistryClient(connection.registry()));
     CountDownLatch stopped = new CountDownLatch(1);
     try (ModelTextViews views = new ModelTextViews(model.modelDir());
-        ScorerApp app = ScorerApp.start(config, serdes,
+        ScorerApp app = ScorerApp.start(config.build(), serdes,
             new LlamaModelLoader(model.modelDir().normalize(), ModelOptions.fromEnvironment(), maxTokens), views.views())) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         app.close();
         stopped.countDown();
       }, "kalm-score-shutdown"));
-      System.out.println("kalm score: running against " + kafka.bootstrapServers
-          + (app.httpPort() < 0 ? "" : ", endpoints on http://localhost:" + app.httpPort() + "/api/version")
+      System.out.println("kalm score: running against " + connection.bootstrapServers()
+          + (app.httpPort() < 0 ? "" : ", endpoints on http://" + http.bindAddress + ":" + app.httpPort() + "/api/version")
           + "; Ctrl-C stops it");
       stopped.await();
     }

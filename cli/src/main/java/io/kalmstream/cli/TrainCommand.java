@@ -3,7 +3,7 @@ package io.kalmstream.cli;
 import io.kalmstream.model.LoraConfig;
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.InstructionBatch;
-import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.trainer.StepResult;
 import io.kalmstream.trainer.TrainerRuns;
 import io.kalmstream.trainer.TrainerSettings;
@@ -44,6 +44,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin ModelDirOption model;
   @Mixin KafkaOptions kafka;
+  @Mixin HttpBindOption http;
 
   @Option(names = "--dataset", paramLabel = "DIR", arity = "0..1", fallbackValue = "",
       description = "Train from this KG-BERT-layout dataset instead of Kafka; without a value ../shared/"
@@ -226,7 +227,7 @@ final class TrainCommand implements Callable<Integer> {
     }, "kalm-train-shutdown"));
     try (TrainerMetrics metrics = new TrainerMetrics()) {
       if (metricsPort >= 0) {
-        metrics.serve(metricsPort);
+        metrics.serve(http.bindAddress, metricsPort);
       }
       List<TrainingLoop.StepListener> listeners = new ArrayList<>();
       if (datasetDir != null) {
@@ -236,8 +237,7 @@ final class TrainCommand implements Callable<Integer> {
           new DirectoryCheckpointStore(out, keep), loop, metrics, listeners);
       TrainingLoop.Outcome outcome = datasetDir != null
           ? TrainerRuns.fromDataset(common, datasetDir, contrastiveBatch, instructionBatch, stop::get)
-          : TrainerRuns.fromKafka(common, KafkaTrainerConfig.of(kafka.bootstrapServers,
-              RegistryConfig.of(kafka.registryUrl), groupId, kafka.topics()), stop::get);
+          : TrainerRuns.fromKafka(common, kafkaConfig(), stop::get);
       System.out.println();
       System.out.println("kalm train: " + outcome.reason() + "; step " + outcome.steps()
           + (outcome.lastCheckpoint() == null ? "" : "; newest checkpoint " + Path.of(outcome.lastCheckpoint().uri())));
@@ -245,6 +245,13 @@ final class TrainCommand implements Callable<Integer> {
     } finally {
       finished.countDown();
     }
+  }
+
+  private KafkaTrainerConfig kafkaConfig() {
+    KafkaConnection connection = kafka.connection();
+    ConnectionCheck.check(connection);
+    return KafkaTrainerConfig.of(connection.bootstrapServers(), connection.registry(), groupId, kafka.topics())
+        .withClientOverrides(connection.clientProperties().asMap());
   }
 
   private TrainerSettings settings() {

@@ -47,14 +47,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final KafkaRaftServer server;
   private final String bootstrapServers;
   private final Path logDir;
+  private final Map<String, String> clientProperties;
   private final Thread shutdownHook;
   private boolean closed;
   private boolean stopped;
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+  private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path logDir,
+      Map<String, String> clientProperties) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
     this.logDir = logDir;
+    this.clientProperties = Map.copyOf(clientProperties);
     this.shutdownHook = new Thread(this::stopServer, "kalm-kafka-shutdown");
   }
 
@@ -68,10 +71,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * {@code log.retention.ms}) applied on top of the embedded defaults.
    */
   public static EmbeddedKafkaBroker start(Path workDir, Map<String, String> overrides) {
+    return start(workDir, overrides, null);
+  }
+
+  /**
+   * Starts a broker as {@link #start(Path, Map)} does; with {@code security} its only listeners speak SASL/PLAIN
+   * over TLS, and {@link #clientProperties()} says how to reach it.
+   */
+  public static EmbeddedKafkaBroker start(Path workDir, Map<String, String> overrides, EmbeddedSecurity security) {
     Path logDir = workDir.resolve("kafka").toAbsolutePath();
     int brokerPort = FreePorts.next();
     int controllerPort = FreePorts.next();
     Map<String, String> config = brokerConfig(logDir, brokerPort, controllerPort);
+    if (security != null) {
+      config.putAll(security.brokerConfig(brokerPort, controllerPort, CONTROLLER_LISTENER));
+    }
     config.putAll(overrides);
     Properties props = new Properties();
     props.putAll(config);
@@ -79,7 +93,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     formatIfNeeded(logDir);
     KafkaRaftServer server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
     server.startup();
-    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, "127.0.0.1:" + brokerPort, logDir);
+    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, "127.0.0.1:" + brokerPort, logDir,
+        security == null ? Map.of() : security.clientProperties());
     Runtime.getRuntime().addShutdownHook(broker.shutdownHook);
     try {
       broker.awaitReady();
@@ -91,7 +106,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return broker;
   }
 
-  /** {@code host:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
+  /** Security settings a client needs on top of {@link #bootstrapServers()}; empty for a plaintext broker. */
+  public Map<String, String> clientProperties() {
+    return clientProperties;
+  }
+
+  /** {@code host:port} of the client listener, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return bootstrapServers;
   }
@@ -103,7 +123,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** A new admin client for this broker; the caller closes it. */
   public Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    Map<String, Object> config = new HashMap<>(clientProperties);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return Admin.create(config);
   }
 
   /** Creates the topics that do not exist yet; existing topics are left as they are. */

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,21 +41,34 @@ public final class KafkaAndRegistry implements AutoCloseable {
   private final ApicurioRegistry registry;
   private final Path workDir;
   private final boolean deleteOnClose;
+  private final EmbeddedSecurity security;
+  private final SecuredRegistryFront registryFront;
 
-  private KafkaAndRegistry(EmbeddedKafkaBroker broker, ApicurioRegistry registry, Path workDir, boolean deleteOnClose) {
+  private KafkaAndRegistry(EmbeddedKafkaBroker broker, ApicurioRegistry registry, Path workDir, boolean deleteOnClose,
+      EmbeddedSecurity security, SecuredRegistryFront registryFront) {
     this.broker = broker;
     this.registry = registry;
+    this.security = security;
+    this.registryFront = registryFront;
     this.workDir = workDir;
     this.deleteOnClose = deleteOnClose;
   }
 
   /** Starts both with their data in {@code workDir} (kept on close, so a later start resumes it). */
   public static KafkaAndRegistry start(Path workDir) {
-    return start(workDir, ApicurioRegistry.Options.defaults(), false);
+    return start(workDir, ApicurioRegistry.Options.defaults(), false, false);
   }
 
   public static KafkaAndRegistry start(Path workDir, ApicurioRegistry.Options registryOptions) {
-    return start(workDir, registryOptions, false);
+    return start(workDir, registryOptions, false, false);
+  }
+
+  /**
+   * Starts both secured: the broker with SASL/PLAIN over TLS as its only listeners, the registry behind an HTTPS
+   * front with basic authentication ({@link EmbeddedSecurity}, certificates under {@code workDir/security}).
+   */
+  public static KafkaAndRegistry startSecured(Path workDir) {
+    return start(workDir, ApicurioRegistry.Options.defaults(), false, true);
   }
 
   /**
@@ -68,7 +82,7 @@ public final class KafkaAndRegistry implements AutoCloseable {
     }
     if (shared == null) {
       try {
-        shared = start(freshWorkDir(), ApicurioRegistry.Options.defaults(), true);
+        shared = start(freshWorkDir(), ApicurioRegistry.Options.defaults(), true, false);
       } catch (RuntimeException e) {
         sharedStartFailure = e;
         throw e;
@@ -78,12 +92,14 @@ public final class KafkaAndRegistry implements AutoCloseable {
     return shared;
   }
 
-  private static KafkaAndRegistry start(Path workDir, ApicurioRegistry.Options registryOptions, boolean deleteOnClose) {
+  private static KafkaAndRegistry start(Path workDir, ApicurioRegistry.Options registryOptions, boolean deleteOnClose,
+      boolean secured) {
+    EmbeddedSecurity security = secured ? EmbeddedSecurity.in(workDir.resolve("security")) : null;
     // The registry boots for several seconds in its own process; the broker starts meanwhile.
     ApicurioRegistry registry = ApicurioRegistry.starting(workDir, registryOptions);
     EmbeddedKafkaBroker broker;
     try {
-      broker = EmbeddedKafkaBroker.start(workDir);
+      broker = EmbeddedKafkaBroker.start(workDir, Map.of(), security);
     } catch (RuntimeException e) {
       registry.close();
       throw e;
@@ -94,8 +110,11 @@ public final class KafkaAndRegistry implements AutoCloseable {
       broker.close();
       throw e;
     }
-    LOG.info("Runtime ready in {}: Kafka {}, registry {}", workDir, broker.bootstrapServers(), registry.confluentApiUrl());
-    return new KafkaAndRegistry(broker, registry, workDir, deleteOnClose);
+    SecuredRegistryFront front = security == null ? null : SecuredRegistryFront.start(security, registry.baseUrl());
+    KafkaAndRegistry runtime = new KafkaAndRegistry(broker, registry, workDir, deleteOnClose, security, front);
+    LOG.info("Runtime ready in {}: Kafka {}{}, registry {}", workDir, broker.bootstrapServers(),
+        secured ? " (SASL_SSL)" : "", runtime.registryUrl());
+    return runtime;
   }
 
   private static Path freshWorkDir() {
@@ -114,9 +133,19 @@ public final class KafkaAndRegistry implements AutoCloseable {
     return broker.bootstrapServers();
   }
 
-  /** URL of the Confluent Schema Registry API, for {@code schema.registry.url}. */
+  /** URL of the Confluent Schema Registry API, for {@code schema.registry.url}; https when secured. */
   public String registryUrl() {
-    return registry.confluentApiUrl();
+    return registryFront == null ? registry.confluentApiUrl() : registryFront.url() + ApicurioRegistry.CONFLUENT_API_PATH;
+  }
+
+  /** Security settings every Kafka client needs on top of {@link #bootstrapServers()}; empty when plaintext. */
+  public Map<String, String> clientProperties() {
+    return broker.clientProperties();
+  }
+
+  /** The certificates and credentials of a secured runtime, or null. */
+  public EmbeddedSecurity security() {
+    return security;
   }
 
   public EmbeddedKafkaBroker broker() {
@@ -138,6 +167,9 @@ public final class KafkaAndRegistry implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (registryFront != null) {
+      registryFront.close();
+    }
     try {
       broker.close();
     } finally {

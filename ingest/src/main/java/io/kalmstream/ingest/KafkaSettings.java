@@ -1,5 +1,7 @@
 package io.kalmstream.ingest;
 
+import io.kalmstream.schemas.kafka.ClientProperties;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.registry.RegistryConfig;
 import java.io.Serializable;
@@ -29,6 +31,20 @@ public record KafkaSettings(
 
   public KafkaSettings {
     clientProperties = new HashMap<>(clientProperties);
+  }
+
+  /** The connection's cluster, registry and client properties, with the default topics and ids. */
+  public static KafkaSettings of(KafkaConnection connection) {
+    return new KafkaSettings(connection.bootstrapServers(), connection.registry(), Topics.defaults(), "kalm-ingest",
+        "kalm-ingest", false, connection.clientProperties().asMap());
+  }
+
+  /** Client properties masked: they may hold passwords. */
+  @Override
+  public String toString() {
+    return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", registry=" + registry + ", topics=" + topics
+        + ", groupId=" + groupId + ", transactionalIdPrefix=" + transactionalIdPrefix + ", bounded=" + bounded
+        + ", clientProperties=" + ClientProperties.of(clientProperties) + "]";
   }
 
   public static KafkaSettings of(String bootstrapServers, RegistryConfig registry) {

@@ -10,6 +10,9 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 
@@ -19,6 +22,8 @@ import org.apache.flink.core.execution.CheckpointingMode;
  * newest one.
  */
 public final class LocalFlink {
+  private static final String LOOPBACK = "127.0.0.1";
+
   private LocalFlink() {}
 
   public static Configuration configuration(IngestConfig config, Path checkpointDir, int parallelism,
@@ -31,6 +36,13 @@ public final class LocalFlink {
     flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
     flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    // A MiniCluster serves only this machine: its REST endpoint, blob server and RPC stay on loopback.
+    flink.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+    flink.set(RestOptions.ADDRESS, LOOPBACK);
+    flink.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+    flink.set(JobManagerOptions.ADDRESS, LOOPBACK);
+    flink.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+    flink.set(TaskManagerOptions.HOST, LOOPBACK);
     restoreFrom.ifPresent(path -> flink.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toUri().toString()));
     return flink;
   }

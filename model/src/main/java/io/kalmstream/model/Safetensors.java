@@ -36,6 +36,11 @@ public final class Safetensors {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String METADATA = "__metadata__";
+  /** The reference implementation's limit: a header is a table of names and offsets, never this large. */
+  private static final long MAX_HEADER_BYTES = 100L << 20;
+  private static final Map<String, Integer> DTYPE_BYTES = Map.ofEntries(Map.entry("F64", 8), Map.entry("F32", 4),
+      Map.entry("F16", 2), Map.entry("BF16", 2), Map.entry("I64", 8), Map.entry("I32", 4), Map.entry("I16", 2),
+      Map.entry("I8", 1), Map.entry("U8", 1), Map.entry("BOOL", 1));
 
   private Safetensors() {}
 
@@ -50,8 +55,9 @@ public final class Safetensors {
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, len, 0);
       long headerLength = len.flip().getLong();
-      if (headerLength <= 0 || headerLength > ch.size() - 8 || headerLength > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(file + " is not a safetensors file (header length " + headerLength + ")");
+      if (headerLength <= 0 || headerLength > ch.size() - 8 || headerLength > MAX_HEADER_BYTES) {
+        throw new IllegalArgumentException(file + " is not a safetensors file: header length " + headerLength
+            + " in a file of " + ch.size() + " bytes");
       }
       ByteBuffer json = ByteBuffer.allocate((int) headerLength);
       readFully(ch, json, 8);
@@ -68,11 +74,39 @@ public final class Safetensors {
           shape[i] = t.get("shape").get(i).asLong();
         }
         JsonNode off = t.get("data_offsets");
-        tensors.put(e.getKey(), new TensorInfo(e.getKey(), t.get("dtype").asText(), shape, off.get(0).asLong(), off.get(1).asLong()));
+        TensorInfo info = new TensorInfo(e.getKey(), t.get("dtype").asText(), shape, off.get(0).asLong(),
+            off.get(1).asLong());
+        checkExtent(file, info, ch.size() - 8 - headerLength);
+        tensors.put(e.getKey(), info);
       }
       return new Header(file, 8 + headerLength, tensors);
+    } catch (NullPointerException | ArithmeticException e) {
+      throw new IllegalArgumentException(file + " has a malformed safetensors header: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read safetensors header of " + file, e);
+    }
+  }
+
+  /**
+   * A tensor's declared bytes must be exactly what its dtype and shape need and lie inside the data section, so a
+   * small file cannot make a reader allocate what its header claims.
+   */
+  private static void checkExtent(Path file, TensorInfo t, long dataBytes) {
+    Integer width = DTYPE_BYTES.get(t.dtype());
+    if (width == null) {
+      throw new IllegalArgumentException(file + ": tensor " + t.name() + " has unknown dtype " + t.dtype());
+    }
+    long elements = 1;
+    for (long d : t.shape()) {
+      if (d < 0) {
+        throw new IllegalArgumentException(file + ": tensor " + t.name() + " has a negative dimension");
+      }
+      elements = Math.multiplyExact(elements, d);
+    }
+    long expected = Math.multiplyExact(elements, width);
+    if (t.begin() < 0 || t.end() < t.begin() || t.end() > dataBytes || t.end() - t.begin() != expected) {
+      throw new IllegalArgumentException(file + ": tensor " + t.name() + " declares bytes [" + t.begin() + ", "
+          + t.end() + ") but its shape needs " + expected + " and the data section holds " + dataBytes);
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kalmstream.schemas.Direction;
+import io.kalmstream.schemas.LinkPredictionAnswer;
 import io.kalmstream.schemas.LinkPredictionQuery;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dashboard's HTTP endpoints (JSON, CORS open):
+ * The dashboard's HTTP endpoints (JSON; cross-origin calls only from the configured origins):
  *
  * <ul>
  *   <li>{@code GET /api/version}: the version answering queries, index size, anisotropy, last swap timings
@@ -40,12 +41,18 @@ public final class DashboardServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Longest query string accepted; a free-text entity is bounded further by the scorer's text limit. */
+  static final int MAX_QUERY_STRING_CHARS = 16 * 1024;
+
   private final HttpServer server;
   private final ScorerRuntime runtime;
+  private final List<String> allowedOrigins;
 
-  public DashboardServer(ScorerRuntime runtime, int port) throws IOException {
+  public DashboardServer(ScorerRuntime runtime, String bindAddress, int port, List<String> allowedOrigins)
+      throws IOException {
     this.runtime = runtime;
-    this.server = HttpServer.create(new InetSocketAddress(port), 0);
+    this.allowedOrigins = allowedOrigins;
+    this.server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
     server.setExecutor(Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "scorer-http");
       t.setDaemon(true);
@@ -56,11 +63,17 @@ public final class DashboardServer implements AutoCloseable {
     route("/api/metrics", q -> records(events.metricHistory()));
     route("/api/alerts", q -> records(events.alertHistory()));
     route("/api/predictions", q -> records(events.recentAnswers()));
-    route("/api/query", q -> toJson(runtime.query(parseQuery(q))));
+    route("/api/query", q -> {
+      LinkPredictionAnswer answer = runtime.query(parseQuery(q));
+      if (answer.getError() != null) {
+        throw new IllegalArgumentException(answer.getError().toString());
+      }
+      return toJson(answer);
+    });
     server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4",
         events.registry().scrape()));
     server.start();
-    LOG.info("dashboard endpoints on http://localhost:{}/api/version", port());
+    LOG.info("dashboard endpoints on http://{}:{}/api/version", server.getAddress().getHostString(), port());
   }
 
   public int port() {
@@ -73,8 +86,14 @@ public final class DashboardServer implements AutoCloseable {
 
   private void route(String path, Handler handler) {
     server.createContext(path, exchange -> {
+      String rawQuery = exchange.getRequestURI().getRawQuery();
+      if (rawQuery != null && rawQuery.length() > MAX_QUERY_STRING_CHARS) {
+        respond(exchange, 414, "application/json", JSON.writeValueAsString(Map.of("error",
+            "query string of " + rawQuery.length() + " characters (at most " + MAX_QUERY_STRING_CHARS + ")")));
+        return;
+      }
       try {
-        Object body = handler.handle(QueryStrings.parse(exchange.getRequestURI().getRawQuery()));
+        Object body = handler.handle(QueryStrings.parse(rawQuery));
         respond(exchange, 200, "application/json", JSON.writeValueAsString(body));
       } catch (IllegalArgumentException e) {
         respond(exchange, 400, "application/json", JSON.writeValueAsString(Map.of("error", e.getMessage())));
@@ -161,10 +180,14 @@ public final class DashboardServer implements AutoCloseable {
     return value;
   }
 
-  private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+  private void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+    String origin = exchange.getRequestHeaders().getFirst("Origin");
+    if (origin != null && allowedOrigins.contains(origin)) {
+      exchange.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
+      exchange.getResponseHeaders().set("Vary", "Origin");
+    }
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

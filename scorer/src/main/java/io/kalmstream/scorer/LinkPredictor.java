@@ -29,10 +29,12 @@ final class LinkPredictor {
   private final Supplier<EntityIndex.Snapshot> current;
   private final TopKSearch search;
   private final int maxK;
+  private final int maxTextChars;
   private final TextViews views;
 
   LinkPredictor(GraphCatalog catalog, Supplier<EntityIndex.Snapshot> current, TopKSearch search, int maxK,
-      TextViews views) {
+      int maxTextChars, TextViews views) {
+    this.maxTextChars = maxTextChars;
     this.views = views;
     this.catalog = catalog;
     this.current = current;
@@ -104,6 +106,9 @@ final class LinkPredictor {
       entityText = TextViews.entityText(entity);
     } else if (q.getEntityText().isBlank()) {
       return Prepared.rejected("entityText is blank");
+    } else if (q.getEntityText().length() > maxTextChars) {
+      return Prepared.rejected("entityText has " + q.getEntityText().length() + " characters (at most "
+          + maxTextChars + ")");
     } else {
       entityText = q.getEntityText();
     }

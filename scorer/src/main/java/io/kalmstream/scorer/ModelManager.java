@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,7 +53,11 @@ public final class ModelManager implements AutoCloseable {
   private final AtomicReference<EntityIndex.Snapshot> current = new AtomicReference<>();
   private final Set<String> pendingEntities = new LinkedHashSet<>();
   private boolean drainScheduled;
-  private final AtomicLong newestAnnounced = new AtomicLong(0);
+  private final CheckpointVerifier verifier;
+  /** Announcements not yet verified, by version; the reindex thread takes the newest. */
+  private final ConcurrentSkipListMap<Long, CheckpointPublished> pending = new ConcurrentSkipListMap<>();
+  /** Written by the reindex thread only, once a version has passed verification. */
+  private final AtomicLong newestAccepted = new AtomicLong(0);
   private final Map<Long, CompletableFuture<EntityIndex.Snapshot>> swaps = new ConcurrentHashMap<>();
   private final AtomicReference<SwapTimings> lastSwap = new AtomicReference<>();
   /** Reindex thread only: when the next full re-index may start (System.nanoTime). */
@@ -70,6 +75,7 @@ public final class ModelManager implements AutoCloseable {
     this.catalog = catalog;
     this.loader = loader;
     this.events = events;
+    this.verifier = new CheckpointVerifier(config.checkpointRoot(), config.maxVersionJump());
   }
 
   /** Loads the base model as version 0 with an empty index; entities fill it as the catalog announces them. */
@@ -152,42 +158,72 @@ public final class ModelManager implements AutoCloseable {
     }
   }
 
-  /** From the checkpoint store processor. Versions not newer than one already announced are ignored. */
+  /**
+   * From the checkpoint store processor. Nothing is recorded here: the reindex thread verifies announcements
+   * newest first, so a refused one neither counts as the newest version nor shuts out the valid ones below it.
+   */
   void checkpointAnnounced(CheckpointPublished checkpoint) {
     long version = checkpoint.getVersion();
-    if (newestAnnounced.getAndAccumulate(version, Math::max) >= version) {
+    if (version <= newestAccepted.get()) {
       LOG.info("checkpoint {} version {} ignored: not newer than version {}", checkpoint.getModelName(), version,
-          newestAnnounced.get());
+          newestAccepted.get());
       return;
     }
-    reindexThread.execute(() -> reindex(checkpoint));
+    pending.put(version, checkpoint);
+    reindexThread.execute(this::reindexNewestPending);
   }
 
-  private void reindex(CheckpointPublished checkpoint) {
-    long version = checkpoint.getVersion();
-    long wait = nextReindexAt - System.nanoTime();
-    if (wait > 0 && newestAnnounced.get() == version) {
-      LOG.info("checkpoint {} version {}: re-index starts in {} ms, keeping full re-indexes under {} of a core",
-          checkpoint.getModelName(), version, wait / 1_000_000, config.reindexShare());
+  /** Reindex thread: takes the newest pending announcement that passes verification; older ones are skipped. */
+  private void reindexNewestPending() {
+    Map.Entry<Long, CheckpointPublished> newest;
+    while ((newest = pending.pollLastEntry()) != null) {
+      CheckpointPublished checkpoint = newest.getValue();
+      if (checkpoint.getVersion() <= newestAccepted.get()) {
+        continue;
+      }
+      Path dir;
       try {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        dir = verifier.verify(checkpoint, newestAccepted.get());
+      } catch (CheckpointVerifier.RejectedCheckpoint e) {
+        reject(checkpoint, e.getMessage());
+        continue;
+      }
+      if (!awaitReindexBudget(checkpoint)) {
         return;
       }
+      if (!pending.isEmpty() && pending.lastKey() > checkpoint.getVersion()) {
+        // A newer one came during the wait: it goes first, and this one stays as its fall-back.
+        pending.put(checkpoint.getVersion(), checkpoint);
+        continue;
+      }
+      pending.headMap(checkpoint.getVersion()).keySet().forEach(skipped -> LOG.info(
+          "checkpoint version {} skipped: version {} is newer", skipped, checkpoint.getVersion()));
+      pending.headMap(checkpoint.getVersion()).clear();
+      newestAccepted.set(checkpoint.getVersion());
+      reindex(checkpoint, dir);
     }
-    if (newestAnnounced.get() > version) {
-      LOG.info("checkpoint version {} skipped: version {} was announced meanwhile", version, newestAnnounced.get());
-      return;
+  }
+
+  /** Waits until a full re-index fits the CPU share; false when interrupted (closing). */
+  private boolean awaitReindexBudget(CheckpointPublished checkpoint) {
+    long wait = nextReindexAt - System.nanoTime();
+    if (wait <= 0) {
+      return true;
     }
-    long started = System.nanoTime();
-    Path dir;
+    LOG.info("checkpoint {} version {}: re-index starts in {} ms, keeping full re-indexes under {} of a core",
+        checkpoint.getModelName(), checkpoint.getVersion(), wait / 1_000_000, config.reindexShare());
     try {
-      dir = CheckpointVerifier.verify(checkpoint);
-    } catch (CheckpointVerifier.RejectedCheckpoint e) {
-      reject(checkpoint, e.getMessage());
-      return;
+      TimeUnit.NANOSECONDS.sleep(wait);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
+  }
+
+  private void reindex(CheckpointPublished checkpoint, Path dir) {
+    long version = checkpoint.getVersion();
+    long started = System.nanoTime();
     TextEmbedder embedder;
     try {
       embedder = loader.loadWithAdapter(dir);
@@ -241,9 +277,8 @@ public final class ModelManager implements AutoCloseable {
   }
 
   private void reject(CheckpointPublished checkpoint, String reason) {
-    // A refused version was never newest: later, smaller versions must still be taken (one bogus announcement
-    // with version 2^63 − 1 would otherwise shut every later checkpoint out).
-    newestAnnounced.compareAndSet(checkpoint.getVersion(), current.get().version());
+    LOG.warn("checkpoint {} version {} at {} refused: {}", checkpoint.getModelName(), checkpoint.getVersion(),
+        checkpoint.getUri(), reason);
     events.alert("CHECKPOINT_REJECTED", checkpoint.getVersion(), current.get().version(), 0, 0,
         "checkpoint " + checkpoint.getModelName() + " version " + checkpoint.getVersion() + " at "
             + checkpoint.getUri() + " refused: " + reason);

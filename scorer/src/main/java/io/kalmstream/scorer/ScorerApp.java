@@ -34,7 +34,8 @@ public final class ScorerApp implements AutoCloseable {
     });
     DashboardServer dashboard = null;
     try {
-      dashboard = config.httpPort() < 0 ? null : new DashboardServer(runtime, config.httpPort());
+      dashboard = config.httpPort() < 0 ? null : new DashboardServer(runtime, config.httpBindAddress(), config.httpPort(),
+          config.allowedOrigins());
       streams.start();
     } catch (IOException | RuntimeException e) {
       if (dashboard != null) {
@@ -50,6 +51,7 @@ public final class ScorerApp implements AutoCloseable {
 
   static Properties streamsProperties(ScorerConfig config) {
     Properties props = new Properties();
+    props.putAll(config.clientProperties());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());

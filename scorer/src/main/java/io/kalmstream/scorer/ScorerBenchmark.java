@@ -50,11 +50,9 @@ public final class ScorerBenchmark {
     if (o.entityLimit() > 0 && o.entityLimit() < entities.size()) {
       entities = entities.subList(0, o.entityLimit());
     }
-    ScorerConfig defaults = ScorerConfig.defaults("unused", o.workDir());
-    ScorerConfig config = new ScorerConfig("bench", "unused", defaults.topics(), o.workDir(), o.batchSize(),
-        defaults.batchLinger(), defaults.maxK(), defaults.embedBatch(), o.searchThreads(), 0,
-        defaults.anisotropyAboveBase(), defaults.anisotropyDriftMargin(), defaults.mrrRegressionMargin(), -1,
-        defaults.historySize(), false, 1.0);
+    ScorerConfig config = ScorerConfig.builder("unused", o.workDir()).applicationId("bench").maxBatch(o.batchSize())
+        .searchThreads(o.searchThreads()).evalSample(0).httpPort(-1).exactlyOnce(false).reindexShare(1.0)
+        .checkpointRoot(o.workDir()).build();
     LlamaModelLoader loader = new LlamaModelLoader(o.model(), ModelOptions.fromEnvironment(), o.maxTokens());
     try (ScorerRuntime runtime = new ScorerRuntime(config, loader, TextViews.defaults())) {
       GraphCatalog catalog = runtime.catalog();

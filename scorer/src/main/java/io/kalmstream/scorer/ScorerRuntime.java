@@ -29,7 +29,7 @@ public final class ScorerRuntime implements AutoCloseable {
     this.models = new ModelManager(config, catalog, loader, events, textViews);
     this.monitor = new QualityMonitor(config, catalog, events, models::current, textViews);
     this.search = new TopKSearch(config.searchThreads());
-    this.predictor = new LinkPredictor(catalog, models::current, search, config.maxK(), textViews);
+    this.predictor = new LinkPredictor(catalog, models::current, search, config.maxK(), config.maxQueryTextChars(), textViews);
     models.start(monitor);
   }
 

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,9 +23,10 @@ class DashboardServerTest {
 
   @Test
   void endpointsReportVersionAnswerQueriesAndExposeMetricsAndAlerts() throws Exception {
-    ScorerConfig config = ScorerConfig.defaults("unused:9092", tmp).withThresholds(-1, 0.05, 0.02);
+    ScorerConfig config = ScorerConfig.builder("unused:9092", tmp).anisotropyAboveBase(-1)
+        .anisotropyDriftMargin(0.05).mrrRegressionMargin(0.02).checkpointRoot(tmp).build();
     try (ScorerRuntime runtime = new ScorerRuntime(config, new TestModelLoader(), TextViews.defaults());
-        DashboardServer server = new DashboardServer(runtime, 0)) {
+        DashboardServer server = new DashboardServer(runtime, "127.0.0.1", 0, List.of("http://dashboard.test"))) {
       runtime.catalog().putRelation(new RelationDescription("r", "related to", ""));
       for (String name : new String[] {"cat", "dog", "lion"}) {
         runtime.catalog().putEntity(new EntityDescription(name, name, "an animal"));

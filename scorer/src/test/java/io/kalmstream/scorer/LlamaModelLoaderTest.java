@@ -24,7 +24,7 @@ class LlamaModelLoaderTest {
     CheckpointPublished checkpoint = RandomAdapterCheckpoint.write(base, tmp.resolve("ckpt"), 3, 11, 0.05);
     assertTrue(checkpoint.getFiles().keySet().containsAll(CheckpointVerifier.REQUIRED_FILES),
         checkpoint.getFiles().toString());
-    Path dir = CheckpointVerifier.verify(checkpoint);
+    Path dir = new CheckpointVerifier(tmp, 10).verify(checkpoint, 0);
 
     LlamaModelLoader loader = new LlamaModelLoader(base, new ModelOptions(Device.cpu(), DataType.FLOAT32), 160);
     List<String> texts = List.of("{cat, a small feline}", "[dog, a canine, hypernym]");

@@ -72,8 +72,10 @@ class ScorerKafkaEndToEndTest {
     Topics topics = prefixed(Topics.defaults(), "scorer-e2e.");
     kafka.createTopics(topics.all().stream().map(ScorerKafkaEndToEndTest::newTopic).toList());
     ScorerSerdes serdes = ScorerSerdes.registry(new SchemaRegistryClient(RegistryConfig.of(kafka.registryUrl())));
-    ScorerConfig config = new ScorerConfig("scorer-e2e", kafka.bootstrapServers(), topics, tmp.resolve("state"),
-        32, Duration.ofMillis(5), 1000, 256, 2, 200, 0.99, 0.5, 0.5, 0, 100, true, 1.0);
+    ScorerConfig config = ScorerConfig.builder(kafka.bootstrapServers(), tmp.resolve("state"))
+        .applicationId("scorer-e2e").topics(topics).maxBatch(32).searchThreads(2).evalSample(200)
+        .anisotropyAboveBase(0.99).anisotropyDriftMargin(0.5).mrrRegressionMargin(0.5).httpPort(0).historySize(100)
+        .reindexShare(1.0).checkpointRoot(tmp).build();
 
     List<EntityDescription> entities = new ArrayList<>(dataset.entities().values()).subList(0, ENTITIES);
     try (KafkaProducer<String, SpecificRecord> producer = producer(kafka);

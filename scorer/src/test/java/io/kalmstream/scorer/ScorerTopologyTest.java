@@ -62,8 +62,8 @@ class ScorerTopologyTest {
 
   @BeforeEach
   void start(TestInfo test) {
-    ScorerConfig config = ScorerConfig.defaults("unused:9092", tmp.resolve("state")).withHttpPort(-1)
-        .withThresholds(0.1, 0.05, 0.1);
+    ScorerConfig config = ScorerConfig.builder("unused:9092", tmp.resolve("state")).httpPort(-1)
+        .anisotropyAboveBase(0.1).anisotropyDriftMargin(0.05).mrrRegressionMargin(0.1).checkpointRoot(tmp).build();
     // one test starts from a collapsed base model, as training starts from an untrained LM's anisotropic embeddings
     loader = new TestModelLoader(test.getTestMethod().map(m -> m.getName().startsWith("improving")).orElse(false) ? 1.0 : 0);
     runtime = new ScorerRuntime(config, loader, TextViews.defaults());
@@ -261,6 +261,51 @@ class ScorerTopologyTest {
     checkpoints.pipeInput("kalm", announce(5, TestModelLoader.writeCheckpoint(good, 5, 0, false), good));
     runtime.awaitVersion(5, WAIT);
     assertEquals(5, ask(query("after", "a0", "related", 1)).getModelVersion());
+  }
+
+  @Test
+  void everyUntrustworthyCheckpointIsRefusedWithAnAlertAndTheNextValidOneLoads() throws Exception {
+    loadAnimals();
+    Path outside = java.nio.file.Files.createTempDirectory("kalm-outside-root");
+    try {
+      Map<Long, Path> refused = new java.util.LinkedHashMap<>();
+      Path elsewhere = outside.resolve("ckpt-2");
+      refused.put(2L, elsewhere);
+      checkpoints.pipeInput("kalm", announce(2, TestModelLoader.writeCheckpoint(elsewhere, 2, 0, false), elsewhere));
+      Path link = java.nio.file.Files.createSymbolicLink(tmp.resolve("ckpt-3"), elsewhere);
+      refused.put(3L, link);
+      checkpoints.pipeInput("kalm", announce(3, TestModelLoader.writeCheckpoint(elsewhere, 2, 0, false), link));
+      Path huge = tmp.resolve("ckpt-huge");
+      checkpoints.pipeInput("kalm", announce(Long.MAX_VALUE, TestModelLoader.writeCheckpoint(huge, 9, 0, false), huge));
+      Path truncated = tmp.resolve("ckpt-4");
+      TestModelLoader.writeCheckpoint(truncated, 4, 0, false);
+      Path weights = truncated.resolve("adapter_model.safetensors");
+      java.nio.file.Files.write(weights, java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(weights), 30));
+      Map<String, String> truncatedFiles = Map.of("adapter_config.json",
+          TestModelLoader.sha256(truncated.resolve("adapter_config.json")), "adapter_model.safetensors",
+          TestModelLoader.sha256(weights));
+      checkpoints.pipeInput("kalm", announce(4, truncatedFiles, truncated));
+      for (long version : new long[] {2, 3, Long.MAX_VALUE, 4}) {
+        assertThrows(ExecutionException.class, () -> runtime.awaitVersion(version, WAIT), "version " + version);
+      }
+      Path good = tmp.resolve("ckpt-5");
+      checkpoints.pipeInput("kalm", announce(5, TestModelLoader.writeCheckpoint(good, 5, 0, false), good));
+      runtime.awaitVersion(5, WAIT);
+      assertEquals(5, ask(query("after", "a0", "related", 1)).getModelVersion());
+      punctuate();
+      Map<Long, String> reasons = new java.util.HashMap<>();
+      alerts.readValuesToList().stream().filter(a -> a.getKind().equals("CHECKPOINT_REJECTED"))
+          .forEach(a -> reasons.put(a.getModelVersion(), a.getMessage()));
+      assertTrue(reasons.get(2L).contains("outside the checkpoint store root"), reasons.toString());
+      assertTrue(reasons.get(3L).contains("outside the checkpoint store root"), reasons.toString());
+      assertTrue(reasons.get(Long.MAX_VALUE).contains("not a plausible successor"), reasons.toString());
+      assertTrue(reasons.get(4L).contains("is not a safetensors file"), reasons.toString());
+      assertEquals(2, loader.loaded.size(), "only the base model and version 5 were loaded");
+    } finally {
+      try (var paths = java.nio.file.Files.walk(outside)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
+    }
   }
 
   @Test

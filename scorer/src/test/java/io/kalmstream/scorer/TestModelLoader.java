@@ -70,7 +70,7 @@ final class TestModelLoader implements ModelLoader {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("adapter_config.json"),
         "{\"salt\": " + salt + ", \"collapse\": " + collapse + ", \"wholeText\": " + wholeText + "}");
-    Files.write(dir.resolve("adapter_model.safetensors"), ("weights " + salt).getBytes(StandardCharsets.UTF_8));
+    Files.write(dir.resolve("adapter_model.safetensors"), oneTensorSafetensors(salt));
     Map<String, String> hashes = new TreeMap<>();
     try (var files = Files.list(dir)) {
       for (Path f : files.toList()) {
@@ -78,6 +78,15 @@ final class TestModelLoader implements ModelLoader {
       }
     }
     return hashes;
+  }
+
+  /** A valid safetensors file with one F32 tensor "salt" of shape [1]. */
+  static byte[] oneTensorSafetensors(float value) {
+    byte[] header = "{\"salt\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"
+        .getBytes(StandardCharsets.UTF_8);
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(8 + header.length + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    out.putLong(header.length).put(header).putFloat(value);
+    return out.array();
   }
 
   static String sha256(Path file) throws IOException {

@@ -1,7 +1,7 @@
 package io.kalmstream.cli.dashboard;
 
 import io.kalmstream.schemas.kafka.Topics;
-import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +37,7 @@ public final class Dashboard implements AutoCloseable {
    * @param trainerMetrics the trainer's Prometheus text, or null; see {@link #prometheusAt(URI)}
    * @param pollInterval how often offsets, the trainer and the scorer are sampled
    */
-  public record Settings(String host, int port, String bootstrapServers, RegistryConfig registry, Topics topics,
+  public record Settings(String host, int port, KafkaConnection connection, Topics topics,
       String scorerUrl, Supplier<String> trainerMetrics, Duration pollInterval) {}
 
   private final KafkaFeed feed;
@@ -57,10 +57,11 @@ public final class Dashboard implements AutoCloseable {
     DashboardMetrics metrics = new DashboardMetrics();
     ScorerClient scorer = new ScorerClient(settings.scorerUrl());
     Topics topics = settings.topics();
-    KafkaFeed feed = new KafkaFeed(settings.bootstrapServers(), topics,
-        new SchemaRegistryClient(settings.registry()), state);
-    Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-        AdminClientConfig.CLIENT_ID_CONFIG, "kalm-dashboard-admin"));
+    KafkaFeed feed = new KafkaFeed(settings.connection(), topics,
+        new SchemaRegistryClient(settings.connection().registry()), state);
+    Map<String, Object> adminConfig = settings.connection().clientConfig();
+    adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "kalm-dashboard-admin");
+    Admin admin = Admin.create(adminConfig);
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "kalm-dashboard-poll");
       t.setDaemon(true);

@@ -8,6 +8,7 @@ import io.kalmstream.schemas.LinkPredictionQuery;
 import io.kalmstream.schemas.ModelQualityMetric;
 import io.kalmstream.schemas.RelationDescription;
 import io.kalmstream.schemas.ScoredEntity;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.schemas.serde.RegistryAvroDeserializer;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,10 +55,9 @@ final class KafkaFeed implements AutoCloseable {
     void handle(ConsumerRecord<String, byte[]> record);
   }
 
-  KafkaFeed(String bootstrapServers, Topics topics, SchemaRegistryClient registry, PipelineState state) {
+  KafkaFeed(KafkaConnection connection, Topics topics, SchemaRegistryClient registry, PipelineState state) {
     this.state = state;
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> props = connection.clientConfig();
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kalm-dashboard");
     // The scorer writes in transactions: show only what committed.
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

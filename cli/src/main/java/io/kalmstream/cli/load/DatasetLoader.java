@@ -6,10 +6,10 @@ import io.kalmstream.schemas.LinkPredictionQuery;
 import io.kalmstream.schemas.RelationDescription;
 import io.kalmstream.schemas.Triple;
 import io.kalmstream.schemas.kafka.Topics;
-import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.serde.RegistryAvroSerializer;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -48,14 +48,13 @@ public final class DatasetLoader {
   }
 
   /** A producer for any cluster: idempotent, acks=all, values in the Confluent wire format through the registry. */
-  public static Producer<String, SpecificRecord> producer(String bootstrapServers, RegistryConfig registry) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  public static Producer<String, SpecificRecord> producer(KafkaConnection connection) {
+    Map<String, Object> props = connection.clientConfig();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "kalm-load");
-    return new KafkaProducer<>(props, new StringSerializer(), new RegistryAvroSerializer<>(registry));
+    return new KafkaProducer<>(props, new StringSerializer(), new RegistryAvroSerializer<>(connection.registry()));
   }
 
   /**

@@ -4,7 +4,7 @@ import io.kalmstream.cli.load.DatasetLoader;
 import io.kalmstream.cli.load.LoadPlan;
 import io.kalmstream.cli.load.Progress;
 import io.kalmstream.schemas.kafka.Topics;
-import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,12 +24,12 @@ final class LoaderRun implements AutoCloseable {
   private final double perSecond;
 
   /** @param queriesWelcome whether the scorer can answer queries yet (they are held back until it can) */
-  LoaderRun(String bootstrapServers, RegistryConfig registry, Topics topics, LoadPlan plan, double perSecond,
+  LoaderRun(KafkaConnection connection, Topics topics, LoadPlan plan, double perSecond,
       Progress progress, BooleanSupplier queriesWelcome) {
     this.plan = plan;
     this.perSecond = perSecond;
     this.thread = new Thread(() -> {
-      try (Producer<String, SpecificRecord> producer = DatasetLoader.producer(bootstrapServers, registry)) {
+      try (Producer<String, SpecificRecord> producer = DatasetLoader.producer(connection)) {
         summary.set(new DatasetLoader(producer, topics, progress).load(plan, perSecond, stop::get, queriesWelcome));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

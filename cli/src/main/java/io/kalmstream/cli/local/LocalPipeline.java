@@ -12,7 +12,10 @@ import io.kalmstream.ingest.KafkaSettings;
 import io.kalmstream.model.ModelOptions;
 import io.kalmstream.schemas.kafka.TopicSpec;
 import io.kalmstream.schemas.kafka.Topics;
+import io.kalmstream.schemas.kafka.ClientProperties;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.registry.RegistryConfig;
+import io.kalmstream.schemas.registry.RegistryTls;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.scorer.LlamaModelLoader;
 import io.kalmstream.scorer.ScorerApp;
@@ -52,13 +55,15 @@ public final class LocalPipeline implements AutoCloseable {
 
   private final Stages stages;
   private final KafkaAndRegistry runtime;
+  private final KafkaConnection connection;
   private final ScorerApp scorer;
   private final Dashboard dashboard;
   private final ModelTextViews views;
 
-  private LocalPipeline(Stages stages, KafkaAndRegistry runtime, ScorerApp scorer, Dashboard dashboard,
-      ModelTextViews views) {
+  private LocalPipeline(Stages stages, KafkaAndRegistry runtime, KafkaConnection connection, ScorerApp scorer,
+      Dashboard dashboard, ModelTextViews views) {
     this.stages = stages;
+    this.connection = connection;
     this.views = views;
     this.runtime = runtime;
     this.scorer = scorer;
@@ -75,9 +80,11 @@ public final class LocalPipeline implements AutoCloseable {
     ModelTextViews views = new ModelTextViews(s.modelDir());
     try {
       KafkaAndRegistry runtime = stages.start("Kafka broker (KRaft) and schema registry (Apicurio)",
-          () -> KafkaAndRegistry.start(s.runtimeDir()),
-          r -> "bootstrap " + r.bootstrapServers() + ", registry " + r.registryUrl() + ", data in " + s.runtimeDir());
-      RegistryConfig registry = RegistryConfig.of(runtime.registryUrl());
+          () -> s.secured() ? KafkaAndRegistry.startSecured(s.runtimeDir()) : KafkaAndRegistry.start(s.runtimeDir()),
+          r -> "bootstrap " + r.bootstrapServers() + (s.secured() ? " (SASL_SSL only)" : "") + ", registry "
+              + r.registryUrl() + ", data in " + s.runtimeDir());
+      KafkaConnection connection = connectionOf(runtime);
+      RegistryConfig registry = connection.registry();
       stages.start("topics", () -> {
         runtime.createTopics(topics.newTopics((short) 1));
         return () -> { };
@@ -86,33 +93,34 @@ public final class LocalPipeline implements AutoCloseable {
 
 
       stages.start("ingest job on a Flink MiniCluster", () -> FlinkIngest.start(s.ingest(),
-          KafkaSettings.of(runtime.bootstrapServers(), registry).withTopics(topics), s.flinkCheckpointDir(), 1),
+          KafkaSettings.of(connection).withTopics(topics), s.flinkCheckpointDir(), 1),
           FlinkIngest::describe);
 
       TrainerMetrics trainerMetrics = new TrainerMetrics();
       stages.start("trainer (DJL, KaLM objective)", () -> new TrainerRun(trainerCommon(s, trainerMetrics),
-          KafkaTrainerConfig.of(runtime.bootstrapServers(), registry, TRAINER_GROUP, topics)).start(),
+          KafkaTrainerConfig.of(runtime.bootstrapServers(), registry, TRAINER_GROUP, topics)
+              .withClientOverrides(connection.clientProperties().asMap())).start(),
           t -> t.describe() + ", into " + s.adapterCheckpointDir());
 
-      ScorerApp scorer = stages.start("scorer (Kafka Streams)", () -> ScorerApp.start(scorerConfig(s, runtime, topics),
+      ScorerApp scorer = stages.start("scorer (Kafka Streams)", () -> ScorerApp.start(scorerConfig(s, connection, topics),
               ScorerSerdes.registry(new SchemaRegistryClient(registry)),
               new LlamaModelLoader(s.modelDir(), ModelOptions.fromEnvironment(), LlamaModelLoader.DEFAULT_MAX_TOKENS),
               views.views()),
           app -> "model " + s.modelDir() + ", endpoints on http://127.0.0.1:" + app.httpPort() + "/api/version");
 
       Dashboard dashboard = stages.start("dashboard", () -> Dashboard.start(new Dashboard.Settings(s.dashboardHost(),
-              s.dashboardPort(), runtime.bootstrapServers(), registry, topics, "http://127.0.0.1:" + scorer.httpPort(),
+              s.dashboardPort(), connection, topics, "http://127.0.0.1:" + scorer.httpPort(),
               trainerMetrics::scrape, s.dashboardPoll())),
           d -> "open " + d.url());
 
       if (plan != null) {
-        stages.start("loader", () -> new LoaderRun(runtime.bootstrapServers(), registry, topics, plan, s.loadRate(),
+        stages.start("loader", () -> new LoaderRun(connection, topics, plan, s.loadRate(),
             ProgressBar.periodic(System.err, Duration.ofSeconds(30)), scorerIndexed(scorer, plan)).start(),
             LoaderRun::describe);
       } else {
         LOG.info("[{}/{}] loader skipped (--no-load): the topics keep what earlier runs produced", STAGES, STAGES);
       }
-      return new LocalPipeline(stages, runtime, scorer, dashboard, views);
+      return new LocalPipeline(stages, runtime, connection, scorer, dashboard, views);
     } catch (Exception | Error e) {
       stages.close();
       views.close();
@@ -138,12 +146,24 @@ public final class LocalPipeline implements AutoCloseable {
     return () -> scorer.runtime().indexedEntities() >= plan.entities().size() || System.nanoTime() > deadline;
   }
 
-  private static ScorerConfig scorerConfig(LocalSettings s, KafkaAndRegistry runtime, Topics topics) {
-    ScorerConfig d = ScorerConfig.defaults(runtime.bootstrapServers(), s.scorerStateDir());
-    return new ScorerConfig(d.applicationId(), d.bootstrapServers(), topics, d.stateDir(), d.maxBatch(),
-        d.batchLinger(), d.maxK(), d.embedBatch(), d.searchThreads(), s.evalSample(), d.anisotropyAboveBase(),
-        d.anisotropyDriftMargin(), d.mrrRegressionMargin(), s.scorerPort(), d.historySize(), d.exactlyOnce(),
-        d.reindexShare());
+  private static ScorerConfig scorerConfig(LocalSettings s, KafkaConnection connection, Topics topics) {
+    return ScorerConfig.builder(connection.bootstrapServers(), s.scorerStateDir())
+        .clientProperties(connection.clientProperties().asMap())
+        .topics(topics)
+        .evalSample(s.evalSample())
+        .httpPort(s.scorerPort())
+        .checkpointRoot(s.adapterCheckpointDir())
+        .build();
+  }
+
+  /** How every component of this JVM reaches the embedded runtime, secured or not. */
+  public static KafkaConnection connectionOf(KafkaAndRegistry runtime) {
+    RegistryConfig registry = RegistryConfig.of(runtime.registryUrl());
+    if (runtime.security() != null) {
+      registry = registry.withCredentials(runtime.security().registryUserInfo(),
+          RegistryTls.trusting(runtime.security().truststore(), runtime.security().truststorePassword()));
+    }
+    return new KafkaConnection(runtime.bootstrapServers(), ClientProperties.of(runtime.clientProperties()), registry);
   }
 
   /**
@@ -166,6 +186,11 @@ public final class LocalPipeline implements AutoCloseable {
 
   public int scorerPort() {
     return scorer.httpPort();
+  }
+
+  /** How a client reaches this pipeline's broker and registry (with credentials when secured). */
+  public KafkaConnection connection() {
+    return connection;
   }
 
   public String bootstrapServers() {

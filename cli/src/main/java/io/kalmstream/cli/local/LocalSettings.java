@@ -25,6 +25,8 @@ import java.time.Duration;
  * @param dashboardHost address of the dashboard
  * @param dashboardPort port of the dashboard (0: a free one)
  * @param dashboardPoll how often the dashboard samples offsets and the trainer
+ * @param secured the embedded broker with SASL/PLAIN over TLS as its only listeners and the registry behind HTTPS
+ *     with basic authentication; every component connects with the generated credentials
  */
 public record LocalSettings(
     Path workDir,
@@ -41,7 +43,8 @@ public record LocalSettings(
     int scorerPort,
     String dashboardHost,
     int dashboardPort,
-    Duration dashboardPoll) {
+    Duration dashboardPoll,
+    boolean secured) {
 
   public static final LoadSlice DEFAULT_SLICE =
       new LoadSlice(1000, 100, 60, 7L, LoadSlice.EntityScope.REFERENCED, LoadSlice.Selection.NEIGHBOURHOOD);

@@ -72,8 +72,8 @@ class DashboardTest {
 
     int closedPort = TestTopics.closedPort();
     try (TrainerMetrics trainer = new TrainerMetrics();
-        Dashboard dashboard = Dashboard.start(new Dashboard.Settings("127.0.0.1", 0, RUNTIME.bootstrapServers(),
-            RegistryConfig.of(RUNTIME.registryUrl()), topics, "http://127.0.0.1:" + closedPort, trainer::scrape,
+        Dashboard dashboard = Dashboard.start(new Dashboard.Settings("127.0.0.1", 0,
+            io.kalmstream.cli.local.LocalPipeline.connectionOf(RUNTIME), topics, "http://127.0.0.1:" + closedPort, trainer::scrape,
             Duration.ofMillis(200)))) {
       trainer.stepped(new StepResult(9, 2.0, 3.0, 2.3, 0.048, 1e-4, 0.5, 24, 1000, 1e9, 1.0));
       String base = dashboard.url();

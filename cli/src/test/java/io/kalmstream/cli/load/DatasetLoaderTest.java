@@ -141,7 +141,7 @@ class DatasetLoaderTest {
   }
 
   private static Producer<String, SpecificRecord> producer() {
-    return DatasetLoader.producer(RUNTIME.bootstrapServers(), RegistryConfig.of(RUNTIME.registryUrl()));
+    return DatasetLoader.producer(io.kalmstream.cli.local.LocalPipeline.connectionOf(RUNTIME));
   }
 
   /** Every record of the topic, newest value per key, decoded through the registry. */

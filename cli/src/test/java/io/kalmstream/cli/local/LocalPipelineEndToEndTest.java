@@ -80,7 +80,7 @@ class LocalPipelineEndToEndTest {
         shared.resolve("datasets/wn18rr"), true, new LoadSlice(300, 40, 20, 7L, LoadSlice.EntityScope.REFERENCED),
         20, LocalPipeline.ingestConfig(8, 2), LocalSettings.trainerSettings(5), 4, Duration.ofSeconds(60), 40, 0,
         "127.0.0.1", 0,
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1), false);
     pipeline = LocalPipeline.start(settings);
   }
 
@@ -108,7 +108,7 @@ class LocalPipelineEndToEndTest {
     LinkPredictionQuery query = LinkPredictionQuery.newBuilder().setQueryId("e2e-after-swap")
         .setEntityId(firstPredictedEntity()).setRelation("_hypernym").setK(10).build();
     try (Producer<String, SpecificRecord> producer =
-        DatasetLoader.producer(pipeline.bootstrapServers(), RegistryConfig.of(pipeline.registryUrl()))) {
+        DatasetLoader.producer(pipeline.connection())) {
       producer.send(new ProducerRecord<>(topics.queries().name(), query.getQueryId(), query)).get();
     }
     awaitTrue(() -> answerTo(query.getQueryId()) != null, "the answer to " + query.getQueryId());

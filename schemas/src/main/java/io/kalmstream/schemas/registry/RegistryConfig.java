@@ -14,16 +14,20 @@ import java.util.Map;
  *     when off they only look the schema up and fail if it is missing (the usual setting in production, where
  *     schemas are registered by a deployment step)
  * @param requestTimeout limit for one HTTP request, so an unreachable registry gives an error instead of a hang
+ * @param userInfo {@code user:password} sent as HTTP basic authentication, or null for none (Confluent's
+ *     {@code basic.auth.user.info})
+ * @param tls the trust store (and key store, for mutual TLS) of an {@code https} registry, or null for the JVM's
+ *     default trust
  */
-public record RegistryConfig(String url, boolean autoRegister, Duration requestTimeout) implements Serializable {
+public record RegistryConfig(String url, boolean autoRegister, Duration requestTimeout, String userInfo,
+    RegistryTls tls) implements Serializable {
   /** Confluent's key for the registry URL, so existing client configurations work unchanged. */
   public static final String URL_CONFIG = "schema.registry.url";
   public static final String AUTO_REGISTER_CONFIG = "auto.register.schemas";
   public static final String REQUEST_TIMEOUT_MS_CONFIG = "kalm.registry.request.timeout.ms";
+  public static final String CREDENTIALS_SOURCE_CONFIG = "basic.auth.credentials.source";
+  public static final String USER_INFO_CONFIG = "basic.auth.user.info";
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-  /** Environment variables read by {@link #fromEnvironment(String)}. */
-  public static final String URL_ENV = "KALM_REGISTRY_URL";
-  public static final String AUTO_REGISTER_ENV = "KALM_REGISTRY_AUTO_REGISTER";
 
   public RegistryConfig {
     if (url == null || url.isBlank()) {
@@ -36,6 +40,13 @@ public record RegistryConfig(String url, boolean autoRegister, Duration requestT
     if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw new IllegalArgumentException("request timeout must be positive, got " + requestTimeout);
     }
+    if (userInfo != null && (userInfo.isBlank() || !userInfo.contains(":"))) {
+      throw new IllegalArgumentException(USER_INFO_CONFIG + " must have the form user:password");
+    }
+  }
+
+  public RegistryConfig(String url, boolean autoRegister, Duration requestTimeout) {
+    this(url, autoRegister, requestTimeout, null, null);
   }
 
   /** Auto-registration on and the default timeout: the embedded-mode setting. */
@@ -43,7 +54,11 @@ public record RegistryConfig(String url, boolean autoRegister, Duration requestT
     return new RegistryConfig(url, true, DEFAULT_REQUEST_TIMEOUT);
   }
 
-  /** Reads {@value #URL_CONFIG}, {@value #AUTO_REGISTER_CONFIG} and {@value #REQUEST_TIMEOUT_MS_CONFIG} from Kafka-style configs. */
+  /**
+   * Reads {@value #URL_CONFIG}, {@value #AUTO_REGISTER_CONFIG}, {@value #REQUEST_TIMEOUT_MS_CONFIG},
+   * {@value #USER_INFO_CONFIG} (with {@value #CREDENTIALS_SOURCE_CONFIG} {@code USER_INFO}) and the
+   * {@code schema.registry.ssl.*} stores from Kafka-style configs, with Confluent's key names.
+   */
   public static RegistryConfig fromMap(Map<String, ?> configs) {
     Object url = configs.get(URL_CONFIG);
     if (url == null) {
@@ -53,28 +68,65 @@ public record RegistryConfig(String url, boolean autoRegister, Duration requestT
     Object timeoutMs = configs.get(REQUEST_TIMEOUT_MS_CONFIG);
     return new RegistryConfig(url.toString(),
         autoRegister == null || Boolean.parseBoolean(autoRegister.toString()),
-        timeoutMs == null ? DEFAULT_REQUEST_TIMEOUT : Duration.ofMillis(Long.parseLong(timeoutMs.toString())));
+        timeoutMs == null ? DEFAULT_REQUEST_TIMEOUT : Duration.ofMillis(Long.parseLong(timeoutMs.toString())),
+        userInfo(configs), RegistryTls.fromMap(configs));
   }
 
-  /** {@code KALM_REGISTRY_URL} and {@code KALM_REGISTRY_AUTO_REGISTER} when set, else the given URL with auto-registration. */
-  public static RegistryConfig fromEnvironment(String defaultUrl) {
-    String url = System.getenv(URL_ENV);
-    String autoRegister = System.getenv(AUTO_REGISTER_ENV);
-    return new RegistryConfig(url == null || url.isBlank() ? defaultUrl : url,
-        autoRegister == null || autoRegister.isBlank() || Boolean.parseBoolean(autoRegister), DEFAULT_REQUEST_TIMEOUT);
+  private static String userInfo(Map<String, ?> configs) {
+    Object source = configs.get(CREDENTIALS_SOURCE_CONFIG);
+    Object info = configs.get(USER_INFO_CONFIG);
+    if (source != null && !"USER_INFO".equalsIgnoreCase(source.toString())) {
+      throw new IllegalArgumentException(CREDENTIALS_SOURCE_CONFIG + " " + source + " is not supported; use USER_INFO");
+    }
+    return info == null || info.toString().isBlank() ? null : info.toString();
+  }
+
+  /** The keys {@link #fromMap} reads, so a shared client configuration can be split between Kafka and the registry. */
+  public static boolean isRegistryKey(String key) {
+    return key.equals(URL_CONFIG) || key.equals(AUTO_REGISTER_CONFIG) || key.equals(REQUEST_TIMEOUT_MS_CONFIG)
+        || key.equals(CREDENTIALS_SOURCE_CONFIG) || key.equals(USER_INFO_CONFIG)
+        || key.startsWith(RegistryTls.PREFIX);
+  }
+
+  /** These settings with the registry keys of {@code configs} ({@link #isRegistryKey}) on top. */
+  public RegistryConfig withSettings(Map<String, ?> configs) {
+    Map<String, Object> merged = new java.util.HashMap<>(toMap());
+    merged.putAll(configs);
+    return fromMap(merged);
   }
 
   public RegistryConfig withAutoRegister(boolean enabled) {
-    return new RegistryConfig(url, enabled, requestTimeout);
+    return new RegistryConfig(url, enabled, requestTimeout, userInfo, tls);
   }
 
   public RegistryConfig withRequestTimeout(Duration timeout) {
-    return new RegistryConfig(url, autoRegister, timeout);
+    return new RegistryConfig(url, autoRegister, timeout, userInfo, tls);
+  }
+
+  public RegistryConfig withCredentials(String newUserInfo, RegistryTls newTls) {
+    return new RegistryConfig(url, autoRegister, requestTimeout, newUserInfo, newTls);
   }
 
   /** The same settings as Kafka client configs, for serdes created by class name. */
   public Map<String, String> toMap() {
-    return Map.of(URL_CONFIG, url, AUTO_REGISTER_CONFIG, Boolean.toString(autoRegister),
-        REQUEST_TIMEOUT_MS_CONFIG, Long.toString(requestTimeout.toMillis()));
+    Map<String, String> out = new java.util.HashMap<>(Map.of(URL_CONFIG, url,
+        AUTO_REGISTER_CONFIG, Boolean.toString(autoRegister),
+        REQUEST_TIMEOUT_MS_CONFIG, Long.toString(requestTimeout.toMillis())));
+    if (userInfo != null) {
+      out.put(CREDENTIALS_SOURCE_CONFIG, "USER_INFO");
+      out.put(USER_INFO_CONFIG, userInfo);
+    }
+    if (tls != null) {
+      out.putAll(tls.toMap());
+    }
+    return out;
+  }
+
+  /** Without the password, which must never reach a log. */
+  @Override
+  public String toString() {
+    return "RegistryConfig[url=" + url + ", autoRegister=" + autoRegister + ", requestTimeout=" + requestTimeout
+        + ", userInfo=" + (userInfo == null ? "none" : userInfo.substring(0, userInfo.indexOf(':')) + ":[hidden]")
+        + ", tls=" + tls + "]";
   }
 }

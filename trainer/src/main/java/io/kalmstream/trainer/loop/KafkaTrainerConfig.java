@@ -29,6 +29,18 @@ public record KafkaTrainerConfig(
     clientOverrides = Map.copyOf(clientOverrides);
   }
 
+  public KafkaTrainerConfig withClientOverrides(Map<String, String> overrides) {
+    return new KafkaTrainerConfig(bootstrapServers, registry, groupId, topics, maxBufferedBatches, overrides);
+  }
+
+  /** Client properties left out: they may hold passwords. */
+  @Override
+  public String toString() {
+    return "KafkaTrainerConfig[bootstrapServers=" + bootstrapServers + ", registry=" + registry + ", groupId="
+        + groupId + ", topics=" + topics + ", maxBufferedBatches=" + maxBufferedBatches + ", clientOverrides="
+        + clientOverrides.keySet() + "]";
+  }
+
   public static KafkaTrainerConfig of(String bootstrapServers, RegistryConfig registry, String groupId, Topics topics) {
     return new KafkaTrainerConfig(bootstrapServers, registry, groupId, topics, 64, Map.of());
   }

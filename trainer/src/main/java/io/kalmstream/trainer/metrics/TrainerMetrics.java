@@ -98,9 +98,9 @@ public final class TrainerMetrics implements AutoCloseable {
     return registry.scrape();
   }
 
-  /** Serves {@link #scrape()} at http://0.0.0.0:{port}/metrics; port 0 picks a free one. Returns the port. */
-  public int serve(int port) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(port), 0);
+  /** Serves {@link #scrape()} at http://{bindAddress}:{port}/metrics; port 0 picks a free one. Returns the port. */
+  public int serve(String bindAddress, int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
     server.createContext("/metrics", exchange -> {
       byte[] body = scrape().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -111,7 +111,7 @@ public final class TrainerMetrics implements AutoCloseable {
     });
     server.start();
     int bound = server.getAddress().getPort();
-    LOG.info("trainer metrics for Prometheus at http://localhost:{}/metrics", bound);
+    LOG.info("trainer metrics for Prometheus at http://{}:{}/metrics", server.getAddress().getHostString(), bound);
     return bound;
   }
 
