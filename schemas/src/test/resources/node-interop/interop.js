@@ -4,6 +4,8 @@
 //     registers the schema under <topic>-value with the Confluent client, serializes the record, prints {"id": N}
 //   node interop.js deserialize <registryUrl> <topic> <in.bin>
 //     prints the record the Confluent deserializer reads from the bytes, as JSON
+//   node interop.js kafkajs-register <registryUrl> <subject> <schema.avsc>
+//     registers the schema with kafkajs' client and its default options, prints {"id": N}
 'use strict';
 const fs = require('fs');
 const { SchemaRegistryClient, AvroSerializer, AvroDeserializer, SerdeType } = require('@confluentinc/schemaregistry');
@@ -33,8 +35,17 @@ async function deserialize(url, topic, inFile) {
   console.log(toJson(record));
 }
 
+// The kafkajs stack's client checks the subject's compatibility level against its own default (BACKWARD).
+async function kafkajsRegister(url, subject, schemaFile) {
+  const { SchemaRegistry, SchemaType } = require('@kafkajs/confluent-schema-registry');
+  const registry = new SchemaRegistry({ host: url, retry: { retries: 0 } });
+  const { id } = await registry.register({ type: SchemaType.AVRO, schema: fs.readFileSync(schemaFile, 'utf8') },
+    { subject });
+  console.log(toJson({ id }));
+}
+
 const [command, ...args] = process.argv.slice(2);
-const commands = { serialize, deserialize };
+const commands = { serialize, deserialize, 'kafkajs-register': kafkajsRegister };
 if (!commands[command]) {
   console.error('usage: interop.js serialize|deserialize ...');
   process.exit(2);

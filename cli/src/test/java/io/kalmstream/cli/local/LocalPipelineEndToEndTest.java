@@ -56,9 +56,10 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * {@code kalm local}'s pipeline on a small slice of WN18RR with stories260K, everything real: the embedded
- * broker and registry, the ingest job on a Flink MiniCluster, the DJL trainer, the Kafka Streams scorer, the
- * dashboard, and headless Chromium looking at it.
+ * {@code kalm local --secured}'s pipeline on a small slice of WN18RR with stories260K, everything real: the
+ * embedded broker with SASL/PLAIN over TLS as its only listeners, the registry behind HTTPS with basic
+ * authentication, the ingest job on a Flink MiniCluster, the DJL trainer, the Kafka Streams scorer, the dashboard,
+ * headless Chromium looking at it, and {@code kalm query} connecting with a client properties file.
  */
 @Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -80,7 +81,7 @@ class LocalPipelineEndToEndTest {
         shared.resolve("datasets/wn18rr"), true, new LoadSlice(300, 40, 20, 7L, LoadSlice.EntityScope.REFERENCED),
         20, LocalPipeline.ingestConfig(8, 2), LocalSettings.trainerSettings(5), 4, Duration.ofSeconds(60), 40, 0,
         "127.0.0.1", 0,
-        Duration.ofSeconds(1), false);
+        Duration.ofSeconds(1), true);
     pipeline = LocalPipeline.start(settings);
   }
 
@@ -163,6 +164,88 @@ class LocalPipelineEndToEndTest {
     }
   }
 
+  @Test
+  @Order(3)
+  void kalmQueryConnectsWithAPropertiesFileAndAWrongPasswordFailsFast() throws Exception {
+    Path good = clientConfig("good.properties", pipeline.connection().clientProperties().asMap(),
+        pipeline.connection().registry().toMap());
+    String entity = firstPredictedEntity();
+    Run answered = kalm("query", "--bootstrap-servers", pipeline.bootstrapServers(), "--registry-url",
+        pipeline.registryUrl(), "--kafka-config", good.toString(), "--entity", entity, "--relation", "_hypernym");
+    assertEquals(0, answered.exit(), answered.err());
+    assertTrue(answered.out().startsWith("model version "), answered.out());
+    assertEquals(11, answered.out().lines().count(), "a header and ten candidates: " + answered.out());
+
+    Map<String, String> wrongKafka = new java.util.HashMap<>(pipeline.connection().clientProperties().asMap());
+    wrongKafka.put("sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"kalm\" password=\"wrong\";");
+    long started = System.nanoTime();
+    Run refused = kalm("query", "--bootstrap-servers", pipeline.bootstrapServers(), "--registry-url",
+        pipeline.registryUrl(), "--kafka-config",
+        clientConfig("wrong-kafka.properties", wrongKafka, pipeline.connection().registry().toMap()).toString(),
+        "--entity", entity, "--relation", "_hypernym");
+    assertEquals(3, refused.exit(), refused.out() + refused.err());
+    assertTrue(refused.err().contains("refused the login"), refused.err());
+    assertTrue(!refused.err().contains("wrong"), "the password is not echoed: " + refused.err());
+    assertTrue(System.nanoTime() - started < Duration.ofSeconds(30).toNanos(), "no hang");
+
+    Map<String, String> wrongRegistry = new java.util.HashMap<>(pipeline.connection().registry().toMap());
+    wrongRegistry.put("basic.auth.user.info", "kalm:wrong");
+    Run unauthorised = kalm("query", "--bootstrap-servers", pipeline.bootstrapServers(), "--registry-url",
+        pipeline.registryUrl(), "--kafka-config", clientConfig("wrong-registry.properties",
+            pipeline.connection().clientProperties().asMap(), wrongRegistry).toString(),
+        "--entity", entity, "--relation", "_hypernym");
+    assertEquals(3, unauthorised.exit(), unauthorised.out() + unauthorised.err());
+    assertTrue(unauthorised.err().contains("HTTP 401") && unauthorised.err().contains("credentials of user kalm"),
+        unauthorised.err());
+
+    Run plaintext = kalm("query", "--bootstrap-servers", pipeline.bootstrapServers(), "--registry-url",
+        pipeline.registryUrl(), "--entity", entity, "--relation", "_hypernym");
+    assertEquals(3, plaintext.exit(), "no plaintext listener answers: " + plaintext.err());
+  }
+
+  @Test
+  @Order(4)
+  void everyListenerOfThePipelineIsOnLoopback() throws Exception {
+    List<ListeningSockets.Listener> listeners = new ArrayList<>(ListeningSockets.of(ProcessHandle.current().pid()));
+    for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
+      listeners.addAll(ListeningSockets.of(child.pid()));
+    }
+    assertTrue(listeners.size() >= 6, "broker, controller, registry, its front, scorer, dashboard, Flink: " + listeners);
+    assertEquals(List.of(), listeners.stream().filter(l -> !l.isLoopback()).toList(),
+        "listeners on other interfaces, among " + listeners);
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run kalm(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine command = io.kalmstream.cli.Kalm.commandLine();
+    command.setOut(new java.io.PrintWriter(out, true));
+    command.setErr(new java.io.PrintWriter(err, true));
+    java.io.PrintStream stdout = System.out;
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      int exit = command.execute(args);
+      return new Run(exit, printed.toString(java.nio.charset.StandardCharsets.UTF_8) + out, err.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+
+  private Path clientConfig(String name, Map<String, String> kafka, Map<String, String> registry) throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    p.putAll(kafka);
+    p.putAll(registry);
+    Path file = workDir.resolve(name);
+    try (var writer = Files.newBufferedWriter(file)) {
+      p.store(writer, null);
+    }
+    return file;
+  }
+
   /** The head of one of the queries the loader sent, as the id a user may type. */
   private String firstPredictedEntity() throws Exception {
     JsonNode state = getJson(pipeline.dashboardUrl() + "api/state?cursor=0");
@@ -205,12 +288,11 @@ class LocalPipelineEndToEndTest {
 
   /** Every committed value on the topic now, decoded through the registry. */
   private <T extends SpecificRecord> List<T> values(String topic, Class<T> type) {
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Object> props = pipeline.connection().clientConfig();
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<T> out = new ArrayList<>();
     try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        RegistryAvroDeserializer.specific(type, RegistryConfig.of(pipeline.registryUrl())))) {
+        RegistryAvroDeserializer.specific(type, pipeline.connection().registry()))) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(partitions);

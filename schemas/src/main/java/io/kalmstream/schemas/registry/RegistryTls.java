@@ -14,7 +14,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The stores of an {@code https} schema registry, under Confluent's {@code schema.registry.ssl.*} keys.
+ * The stores of an {@code https} schema registry, under Confluent's {@code schema.registry.ssl.*} keys. Paths are
+ * kept as text: the settings travel inside serialized Flink operators, and {@link Path} is not serializable.
  *
  * @param truststore trusted certificates (PKCS12 or JKS), or null for the JVM's defaults
  * @param truststorePassword its password, or null
@@ -23,7 +24,7 @@ import javax.net.ssl.TrustManagerFactory;
  * @param keyPassword the key's password when it differs from the key store's, or null
  * @param storeType PKCS12 or JKS, for both stores
  */
-public record RegistryTls(Path truststore, String truststorePassword, Path keystore, String keystorePassword,
+public record RegistryTls(String truststore, String truststorePassword, String keystore, String keystorePassword,
     String keyPassword, String storeType) implements Serializable {
   static final String PREFIX = "schema.registry.ssl.";
   static final String TRUSTSTORE_LOCATION = PREFIX + "truststore.location";
@@ -42,7 +43,7 @@ public record RegistryTls(Path truststore, String truststorePassword, Path keyst
 
   /** A trust store only: the usual setting for a registry with a private certificate authority. */
   public static RegistryTls trusting(Path truststore, String password) {
-    return new RegistryTls(truststore, password, null, null, null, "PKCS12");
+    return new RegistryTls(truststore.toString(), password, null, null, null, "PKCS12");
   }
 
   /** The stores named in {@code configs}, or null when none is. */
@@ -52,8 +53,8 @@ public record RegistryTls(Path truststore, String truststorePassword, Path keyst
     if (trust == null && key == null) {
       return null;
     }
-    return new RegistryTls(trust == null ? null : Path.of(trust.toString()), text(configs, TRUSTSTORE_PASSWORD),
-        key == null ? null : Path.of(key.toString()), text(configs, KEYSTORE_PASSWORD), text(configs, KEY_PASSWORD),
+    return new RegistryTls(trust == null ? null : trust.toString(), text(configs, TRUSTSTORE_PASSWORD),
+        key == null ? null : key.toString(), text(configs, KEYSTORE_PASSWORD), text(configs, KEY_PASSWORD),
         text(configs, TRUSTSTORE_TYPE));
   }
 
@@ -65,13 +66,13 @@ public record RegistryTls(Path truststore, String truststorePassword, Path keyst
   Map<String, String> toMap() {
     Map<String, String> out = new HashMap<>();
     if (truststore != null) {
-      out.put(TRUSTSTORE_LOCATION, truststore.toString());
+      out.put(TRUSTSTORE_LOCATION, truststore);
     }
     if (truststorePassword != null) {
       out.put(TRUSTSTORE_PASSWORD, truststorePassword);
     }
     if (keystore != null) {
-      out.put(KEYSTORE_LOCATION, keystore.toString());
+      out.put(KEYSTORE_LOCATION, keystore);
     }
     if (keystorePassword != null) {
       out.put(KEYSTORE_PASSWORD, keystorePassword);
@@ -106,9 +107,9 @@ public record RegistryTls(Path truststore, String truststorePassword, Path keyst
     }
   }
 
-  private KeyStore load(Path file, String password) throws GeneralSecurityException, IOException {
+  private KeyStore load(String file, String password) throws GeneralSecurityException, IOException {
     KeyStore store = KeyStore.getInstance(storeType);
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = Files.newInputStream(Path.of(file))) {
       store.load(in, password == null ? null : password.toCharArray());
     }
     return store;

@@ -64,6 +64,27 @@ class ConfluentNodeClientInteropTest {
   }
 
   @Test
+  void kafkajsDefaultRegisterWorksOnASubjectJavaCreated() throws Exception {
+    String subject = Subjects.valueSubject("interop.kafkajs");
+    int id = registry.register(subject, Triple.getClassSchema());
+    assertEquals(registry.compatibilityLevel(null), subjectLevelAsStored(subject),
+        "the subject states its level instead of leaving the registry's NONE for 'unset'");
+    Path schemaFile = node.dir().resolve("triple-from-java.avsc");
+    Files.writeString(schemaFile, Triple.getClassSchema().toString());
+    JsonNode registered = JSON.readTree(node.node("kafkajs-register", RUNTIME.registryUrl(), subject,
+        schemaFile.toString()));
+    assertEquals(id, registered.get("id").asInt());
+  }
+
+  /** The subject's own config, without falling back to the global level. */
+  private static String subjectLevelAsStored(String subject) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(RUNTIME.registryUrl() + "/config/" + subject)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body()).path("compatibilityLevel").asText();
+  }
+
+  @Test
   void confluentClientReadsWhatJavaWrote() throws Exception {
     String topic = "interop.from-java";
     RUNTIME.createTopics(List.of(new NewTopic(topic, 1, (short) 1)));
