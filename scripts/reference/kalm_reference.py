@@ -251,14 +251,14 @@ PEFT_LAYERS = "base_model.model.model.layers."
 
 
 class LlamaReference:
-    """Hugging Face's LlamaForCausalLM forward (eager attention) with PEFT's LoRA on the targeted projections."""
+    """Hugging Face's LlamaForCausalLM forward (eager attention, float32) with PEFT's LoRA on the targeted
+    projections."""
 
-    def __init__(self, model_dir, adapter_dir=None, dtype=torch.float32):
+    def __init__(self, model_dir, adapter_dir=None):
         with open(os.path.join(model_dir, "config.json")) as f:
             c = json.load(f)
         if c.get("model_type", "llama") != "llama" or c.get("hidden_act", "silu") != "silu":
             raise ValueError("the reference covers model_type llama with hidden_act silu")
-        self.dtype = dtype
         self.hidden = c["hidden_size"]
         self.layers = c["num_hidden_layers"]
         self.heads = c["num_attention_heads"]
@@ -271,7 +271,7 @@ class LlamaReference:
         pad = c.get("pad_token_id")
         self.pad = pad if pad is not None else (self.eos[0] if self.eos else 0)
         self.inv_freq = self._inv_freq(c.get("rope_theta", 10000.0), c.get("rope_scaling"))
-        self.w = {k: v.to(dtype) for k, v in read_model_weights(model_dir).items()}
+        self.w = read_model_weights(model_dir)
         if "lm_head.weight" not in self.w:
             self.w["lm_head.weight"] = self.w["model.embed_tokens.weight"]
         self.tokenizer = Tokenizer(os.path.join(model_dir, "tokenizer.json"))
@@ -337,14 +337,12 @@ class LlamaReference:
         if name in self.lora:
             # PEFT's lora.Linear.forward: result + lora_B(lora_A(dropout(x))) * scaling; dropout is off in eval
             a, b = self.lora[name]
-            y = y + ((x.float() @ a.T) @ b.T * self.scaling).to(y.dtype)
+            y = y + (x @ a.T) @ b.T * self.scaling
         return y
 
     def rms_norm(self, name, x):
-        # LlamaRMSNorm: float32 variance, cast back before the gain
-        x32 = x.float()
-        normed = x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + self.eps)
-        return self.w[name + ".weight"] * normed.to(x.dtype)
+        # LlamaRMSNorm; it computes the variance in float32, which everything here already is
+        return self.w[name + ".weight"] * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
 
     @staticmethod
     def rotate_half(x):
@@ -358,9 +356,9 @@ class LlamaReference:
         positions = torch.arange(t, dtype=torch.float32)
         freqs = positions[:, None] * self.inv_freq[None, :]
         angles = torch.cat((freqs, freqs), dim=-1)
-        cos, sin = angles.cos().to(self.dtype), angles.sin().to(self.dtype)
+        cos, sin = angles.cos(), angles.sin()
         allowed = torch.tril(torch.ones(t, t, dtype=torch.bool))[None, None] & mask.bool()[:, None, None, :]
-        bias = torch.zeros(b, 1, t, t, dtype=self.dtype).masked_fill(~allowed, torch.finfo(self.dtype).min)
+        bias = torch.zeros(b, 1, t, t).masked_fill(~allowed, torch.finfo(torch.float32).min)
         d, rep = self.head_dim, self.heads // self.kv_heads
         for i in range(self.layers):
             p = f"model.layers.{i}."
@@ -374,7 +372,7 @@ class LlamaReference:
             k = k.repeat_interleave(rep, dim=1)
             v = v.repeat_interleave(rep, dim=1)
             scores = q @ k.transpose(2, 3) / math.sqrt(d) + bias
-            probs = torch.softmax(scores.float(), dim=-1).to(self.dtype)
+            probs = torch.softmax(scores, dim=-1)
             context = (probs @ v).transpose(1, 2).reshape(b, t, self.heads * d)
             x = x + self.linear(p + "self_attn.o_proj", context)
             h = self.rms_norm(p + "post_attention_layernorm", x)
@@ -393,7 +391,7 @@ class LlamaReference:
         mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in token_lists], dtype=torch.int64)
         hidden = self.hidden_states(ids, mask)
         last = mask.sum(1) - 1
-        pooled = hidden[torch.arange(len(token_lists)), last].float()
+        pooled = hidden[torch.arange(len(token_lists)), last]
         return pooled / pooled.norm(dim=-1, keepdim=True).clamp_min(1e-12)
 
     def generate(self, prompt_ids, max_new_tokens, stop_ids):
@@ -451,7 +449,6 @@ def main(argv):
         p.add_argument("--out", required=True, help="JSON result file (write-adapter: the adapter directory)")
         if name != "write-adapter":
             p.add_argument("--adapter", help="PEFT adapter directory")
-            p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     embed = commands.choices["embed"]
     embed.add_argument("--texts", required=True, help="JSON file holding a list of strings")
     embed.add_argument("--max-tokens", type=int, default=160, help="token cut of each text, BOS included")
@@ -468,8 +465,7 @@ def main(argv):
     args = parser.parse_args(argv)
 
     torch.set_num_threads(1)
-    dtype = torch.float64 if getattr(args, "dtype", "float32") == "float64" else torch.float32
-    model = LlamaReference(args.model, getattr(args, "adapter", None), dtype)
+    model = LlamaReference(args.model, getattr(args, "adapter", None))
     if args.command == "write-adapter":
         alpha = int(args.alpha) if args.alpha == int(args.alpha) else args.alpha
         write_adapter(model, args.out, args.r, alpha, args.targets.split(","), args.seed, args.b_std, args.model)
