@@ -75,6 +75,13 @@ final class ScorerEvents {
     pendingDeadLetters.add(DeadLetters.of("scorer", topic, partition, offset, key, value, reason, Instant.now()));
   }
 
+  /** A record of a topic whose dead letters another component owns: counted and logged, not re-sent. */
+  void skipped(String topic, int partition, long offset, String reason) {
+    LOG.warn("skipped {}-{}@{}: {} (not dead-lettered here: the topic's first consumer owns its dead letters)",
+        topic, partition, offset, reason);
+    registry.counter("kalm_scorer_skipped_records_total", "topic", topic).increment();
+  }
+
   void answered(LinkPredictionAnswer answer) {
     (answer.getError() == null ? answered : failedQueries).increment();
     latency.record((long) (answer.getLatencyMs() * 1000), TimeUnit.MICROSECONDS);

@@ -1,6 +1,5 @@
 package io.kalmstream.scorer;
 
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -12,7 +11,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Keeps a global store of raw records (what a compacted topic holds) and hands each decoded value to the
  * scorer's in-memory view, also for the values restored into the store at start-up. Values that do not decode
- * go to the dead-letter queue; the store keeps only good ones.
+ * are skipped, counted and logged but not dead-lettered: the component that consumes a topic first owns its dead
+ * letters (the ingest job for kg.triples, kg.entities and kg.relations), and a global store is read again from the
+ * beginning at every start, so letters written here would come again on each restart. The store keeps only good
+ * values.
  *
  * @param <T> the Avro value type of the topic
  */
@@ -53,8 +55,7 @@ final class StoreMirror<T> implements Processor<String, byte[], Void, Void> {
         } catch (RuntimeException e) {
           // Only records that decoded once are stored; one that no longer does (its schema was deleted from
           // the registry) is reported and skipped rather than stopping the scorer.
-          events.deadLetter(topic, -1, -1, kv.key.getBytes(StandardCharsets.UTF_8), kv.value,
-              "restored record no longer decodes: " + e.getMessage());
+          events.skipped(topic, -1, -1, "restored record no longer decodes: " + e.getMessage());
         }
       });
     }
@@ -63,7 +64,7 @@ final class StoreMirror<T> implements Processor<String, byte[], Void, Void> {
   @Override
   public void process(Record<String, byte[]> record) {
     if (record.key() == null) {
-      deadLetter(record, "record has no key");
+      skip("record has no key");
       return;
     }
     if (record.value() == null) {
@@ -75,21 +76,20 @@ final class StoreMirror<T> implements Processor<String, byte[], Void, Void> {
     try {
       value = deserializer.deserialize(topic, record.value());
     } catch (RuntimeException e) {
-      deadLetter(record, "undecodable value: " + e.getMessage());
+      skip("undecodable value: " + e.getMessage());
       return;
     }
     try {
       listener.put(record.key(), value);
     } catch (RuntimeException e) {
-      deadLetter(record, "rejected: " + e.getMessage());
+      skip("rejected: " + e.getMessage());
       return;
     }
     store.put(record.key(), record.value());
   }
 
-  private void deadLetter(Record<String, byte[]> record, String reason) {
+  private void skip(String reason) {
     RecordMetadata meta = context.recordMetadata().orElse(null);
-    events.deadLetter(topic, meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(),
-        record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(), reason);
+    events.skipped(topic, meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), reason);
   }
 }

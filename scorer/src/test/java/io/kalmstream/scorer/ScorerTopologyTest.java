@@ -218,6 +218,18 @@ class ScorerTopologyTest {
   }
 
   @Test
+  void aBadCatalogRecordIsSkippedAndCountedButLeftToTheIngestJobToDeadLetter() {
+    TestInputTopic<byte[], byte[]> rawTriples = driver.createInputTopic("kg.triples",
+        new org.apache.kafka.common.serialization.ByteArraySerializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer());
+    rawTriples.pipeInput("t".getBytes(StandardCharsets.UTF_8), "not avro".getBytes(StandardCharsets.UTF_8));
+    punctuate();
+    assertTrue(deadLetters.isEmpty(), "one dead letter per bad record, and kg.triples' is the ingest job's");
+    assertTrue(runtime.events().registry().scrape()
+        .contains("kalm_scorer_skipped_records_total{topic=\"kg.triples\"} 1.0"));
+  }
+
+  @Test
   void aFailingForwardPassAnswersItsBatchWithAnErrorAndTheNextBatchIsServed() throws Exception {
     loadAnimals();
     queries.pipeInput("fail", LinkPredictionQuery.newBuilder().setQueryId("fail")
@@ -339,6 +351,7 @@ class ScorerTopologyTest {
     for (int i = 0; i < 6; i++) {
       evalTriples.pipeInput("a" + i + "\trelated\ta" + (i + 6), triple("a" + i, "related", "a" + (i + 6)));
     }
+    runtime.awaitMeasured(); // the base model ranks them live before a checkpoint can take over
     // versions 1..3 spread the embeddings out more and more, as KaLM training does from a collapsed base
     double[] collapse = {0.8, 0.5, 0.2};
     for (int v = 1; v <= collapse.length; v++) {
@@ -373,6 +386,7 @@ class ScorerTopologyTest {
       String key = "a" + i + "\trelated\ta" + (i + 6);
       evalTriples.pipeInput(key, triple("a" + i, "related", "a" + (i + 6)));
     }
+    runtime.awaitMeasured(); // the base model ranks them live before a checkpoint can take over
     Path good = tmp.resolve("ckpt-1");
     checkpoints.pipeInput("kalm", announce(1, TestModelLoader.writeCheckpoint(good, 1, 0, false), good));
     runtime.awaitVersion(1, WAIT);
