@@ -32,6 +32,12 @@ public interface BatchSource extends AutoCloseable {
   /** Called once a checkpoint holding {@code positions} is durable (Kafka commits the consumer offsets). */
   void checkpointed(List<SourcePosition> positions);
 
+  /**
+   * A batch handed out that its training step refused: it goes where the source keeps bad input (the dead-letter
+   * topic), with the reason, and its position counts as consumed.
+   */
+  void deadLetter(Sourced<?> batch, String reason);
+
   /** Records available but not yet handed out, when the source can tell. */
   OptionalLong lag();
 

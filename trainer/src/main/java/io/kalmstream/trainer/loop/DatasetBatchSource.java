@@ -17,6 +17,8 @@ import java.util.function.IntFunction;
  * is fixed by the seed, so seeking to a count replays the exact same sequence.
  */
 public final class DatasetBatchSource implements BatchSource {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DatasetBatchSource.class);
+
 
   public static final String CONTRASTIVE = "dataset.contrastive";
   public static final String INSTRUCTION = "dataset.instruction";
@@ -60,6 +62,12 @@ public final class DatasetBatchSource implements BatchSource {
 
   @Override
   public void checkpointed(List<SourcePosition> positions) {}
+
+  /** Files have no dead-letter topic: the refusal is logged and the batch skipped. */
+  @Override
+  public void deadLetter(Sourced<?> batch, String reason) {
+    LOG.warn("batch {} skipped: {}", batch, reason);
+  }
 
   @Override
   public OptionalLong lag() {

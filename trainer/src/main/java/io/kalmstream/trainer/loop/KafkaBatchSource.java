@@ -6,9 +6,11 @@ import io.kalmstream.schemas.InstructionBatch;
 import io.kalmstream.schemas.dlq.DeadLetters;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.schemas.serde.AvroCodec;
+import io.kalmstream.schemas.serde.Subjects;
 import io.kalmstream.trainer.checkpoint.SourcePosition;
 import io.kalmstream.trainer.metrics.TrainerMetrics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +25,7 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
+import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,6 +59,9 @@ public final class KafkaBatchSource implements BatchSource {
   private final KafkaTrainerConfig config;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Producer<String, SpecificRecord> producer;
+  /** The first dead letter the broker refused; no position past it may reach a checkpoint. */
+  private final java.util.concurrent.atomic.AtomicReference<Exception> lostDeadLetter =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private final TrainerMetrics metrics;
   private final Queue<ContrastiveBatch> contrastive;
   private final Queue<InstructionBatch> instruction;
@@ -166,6 +172,7 @@ public final class KafkaBatchSource implements BatchSource {
 
   @Override
   public List<SourcePosition> positions() {
+    confirmDeadLetters();
     contrastive.skipDeadLetters();
     instruction.skipDeadLetters();
     List<SourcePosition> out = new ArrayList<>();
@@ -207,13 +214,46 @@ public final class KafkaBatchSource implements BatchSource {
 
   @Override
   public void checkpointed(List<SourcePosition> checkpointedPositions) {
-    producer.flush(); // dead letters of the records the checkpoint covers are durable before their offsets commit
+    confirmDeadLetters();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (SourcePosition p : checkpointedPositions) {
       offsets.put(new TopicPartition(p.source(), p.partition()), new OffsetAndMetadata(p.next()));
     }
     consumer.commitSync(offsets);
     LOG.info("committed offsets {} for group {}", checkpointedPositions, config.groupId());
+  }
+
+  @Override
+  public void deadLetter(Sourced<?> batch, String reason) {
+    Queue<?> queue = batch.source().equals(contrastive.topic) ? contrastive : instruction;
+    byte[] value = queue.codec.encode(Subjects.valueSubject(queue.topic), (GenericContainer) batch.batch());
+    send(DeadLetters.of(COMPONENT, batch.source(), batch.partition(), batch.offset(), null, value, reason,
+        Instant.now()));
+  }
+
+  private void send(DeadLetter letter) {
+    producer.send(new ProducerRecord<>(config.topics().deadLetters().name(), letter.getSourceTopic().toString(), letter),
+        (metadata, error) -> {
+          if (error != null) {
+            lostDeadLetter.compareAndSet(null, error);
+          }
+        });
+    metrics.deadLettered();
+    LOG.warn("dead-lettered {}-{}@{}: {}", letter.getSourceTopic(), letter.getSourcePartition(),
+        letter.getSourceOffset(), letter.getReason());
+  }
+
+  /**
+   * Waits for every dead letter sent so far; a refused one stops the trainer before a checkpoint or a commit
+   * moves past its record, so the record is read (and dead-lettered) again after the restart instead of lost.
+   */
+  private void confirmDeadLetters() {
+    producer.flush();
+    Exception lost = lostDeadLetter.get();
+    if (lost != null) {
+      throw new IllegalStateException("a dead letter could not be written to " + config.topics().deadLetters().name()
+          + "; no offset past its record is checkpointed or committed: " + lost.getMessage(), lost);
+    }
   }
 
   @Override
@@ -265,10 +305,7 @@ public final class KafkaBatchSource implements BatchSource {
       } catch (RuntimeException e) {
         reason = DeadLetters.reason(e);
       }
-      DeadLetter letter = DeadLetters.of(COMPONENT, record, reason);
-      producer.send(new ProducerRecord<>(config.topics().deadLetters().name(), letter.getSourceTopic(), letter));
-      metrics.deadLettered();
-      LOG.warn("dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+      send(DeadLetters.of(COMPONENT, record, reason));
       entries.add(new Entry<>(null, tp, record.offset()));
     }
 

@@ -2,6 +2,7 @@ package io.kalmstream.trainer.loop;
 
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.InstructionBatch;
+import io.kalmstream.schemas.dlq.DeadLetters;
 import io.kalmstream.trainer.KalmTrainer;
 import io.kalmstream.trainer.StepResult;
 import io.kalmstream.trainer.checkpoint.CheckpointStore;
@@ -166,8 +167,21 @@ public final class TrainingLoop {
     replaying = false;
     ContrastiveBatch batch = contrastive.map(Sourced::batch).orElse(null);
     List<InstructionBatch> instructionBatches = instructions.stream().map(Sourced::batch).toList();
+    StepResult result;
+    try {
+      result = trainer.train(batch, instructionBatches);
+    } catch (RuntimeException e) {
+      // A batch the model cannot take (an error in the step itself) would fail again after every restart: it
+      // goes to the dead letters with the reason, and the stream goes on.
+      String reason = "training step " + (trainer.step() + 1) + " failed: " + DeadLetters.reason(e);
+      contrastive.ifPresent(c -> source.deadLetter(c, reason));
+      instructions.forEach(i -> source.deadLetter(i, reason));
+      metrics.failedStep();
+      LOG.error("step {} failed on {} {}; batches dead-lettered, training goes on", trainer.step() + 1,
+          contrastive.map(Sourced::toString).orElse("-"), instructions, e);
+      return true;
+    }
     replay.remember(batch, instructionBatches);
-    StepResult result = trainer.train(batch, instructionBatches);
     lastStep = result;
     metrics.stepped(result);
     if ((result.step() + 1) % settings.logEverySteps() == 0) {

@@ -89,6 +89,11 @@ public final class TrainerMetrics implements AutoCloseable {
     deadLetters.increment();
   }
 
+  /** A training step that threw; its batches went to the dead letters. */
+  public void failedStep() {
+    registry.counter("kalm_trainer_failed_steps_total").increment();
+  }
+
   public MeterRegistry registry() {
     return registry;
   }
