@@ -1,7 +1,6 @@
 package io.kalmstream.ingest;
 
 import io.kalmstream.schemas.DeadLetter;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.flink.util.OutputTag;
 
@@ -14,15 +13,8 @@ final class DeadLetters {
 
   /** {@code rejectedAt} is the event time of the rejection, so a replayed run rejects identically. */
   static DeadLetter of(KgEvent event, String reason, long rejectedAt) {
-    return DeadLetter.newBuilder()
-        .setSourceTopic(event.sourceTopic == null ? "unknown" : event.sourceTopic)
-        .setSourcePartition(event.sourcePartition)
-        .setSourceOffset(event.sourceOffset)
-        .setKey(event.rawKey == null ? null : ByteBuffer.wrap(event.rawKey))
-        .setValue(event.rawValue == null ? null : ByteBuffer.wrap(event.rawValue))
-        .setReason(reason)
-        .setComponent(COMPONENT)
-        .setTimestamp(Instant.ofEpochMilli(rejectedAt))
-        .build();
+    return io.kalmstream.schemas.dlq.DeadLetters.of(COMPONENT,
+        event.sourceTopic == null ? "unknown" : event.sourceTopic, event.sourcePartition, event.sourceOffset,
+        event.rawKey, event.rawValue, reason, Instant.ofEpochMilli(rejectedAt));
   }
 }

@@ -57,6 +57,22 @@ class DeadLettersTest {
   }
 
   @Test
+  void anOversizedRecordKeepsAPrefixAndSaysSo() {
+    byte[] huge = new byte[3 * 1024 * 1024];
+    java.util.Arrays.fill(huge, (byte) 7);
+    DeadLetter letter = DeadLetters.of("ingest", "kg.triples", 0, 42, "k".getBytes(), huge, "record too large",
+        java.time.Instant.EPOCH);
+    assertEquals(DeadLetters.MAX_VALUE_BYTES, letter.getValue().remaining());
+    assertTrue(letter.getReason().toString().startsWith("record too large [value cut: first 524288 of 3145728 bytes kept]"),
+        letter.getReason().toString());
+    byte[] encoded = io.kalmstream.schemas.serde.AvroCodec.specific(DeadLetter.class,
+        new io.kalmstream.schemas.registry.SchemaRegistryClient(
+            io.kalmstream.schemas.registry.RegistryConfig.of(RUNTIME.registryUrl())))
+        .encode(io.kalmstream.schemas.serde.Subjects.valueSubject("kg.dlq"), letter);
+    assertTrue(encoded.length < 1024 * 1024, "fits the producer's default request limit: " + encoded.length);
+  }
+
+  @Test
   void reasonNamesTheCauseChainOnce() {
     IllegalStateException inner = new IllegalStateException("disk full");
     RuntimeException outer = new RuntimeException("cannot write checkpoint: disk full", new RuntimeException("io", inner));
