@@ -61,6 +61,12 @@ final class IngestOptions {
       description = "Prefix of batch ids. Default: ${DEFAULT-VALUE}.")
   String batchIdPrefix;
 
+  @Option(names = "--max-future-skew", paramLabel = "DURATION", defaultValue = "5m",
+      converter = DurationConverter.class,
+      description = "Records stamped further ahead of this machine's clock go to the DLQ and never move the "
+          + "watermark. Default: ${DEFAULT-VALUE}.")
+  Duration maxFutureSkew;
+
   IngestConfig config() {
     return new IngestConfig(
         new BatchPolicy(contrastiveBatch, instructionBatch, replayShare, replayCapacity),
@@ -73,7 +79,8 @@ final class IngestOptions {
         DEFAULTS.outOfOrderness(),
         idleness,
         checkpointInterval,
-        batchIdPrefix);
+        batchIdPrefix,
+        maxFutureSkew);
   }
 
   /** "500ms", "30s", "5m", "2h", "0", or ISO-8601 ("PT30S"). */

@@ -23,6 +23,8 @@ import java.time.Duration;
  *     zero disables it, which keeps bounded replays exactly reproducible
  * @param checkpointInterval interval of the exactly-once checkpoints
  * @param batchIdPrefix prefix of the batch ids ("prefix-0000000001"), to tell runs of different jobs apart
+ * @param maxFutureSkew how far ahead of this machine's clock an event time may be; one further ahead goes to the
+ *     dead letters and never moves the watermark, which would otherwise hold every later record back until then
  */
 public record IngestConfig(
     BatchPolicy policy,
@@ -35,7 +37,8 @@ public record IngestConfig(
     Duration outOfOrderness,
     Duration idleness,
     Duration checkpointInterval,
-    String batchIdPrefix) implements Serializable {
+    String batchIdPrefix,
+    Duration maxFutureSkew) implements Serializable {
 
   public static IngestConfig defaults() {
     return new IngestConfig(
@@ -49,36 +52,42 @@ public record IngestConfig(
         Duration.ofSeconds(5),
         Duration.ofSeconds(30),
         Duration.ofSeconds(10),
-        "ingest");
+        "ingest",
+        Duration.ofMinutes(5));
   }
 
   public IngestConfig withPolicy(BatchPolicy newPolicy) {
     return new IngestConfig(newPolicy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, checkpointInterval, batchIdPrefix);
+        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew);
   }
 
   public IngestConfig withHeldOut(HeldOutSplit newHeldOut) {
     return new IngestConfig(policy, replaySeed, newHeldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, checkpointInterval, batchIdPrefix);
+        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew);
   }
 
   public IngestConfig withTimes(Duration newDescriptionWait, Duration newBatchTimeout, Duration newIdleness) {
     return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, newDescriptionWait, newBatchTimeout,
-        outOfOrderness, newIdleness, checkpointInterval, batchIdPrefix);
+        outOfOrderness, newIdleness, checkpointInterval, batchIdPrefix, maxFutureSkew);
   }
 
   public IngestConfig withOutOfOrderness(Duration bound) {
     return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        bound, idleness, checkpointInterval, batchIdPrefix);
+        bound, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew);
   }
 
   public IngestConfig withCheckpointInterval(Duration interval) {
     return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, interval, batchIdPrefix);
+        outOfOrderness, idleness, interval, batchIdPrefix, maxFutureSkew);
+  }
+
+  public IngestConfig withMaxFutureSkew(Duration skew) {
+    return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
+        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, skew);
   }
 
   public IngestConfig withLimits(TextLimits newLimits) {
     return new IngestConfig(policy, replaySeed, heldOut, newLimits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, checkpointInterval, batchIdPrefix);
+        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew);
   }
 }

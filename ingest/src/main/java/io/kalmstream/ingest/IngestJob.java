@@ -64,7 +64,7 @@ public final class IngestJob {
 
     DataStream<KgEvent> events = env.fromSource(input, watermarks(), "kg-input").uid("kg-input");
     SingleOutputStreamOperator<KgEvent> valid =
-        events.process(new Validate(config.limits())).uid("validate").name("validate");
+        events.process(new Validate(config.limits(), config.maxFutureSkew())).uid("validate").name("validate");
     DataStream<KgEvent> entities = valid.getSideOutput(Validate.ENTITIES);
     DataStream<KgEvent> relations = valid.getSideOutput(Validate.RELATIONS);
 
@@ -102,8 +102,10 @@ public final class IngestJob {
   }
 
   private WatermarkStrategy<KgEvent> watermarks() {
+    long outOfOrdernessMs = config.outOfOrderness().toMillis();
+    long maxFutureSkewMs = config.maxFutureSkew().toMillis();
     WatermarkStrategy<KgEvent> strategy = WatermarkStrategy
-        .<KgEvent>forBoundedOutOfOrderness(config.outOfOrderness())
+        .<KgEvent>forGenerator(context -> new SkewBoundedWatermarks(outOfOrdernessMs, maxFutureSkewMs))
         .withTimestampAssigner((event, recordTimestamp) -> event.eventTime);
     return config.idleness().isZero() ? strategy : strategy.withIdleness(config.idleness());
   }

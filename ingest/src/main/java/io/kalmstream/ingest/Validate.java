@@ -19,10 +19,17 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
   static final OutputTag<KgEvent> RELATIONS = new OutputTag<>("relations") {};
 
   private final TextLimits limits;
+  private final long maxFutureSkewMs;
   private transient OutcomeCounters counters;
 
-  Validate(TextLimits limits) {
+  Validate(TextLimits limits, java.time.Duration maxFutureSkew) {
     this.limits = limits;
+    this.maxFutureSkewMs = maxFutureSkew.toMillis();
+  }
+
+  /** Whether an event time lies beyond the allowed skew ahead of {@code nowMs}; the watermarks skip such events. */
+  static boolean tooFarAhead(long eventTime, long nowMs, long maxFutureSkewMs) {
+    return eventTime > nowMs + maxFutureSkewMs;
   }
 
   @Override
@@ -33,7 +40,13 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
   @Override
   public void processElement(KgEvent event, Context ctx, Collector<KgEvent> out) {
     long time = ctx.timestamp() == null ? event.eventTime : ctx.timestamp();
-    Optional<String> problem = problem(event);
+    long now = ctx.timerService().currentProcessingTime();
+    Optional<String> problem = event.kind != KgEvent.Kind.UNDECODABLE && tooFarAhead(event.eventTime, now, maxFutureSkewMs)
+        ? Optional.of("event time " + java.time.Instant.ofEpochMilli(event.eventTime) + " is "
+            + java.time.Duration.ofMillis(event.eventTime - now) + " ahead of this clock ("
+            + java.time.Instant.ofEpochMilli(now) + "), beyond the allowed skew of "
+            + java.time.Duration.ofMillis(maxFutureSkewMs) + "; it would hold back every later record")
+        : problem(event);
     if (problem.isPresent()) {
       counters.inc(event.kind == KgEvent.Kind.UNDECODABLE ? Outcome.UNDECODABLE
           : event.isDescription() ? Outcome.DESCRIPTIONS_REJECTED : Outcome.TRIPLES_REJECTED);

@@ -1,0 +1,77 @@
+package io.kalmstream.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kalmstream.batching.TextLimits;
+import io.kalmstream.batching.TripleIds;
+import io.kalmstream.schemas.DeadLetter;
+import io.kalmstream.schemas.Triple;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** A record stamped far in the future goes to the dead letters and never moves the watermark. */
+class FutureSkewTest {
+  private static final long NOW = Instant.parse("2026-12-02T12:00:00Z").toEpochMilli();
+  private static final long YEAR_2100 = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
+
+  private static KgEvent triple(String head, long eventTime) {
+    Triple t = Triple.newBuilder().setHead(head).setRelation("_hypernym").setTail("t")
+        .setEventTime(Instant.ofEpochMilli(eventTime)).build();
+    return KgEvents.of(KgEvents.Input.TRIPLES, "kg.triples", 0, 7, eventTime,
+        TripleIds.of(t).getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {1}, t);
+  }
+
+  @Test
+  void aFarFutureEventTimeIsDeadLetteredWithItsReason() throws Exception {
+    try (OneInputStreamOperatorTestHarness<KgEvent, KgEvent> harness = new OneInputStreamOperatorTestHarness<>(
+        new ProcessOperator<>(new Validate(TextLimits.defaults(), Duration.ofMinutes(5))))) {
+      harness.open();
+      harness.setProcessingTime(NOW);
+      harness.processElement(new StreamRecord<>(triple("future", YEAR_2100), YEAR_2100));
+      harness.processElement(new StreamRecord<>(triple("soon", NOW + 60_000), NOW + 60_000));
+      harness.processElement(new StreamRecord<>(triple("now", NOW), NOW));
+      List<String> passed = new ArrayList<>();
+      harness.extractOutputValues().forEach(e -> passed.add(e.triple.getHead().toString()));
+      assertEquals(List.of("soon", "now"), passed, "within the skew is on time");
+      List<DeadLetter> dead = new ArrayList<>();
+      harness.getSideOutput(DeadLetters.TAG).forEach(r -> dead.add(r.getValue()));
+      assertEquals(1, dead.size());
+      assertEquals(7, dead.get(0).getSourceOffset());
+      assertTrue(dead.get(0).getReason().toString().startsWith("event time 2100-01-01T00:00:00Z is "),
+          dead.get(0).getReason().toString());
+      assertTrue(dead.get(0).getReason().toString().contains("beyond the allowed skew of PT5M"));
+    }
+  }
+
+  @Test
+  void theWatermarkIgnoresEventsBeyondTheSkew() {
+    List<Long> emitted = new ArrayList<>();
+    WatermarkOutput output = new WatermarkOutput() {
+      @Override
+      public void emitWatermark(Watermark watermark) {
+        emitted.add(watermark.getTimestamp());
+      }
+
+      @Override
+      public void markIdle() {}
+
+      @Override
+      public void markActive() {}
+    };
+    SkewBoundedWatermarks watermarks = new SkewBoundedWatermarks(1000, Duration.ofMinutes(5).toMillis());
+    long now = System.currentTimeMillis();
+    watermarks.onEvent(triple("now", now), now, output);
+    watermarks.onEvent(triple("future", YEAR_2100), YEAR_2100, output);
+    watermarks.onPeriodicEmit(output);
+    assertEquals(List.of(now - 1001), emitted, "the future record did not move it");
+  }
+}
