@@ -19,8 +19,9 @@ import java.time.Duration;
  * @param descriptionWait how long (event time) a triple waits for a missing description before the DLQ
  * @param batchTimeout how long (event time) a non-empty partial batch waits before it is emitted anyway
  * @param outOfOrderness bound of the watermark's lateness allowance
- * @param idleness a partition without records for this long (processing time) stops holding the watermark back;
- *     zero disables it, which keeps bounded replays exactly reproducible
+ * @param idleness a partition without records for this long (processing time) moves its watermark with the wall
+ *     clock: it stops holding the others back, and in a quiet stream description waits and batch timeouts still
+ *     expire; zero disables it, which keeps bounded replays exactly reproducible
  * @param checkpointInterval interval of the exactly-once checkpoints
  * @param batchIdPrefix prefix of the batch ids ("prefix-0000000001"), to tell runs of different jobs apart
  * @param maxFutureSkew how far ahead of this machine's clock an event time may be; one further ahead goes to the

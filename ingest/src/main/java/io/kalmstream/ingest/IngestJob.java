@@ -104,9 +104,9 @@ public final class IngestJob {
   private WatermarkStrategy<KgEvent> watermarks() {
     long outOfOrdernessMs = config.outOfOrderness().toMillis();
     long maxFutureSkewMs = config.maxFutureSkew().toMillis();
-    WatermarkStrategy<KgEvent> strategy = WatermarkStrategy
-        .<KgEvent>forGenerator(context -> new SkewBoundedWatermarks(outOfOrdernessMs, maxFutureSkewMs))
+    long quietAfterMs = config.idleness().toMillis();
+    return WatermarkStrategy
+        .<KgEvent>forGenerator(context -> new SkewBoundedWatermarks(outOfOrdernessMs, maxFutureSkewMs, quietAfterMs))
         .withTimestampAssigner((event, recordTimestamp) -> event.eventTime);
-    return config.idleness().isZero() ? strategy : strategy.withIdleness(config.idleness());
   }
 }

@@ -53,6 +53,35 @@ class FutureSkewTest {
   }
 
   @Test
+  void aQuietSplitMovesItsWatermarkWithTheWallClockSoWaitsExpire() {
+    List<Long> emitted = new ArrayList<>();
+    WatermarkOutput output = new WatermarkOutput() {
+      @Override
+      public void emitWatermark(Watermark watermark) {
+        emitted.add(watermark.getTimestamp());
+      }
+
+      @Override
+      public void markIdle() {}
+
+      @Override
+      public void markActive() {}
+    };
+    long[] clock = {NOW};
+    SkewBoundedWatermarks watermarks = new SkewBoundedWatermarks(1000, 300_000, 5_000, () -> clock[0]);
+    watermarks.onEvent(triple("last", NOW), NOW, output);
+    clock[0] = NOW + 4_000;
+    watermarks.onPeriodicEmit(output);
+    assertEquals(List.of(NOW - 1001), emitted, "still within the quiet bound: event time alone");
+    clock[0] = NOW + 400_000;
+    watermarks.onPeriodicEmit(output);
+    assertEquals(NOW + 400_000 - 1001, emitted.get(1), "quiet: the wall clock carries it past a 5-minute wait");
+    watermarks.onEvent(triple("old", NOW - 60_000), NOW - 60_000, output);
+    watermarks.onPeriodicEmit(output);
+    assertEquals(2, emitted.size(), "it never goes back");
+  }
+
+  @Test
   void theWatermarkIgnoresEventsBeyondTheSkew() {
     List<Long> emitted = new ArrayList<>();
     WatermarkOutput output = new WatermarkOutput() {
@@ -67,7 +96,7 @@ class FutureSkewTest {
       @Override
       public void markActive() {}
     };
-    SkewBoundedWatermarks watermarks = new SkewBoundedWatermarks(1000, Duration.ofMinutes(5).toMillis());
+    SkewBoundedWatermarks watermarks = new SkewBoundedWatermarks(1000, Duration.ofMinutes(5).toMillis(), 0);
     long now = System.currentTimeMillis();
     watermarks.onEvent(triple("now", now), now, output);
     watermarks.onEvent(triple("future", YEAR_2100), YEAR_2100, output);
