@@ -87,7 +87,7 @@ public final class IngestJob {
         .uid("instruction-sink").name("instruction batches");
     facts.getSideOutput(TripleLifecycle.EVAL).sinkTo(evalSink).uid("eval-sink").name("eval triples");
     valid.getSideOutput(DeadLetters.TAG)
-        .union(withHead.getSideOutput(DeadLetters.TAG), withTail.getSideOutput(DeadLetters.TAG),
+        .union(facts.getSideOutput(DeadLetters.TAG), withHead.getSideOutput(DeadLetters.TAG), withTail.getSideOutput(DeadLetters.TAG),
             complete.getSideOutput(DeadLetters.TAG))
         .sinkTo(deadLetterSink).uid("dead-letter-sink").name("dead letters");
   }

@@ -11,6 +11,7 @@ public enum Outcome {
   TRIPLES_TO_TRAINING("triplesToTraining"),
   TRIPLES_RETRACTED("triplesRetracted"),
   RETRACTIONS_OF_UNKNOWN("retractionsOfUnknown"),
+  RETRACTIONS_OUT_OF_ORDER("retractionsOutOfOrder"),
   HELD_OUT_RETRACTED("heldOutRetracted"),
   TRIPLES_EXPIRED("triplesExpired"),
   TRIPLES_JOINED("triplesJoined"),

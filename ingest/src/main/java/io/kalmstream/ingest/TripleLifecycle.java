@@ -13,7 +13,10 @@ import org.apache.flink.util.OutputTag;
 /**
  * Keyed by triple id: deduplicates repeated triples, applies tombstones, and sends held-out triples to
  * kg.eval.triples (and their tombstones after them). Training triples and their retractions go on to the joins.
- * A key's records come from one Kafka partition in order, so no reordering is needed here.
+ * A key's records come from one Kafka partition in order, so no reordering is needed here. A tombstone for a
+ * triple this job does not hold, and one stamped before the triple it retracts (the joins order by event time, so
+ * it would be applied before the triple and the triple trained though counted as retracted), go to the dead
+ * letters with the reason instead.
  */
 final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEvent> {
   static final OutputTag<EvalTriple> EVAL = new OutputTag<>("eval-triples") {};
@@ -24,6 +27,8 @@ final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEven
   private final HeldOutSplit split;
   private final long descriptionWaitMillis;
   private transient ValueState<String> status;
+  /** Event time of the triple the status belongs to. */
+  private transient ValueState<Long> addedAt;
   private transient OutcomeCounters counters;
 
   TripleLifecycle(HeldOutSplit split, Duration descriptionWait) {
@@ -34,6 +39,7 @@ final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEven
   @Override
   public void open(OpenContext openContext) {
     status = getRuntimeContext().getState(new ValueStateDescriptor<>("status", Types.STRING));
+    addedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("added-at", Types.LONG));
     counters = new OutcomeCounters(getRuntimeContext());
   }
 
@@ -46,10 +52,12 @@ final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEven
         counters.inc(Outcome.TRIPLES_DUPLICATE);
       } else if (split.isHeldOut(event.triple)) {
         status.update(HELD_OUT);
+        addedAt.update(ctx.timestamp());
         counters.inc(Outcome.TRIPLES_HELD_OUT);
         ctx.output(EVAL, new EvalTriple(event.key, event.triple));
       } else {
         status.update(TRAINING);
+        addedAt.update(ctx.timestamp());
         counters.inc(Outcome.TRIPLES_TO_TRAINING);
         KgEvent fact = event.copy();
         fact.deadline = ctx.timestamp() + descriptionWaitMillis;
@@ -60,7 +68,20 @@ final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEven
     // a retraction
     if (current == null) {
       counters.inc(Outcome.RETRACTIONS_OF_UNKNOWN);
-    } else if (HELD_OUT.equals(current)) {
+      ctx.output(DeadLetters.TAG, DeadLetters.of(event,
+          "tombstone for triple '" + event.key + "', which this job does not hold (never seen, or already retracted)",
+          ctx.timestamp()));
+      return;
+    }
+    Long added = addedAt.value();
+    if (added != null && ctx.timestamp() < added) {
+      counters.inc(Outcome.RETRACTIONS_OUT_OF_ORDER);
+      ctx.output(DeadLetters.TAG, DeadLetters.of(event, "tombstone stamped " + java.time.Instant.ofEpochMilli(
+          ctx.timestamp()) + " is older than its triple (" + java.time.Instant.ofEpochMilli(added)
+          + "); the triple stays", ctx.timestamp()));
+      return;
+    }
+    if (HELD_OUT.equals(current)) {
       counters.inc(Outcome.HELD_OUT_RETRACTED);
       ctx.output(EVAL, new EvalTriple(event.key, null));
     } else {
@@ -68,5 +89,6 @@ final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEven
       out.collect(event);
     }
     status.clear();
+    addedAt.clear();
   }
 }
