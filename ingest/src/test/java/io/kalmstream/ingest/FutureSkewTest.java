@@ -30,6 +30,21 @@ class FutureSkewTest {
         TripleIds.of(t).getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {1}, t);
   }
 
+  private static WatermarkOutput collecting(List<Long> emitted) {
+    return new WatermarkOutput() {
+      @Override
+      public void emitWatermark(Watermark watermark) {
+        emitted.add(watermark.getTimestamp());
+      }
+
+      @Override
+      public void markIdle() {}
+
+      @Override
+      public void markActive() {}
+    };
+  }
+
   @Test
   void aFarFutureEventTimeIsDeadLetteredWithItsReason() throws Exception {
     try (OneInputStreamOperatorTestHarness<KgEvent, KgEvent> harness = new OneInputStreamOperatorTestHarness<>(
@@ -55,18 +70,7 @@ class FutureSkewTest {
   @Test
   void aQuietSplitMovesItsWatermarkWithTheWallClockSoWaitsExpire() {
     List<Long> emitted = new ArrayList<>();
-    WatermarkOutput output = new WatermarkOutput() {
-      @Override
-      public void emitWatermark(Watermark watermark) {
-        emitted.add(watermark.getTimestamp());
-      }
-
-      @Override
-      public void markIdle() {}
-
-      @Override
-      public void markActive() {}
-    };
+    WatermarkOutput output = collecting(emitted);
     long[] clock = {NOW};
     SkewBoundedWatermarks watermarks = new SkewBoundedWatermarks(1000, 300_000, 5_000, () -> clock[0]);
     watermarks.onEvent(triple("last", NOW), NOW, output);
@@ -84,18 +88,7 @@ class FutureSkewTest {
   @Test
   void theWatermarkIgnoresEventsBeyondTheSkew() {
     List<Long> emitted = new ArrayList<>();
-    WatermarkOutput output = new WatermarkOutput() {
-      @Override
-      public void emitWatermark(Watermark watermark) {
-        emitted.add(watermark.getTimestamp());
-      }
-
-      @Override
-      public void markIdle() {}
-
-      @Override
-      public void markActive() {}
-    };
+    WatermarkOutput output = collecting(emitted);
     SkewBoundedWatermarks watermarks = new SkewBoundedWatermarks(1000, Duration.ofMinutes(5).toMillis(), 0);
     long now = System.currentTimeMillis();
     watermarks.onEvent(triple("now", now), now, output);
