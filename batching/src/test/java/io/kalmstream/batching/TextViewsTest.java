@@ -70,4 +70,17 @@ class TextViewsTest {
     assertTrue(limits.problem("entity", "e", "abcdef", "ghijkl").orElseThrow().contains("oversized"));
     assertTrue(limits.problem("entity", "e", "abc", "def").isEmpty());
   }
+
+  @Test
+  void textLimitsRejectControlCharactersAndOversizedIds() {
+    TextLimits limits = TextLimits.defaults();
+    assertEquals("entity e text has control character U+0007 at 4",
+        limits.problem("entity", "e", "bell\u0007", "x").orElseThrow());
+    assertTrue(limits.problem("entity", "e", "two\nlines", "a\ttab").isEmpty(), "line breaks and tabs are text");
+    assertEquals("entity id 'ab' has control character U+0000 at 2",
+        limits.problem("entity", "ab\u0000c", "n", "d").orElseThrow());
+    assertEquals("triple part id is oversized: 513 chars > 512",
+        TextLimits.idProblem("triple part", "x".repeat(513)).orElseThrow());
+    assertTrue(TextLimits.idProblem("relation", "/film/film/genre").isEmpty());
+  }
 }

@@ -70,6 +70,12 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
         if (t.getHead().isBlank() || t.getRelation().isBlank() || t.getTail().isBlank()) {
           return Optional.of("triple has an empty head, relation or tail: '" + TripleIds.of(t) + "'");
         }
+        for (String part : new String[] {t.getHead(), t.getRelation(), t.getTail()}) {
+          Optional<String> idProblem = TextLimits.idProblem("triple part", part);
+          if (idProblem.isPresent()) {
+            return idProblem;
+          }
+        }
         if (!TripleIds.of(t).equals(event.key)) {
           return Optional.of("key '" + event.key + "' does not match the triple '" + TripleIds.of(t) + "'");
         }

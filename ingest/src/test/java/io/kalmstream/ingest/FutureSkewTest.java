@@ -18,7 +18,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-/** A record stamped far in the future goes to the dead letters and never moves the watermark. */
+/** Validation of event times and ids: a record stamped far ahead goes to the dead letters and never moves the watermark. */
 class FutureSkewTest {
   private static final long NOW = Instant.parse("2026-12-02T12:00:00Z").toEpochMilli();
   private static final long YEAR_2100 = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
@@ -54,12 +54,14 @@ class FutureSkewTest {
       harness.processElement(new StreamRecord<>(triple("future", YEAR_2100), YEAR_2100));
       harness.processElement(new StreamRecord<>(triple("soon", NOW + 60_000), NOW + 60_000));
       harness.processElement(new StreamRecord<>(triple("now", NOW), NOW));
+      harness.processElement(new StreamRecord<>(triple("bell\u0007", NOW), NOW));
       List<String> passed = new ArrayList<>();
       harness.extractOutputValues().forEach(e -> passed.add(e.triple.getHead().toString()));
       assertEquals(List.of("soon", "now"), passed, "within the skew is on time");
       List<DeadLetter> dead = new ArrayList<>();
       harness.getSideOutput(DeadLetters.TAG).forEach(r -> dead.add(r.getValue()));
-      assertEquals(1, dead.size());
+      assertEquals(2, dead.size());
+      assertEquals("triple part id 'bell' has control character U+0007 at 4", dead.get(1).getReason().toString());
       assertEquals(7, dead.get(0).getSourceOffset());
       assertTrue(dead.get(0).getReason().toString().startsWith("event time 2100-01-01T00:00:00Z is "),
           dead.get(0).getReason().toString());
