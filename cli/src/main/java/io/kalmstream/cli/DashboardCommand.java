@@ -26,8 +26,7 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    KafkaConnection connection = kafka.connection();
-    ConnectionCheck.check(connection);
+    KafkaConnection connection = kafka.checkedConnection();
     CountDownLatch stopped = new CountDownLatch(1);
     try (Dashboard d = Dashboard.start(new Dashboard.Settings(dashboard.host, dashboard.port,
         connection, kafka.topics(), scorerUrl,

@@ -65,8 +65,7 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Topics topics = kafka.topics();
-    KafkaConnection connection = kafka.connection();
-    ConnectionCheck.check(connection);
+    KafkaConnection connection = kafka.checkedConnection();
     KafkaSettings settings = KafkaSettings.of(connection).withTopics(topics)
         .withIds(groupId, transactionalIdPrefix).withBounded(bounded);
     if (createTopics) {

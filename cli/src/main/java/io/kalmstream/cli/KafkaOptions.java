@@ -50,6 +50,13 @@ final class KafkaOptions {
     return Topics.defaults().withOverrides(topicRenames);
   }
 
+  /** {@link #connection()}, asked once ({@link ConnectionCheck}) so wrong credentials end the command at once. */
+  KafkaConnection checkedConnection() {
+    KafkaConnection connection = connection();
+    ConnectionCheck.check(connection);
+    return connection;
+  }
+
   /** The cluster and registry, with every client setting resolved. */
   KafkaConnection connection() {
     ClientProperties all = (clientConfigFile == null ? ClientProperties.empty() : ClientProperties.load(clientConfigFile))

@@ -48,8 +48,7 @@ final class LoadCommand implements Callable<Integer> {
     LoadPlan plan = LoadPlan.of(data, load.slice(LoadSlice.everything()));
     Rate rate = load.rate(DEFAULT_RATE);
     Topics topics = kafka.topics();
-    KafkaConnection connection = kafka.connection();
-    ConnectionCheck.check(connection);
+    KafkaConnection connection = kafka.checkedConnection();
     if (createTopics) {
       try (Admin admin = Admin.create(connection.clientConfig())) {
         TopicCreator.createMissing(admin, topics.newTopics(replicationFactor));

@@ -51,8 +51,7 @@ final class QueryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Topics topics = kafka.topics();
-    KafkaConnection connection = kafka.connection();
-    ConnectionCheck.check(connection);
+    KafkaConnection connection = kafka.checkedConnection();
     SchemaRegistryClient registry = new SchemaRegistryClient(connection.registry());
     LinkPredictionQuery query = LinkPredictionQuery.newBuilder().setQueryId("cli-" + UUID.randomUUID())
         .setEntityId(subject.entityId).setEntityText(subject.entityText).setRelation(relation)

@@ -102,8 +102,7 @@ final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ModelOptions.setEngineThreads(torchThreads);
-    KafkaConnection connection = kafka.connection();
-    ConnectionCheck.check(connection);
+    KafkaConnection connection = kafka.checkedConnection();
     ScorerConfig.Builder config = ScorerConfig.builder(connection.bootstrapServers(), stateDir)
         .applicationId(applicationId)
         .clientProperties(connection.clientProperties().asMap())

@@ -248,8 +248,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private KafkaTrainerConfig kafkaConfig() {
-    KafkaConnection connection = kafka.connection();
-    ConnectionCheck.check(connection);
+    KafkaConnection connection = kafka.checkedConnection();
     return KafkaTrainerConfig.of(connection.bootstrapServers(), connection.registry(), groupId, kafka.topics())
         .withClientOverrides(connection.clientProperties().asMap());
   }

@@ -40,13 +40,8 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
   @Override
   public void processElement(KgEvent event, Context ctx, Collector<KgEvent> out) {
     long time = ctx.timestamp() == null ? event.eventTime : ctx.timestamp();
-    long now = ctx.timerService().currentProcessingTime();
-    Optional<String> problem = event.kind != KgEvent.Kind.UNDECODABLE && tooFarAhead(event.eventTime, now, maxFutureSkewMs)
-        ? Optional.of("event time " + java.time.Instant.ofEpochMilli(event.eventTime) + " is "
-            + java.time.Duration.ofMillis(event.eventTime - now) + " ahead of this clock ("
-            + java.time.Instant.ofEpochMilli(now) + "), beyond the allowed skew of "
-            + java.time.Duration.ofMillis(maxFutureSkewMs) + "; it would hold back every later record")
-        : problem(event);
+    Optional<String> problem = futureSkewProblem(event, ctx.timerService().currentProcessingTime())
+        .or(() -> problem(event));
     if (problem.isPresent()) {
       counters.inc(event.kind == KgEvent.Kind.UNDECODABLE ? Outcome.UNDECODABLE
           : event.isDescription() ? Outcome.DESCRIPTIONS_REJECTED : Outcome.TRIPLES_REJECTED);
@@ -59,6 +54,16 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
       case RELATION, RELATION_DELETION -> ctx.output(RELATIONS, event);
       default -> throw new IllegalStateException("unhandled kind " + event.kind);
     }
+  }
+
+  private Optional<String> futureSkewProblem(KgEvent event, long now) {
+    if (event.kind == KgEvent.Kind.UNDECODABLE || !tooFarAhead(event.eventTime, now, maxFutureSkewMs)) {
+      return Optional.empty();
+    }
+    return Optional.of("event time " + java.time.Instant.ofEpochMilli(event.eventTime) + " is "
+        + java.time.Duration.ofMillis(event.eventTime - now) + " ahead of this clock ("
+        + java.time.Instant.ofEpochMilli(now) + "), beyond the allowed skew of "
+        + java.time.Duration.ofMillis(maxFutureSkewMs) + "; it would hold back every later record");
   }
 
   private Optional<String> problem(KgEvent event) {

@@ -95,7 +95,7 @@ public final class ClientProperties implements Serializable {
   public static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("user.info")
-        || k.contains("credentials") || k.contains("token") || k.endsWith(".key") || k.contains("keystore.key");
+        || k.contains("credentials") || k.contains("token") || k.endsWith(".key");
   }
 
   /** The settings with secret values masked, for logs. */

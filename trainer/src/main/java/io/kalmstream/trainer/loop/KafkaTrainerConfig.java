@@ -1,5 +1,6 @@
 package io.kalmstream.trainer.loop;
 
+import io.kalmstream.schemas.kafka.ClientProperties;
 import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.registry.RegistryConfig;
 import java.util.Map;
@@ -33,12 +34,12 @@ public record KafkaTrainerConfig(
     return new KafkaTrainerConfig(bootstrapServers, registry, groupId, topics, maxBufferedBatches, overrides);
   }
 
-  /** Client properties left out: they may hold passwords. */
+  /** Client properties masked: they may hold passwords. */
   @Override
   public String toString() {
     return "KafkaTrainerConfig[bootstrapServers=" + bootstrapServers + ", registry=" + registry + ", groupId="
         + groupId + ", topics=" + topics + ", maxBufferedBatches=" + maxBufferedBatches + ", clientOverrides="
-        + clientOverrides.keySet() + "]";
+        + ClientProperties.of(clientOverrides) + "]";
   }
 
   public static KafkaTrainerConfig of(String bootstrapServers, RegistryConfig registry, String groupId, Topics topics) {
