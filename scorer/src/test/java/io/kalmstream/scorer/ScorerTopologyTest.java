@@ -106,6 +106,9 @@ class ScorerTopologyTest {
     relations.pipeInput("eats", RelationDescription.newBuilder().setId("eats").setName("eats").setDescription("")
         .build());
     runtime.awaitIndexed();
+    // The base model's measurement is queued as its index fills; it must not race the eval triples a test sends
+    // next, or the base's MRR would come from whichever of them had arrived.
+    runtime.awaitMeasured();
   }
 
   private static EntityDescription entity(String id, String name, String description) {
