@@ -67,6 +67,16 @@ final class IngestOptions {
           + "watermark. Default: ${DEFAULT-VALUE}.")
   Duration maxFutureSkew;
 
+  @Option(names = "--max-event-age", paramLabel = "DURATION", defaultValue = "7d", converter = DurationConverter.class,
+      description = "Records stamped further behind this machine's clock go to the DLQ: the outputs carry event "
+          + "times, which a topic's retention would delete at once (0 accepts any age, for a backfill into topics "
+          + "without time retention). Default: ${DEFAULT-VALUE}.")
+  Duration maxEventAge;
+
+  @Option(names = "--max-record-bytes", paramLabel = "N", defaultValue = "65536",
+      description = "Larger input records go to the DLQ undecoded. Default: ${DEFAULT-VALUE}.")
+  int maxRecordBytes;
+
   IngestConfig config() {
     return new IngestConfig(
         new BatchPolicy(contrastiveBatch, instructionBatch, replayShare, replayCapacity),
@@ -80,10 +90,12 @@ final class IngestOptions {
         idleness,
         checkpointInterval,
         batchIdPrefix,
-        maxFutureSkew);
+        maxFutureSkew,
+        maxEventAge,
+        maxRecordBytes);
   }
 
-  /** "500ms", "30s", "5m", "2h", "0", or ISO-8601 ("PT30S"). */
+  /** "500ms", "30s", "5m", "2h", "7d", "0", or ISO-8601 ("PT30S"). */
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
@@ -102,7 +114,8 @@ final class IngestOptions {
         case 's' -> Duration.ofSeconds(amount);
         case 'm' -> Duration.ofMinutes(amount);
         case 'h' -> Duration.ofHours(amount);
-        default -> throw new IllegalArgumentException("not a duration: '" + value + "' (use 500ms, 30s, 5m, 2h)");
+        case 'd' -> Duration.ofDays(amount);
+        default -> throw new IllegalArgumentException("not a duration: '" + value + "' (use 500ms, 30s, 5m, 2h, 7d)");
       };
     }
   }

@@ -26,6 +26,11 @@ import java.time.Duration;
  * @param batchIdPrefix prefix of the batch ids ("prefix-0000000001"), to tell runs of different jobs apart
  * @param maxFutureSkew how far ahead of this machine's clock an event time may be; one further ahead goes to the
  *     dead letters and never moves the watermark, which would otherwise hold every later record back until then
+ * @param maxEventAge how far behind this machine's clock an event time may be (zero: no bound); an older one goes to
+ *     the dead letters, because the outputs carry event times as record timestamps and a topic's retention would
+ *     delete them as soon as they are written (Kafka's default retention is 7 days)
+ * @param maxRecordBytes the largest serialized input value the job accepts; a larger record goes to the dead letters
+ *     undecoded, so one huge record cannot bloat the job's state and the batches
  */
 public record IngestConfig(
     BatchPolicy policy,
@@ -39,7 +44,20 @@ public record IngestConfig(
     Duration idleness,
     Duration checkpointInterval,
     String batchIdPrefix,
-    Duration maxFutureSkew) implements Serializable {
+    Duration maxFutureSkew,
+    Duration maxEventAge,
+    int maxRecordBytes) implements Serializable {
+  /** Far above the largest valid record: a description of {@link TextLimits#DEFAULT_MAX_CHARS} with its ids. */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
+
+  public IngestConfig {
+    if (maxEventAge.isNegative() || maxFutureSkew.isNegative()) {
+      throw new IllegalArgumentException("maxFutureSkew and maxEventAge must not be negative");
+    }
+    if (maxRecordBytes < 1) {
+      throw new IllegalArgumentException("maxRecordBytes must be >= 1, got " + maxRecordBytes);
+    }
+  }
 
   public static IngestConfig defaults() {
     return new IngestConfig(
@@ -54,41 +72,53 @@ public record IngestConfig(
         Duration.ofSeconds(30),
         Duration.ofSeconds(10),
         "ingest",
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        Duration.ofDays(7),
+        DEFAULT_MAX_RECORD_BYTES);
   }
 
   public IngestConfig withPolicy(BatchPolicy newPolicy) {
     return new IngestConfig(newPolicy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew);
+        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
   }
 
   public IngestConfig withHeldOut(HeldOutSplit newHeldOut) {
     return new IngestConfig(policy, replaySeed, newHeldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew);
+        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
   }
 
   public IngestConfig withTimes(Duration newDescriptionWait, Duration newBatchTimeout, Duration newIdleness) {
     return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, newDescriptionWait, newBatchTimeout,
-        outOfOrderness, newIdleness, checkpointInterval, batchIdPrefix, maxFutureSkew);
+        outOfOrderness, newIdleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
   }
 
   public IngestConfig withOutOfOrderness(Duration bound) {
     return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        bound, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew);
+        bound, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
   }
 
   public IngestConfig withCheckpointInterval(Duration interval) {
     return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, interval, batchIdPrefix, maxFutureSkew);
+        outOfOrderness, idleness, interval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
   }
 
   public IngestConfig withMaxFutureSkew(Duration skew) {
     return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, skew);
+        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, skew, maxEventAge, maxRecordBytes);
   }
 
   public IngestConfig withLimits(TextLimits newLimits) {
     return new IngestConfig(policy, replaySeed, heldOut, newLimits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew);
+        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
+  }
+
+  public IngestConfig withMaxEventAge(Duration age) {
+    return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
+        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, age, maxRecordBytes);
+  }
+
+  public IngestConfig withMaxRecordBytes(int bytes) {
+    return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
+        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, bytes);
   }
 }

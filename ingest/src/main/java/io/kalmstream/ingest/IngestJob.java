@@ -64,7 +64,7 @@ public final class IngestJob {
 
     DataStream<KgEvent> events = env.fromSource(input, watermarks(), "kg-input").uid("kg-input");
     SingleOutputStreamOperator<KgEvent> valid =
-        events.process(new Validate(config.limits(), config.maxFutureSkew())).uid("validate").name("validate");
+        events.process(new Validate(config)).uid("validate").name("validate");
     DataStream<KgEvent> entities = valid.getSideOutput(Validate.ENTITIES);
     DataStream<KgEvent> relations = valid.getSideOutput(Validate.RELATIONS);
 

@@ -10,8 +10,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The first stage: rejects what cannot be used (undecodable bytes, keys that contradict their values, empty or
- * oversized text) to the dead-letter topic and splits the rest into triples (main output), entity descriptions
+ * The first stage: rejects what cannot be used (undecodable or oversized records, event times too far ahead or
+ * too old, keys that contradict their values, empty or oversized text) to the dead-letter topic and splits the rest into triples (main output), entity descriptions
  * and relation descriptions.
  */
 final class Validate extends ProcessFunction<KgEvent, KgEvent> {
@@ -20,11 +20,15 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
 
   private final TextLimits limits;
   private final long maxFutureSkewMs;
+  private final long maxEventAgeMs;
+  private final int maxRecordBytes;
   private transient OutcomeCounters counters;
 
-  Validate(TextLimits limits, java.time.Duration maxFutureSkew) {
-    this.limits = limits;
-    this.maxFutureSkewMs = maxFutureSkew.toMillis();
+  Validate(IngestConfig config) {
+    this.limits = config.limits();
+    this.maxFutureSkewMs = config.maxFutureSkew().toMillis();
+    this.maxEventAgeMs = config.maxEventAge().toMillis();
+    this.maxRecordBytes = config.maxRecordBytes();
   }
 
   /** Whether an event time lies beyond the allowed skew ahead of {@code nowMs}; the watermarks skip such events. */
@@ -40,7 +44,10 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
   @Override
   public void processElement(KgEvent event, Context ctx, Collector<KgEvent> out) {
     long time = ctx.timestamp() == null ? event.eventTime : ctx.timestamp();
-    Optional<String> problem = futureSkewProblem(event, ctx.timerService().currentProcessingTime())
+    long now = ctx.timerService().currentProcessingTime();
+    Optional<String> problem = sizeProblem(event)
+        .or(() -> futureSkewProblem(event, now))
+        .or(() -> ageProblem(event, now))
         .or(() -> problem(event));
     if (problem.isPresent()) {
       counters.inc(event.kind == KgEvent.Kind.UNDECODABLE ? Outcome.UNDECODABLE
@@ -64,6 +71,24 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
         + java.time.Duration.ofMillis(event.eventTime - now) + " ahead of this clock ("
         + java.time.Instant.ofEpochMilli(now) + "), beyond the allowed skew of "
         + java.time.Duration.ofMillis(maxFutureSkewMs) + "; it would hold back every later record");
+  }
+
+  private Optional<String> sizeProblem(KgEvent event) {
+    if (event.rawValue == null || event.rawValue.length <= maxRecordBytes) {
+      return Optional.empty();
+    }
+    return Optional.of("record of " + event.rawValue.length + " bytes is larger than the " + maxRecordBytes
+        + " bytes the job accepts (--max-record-bytes)");
+  }
+
+  private Optional<String> ageProblem(KgEvent event, long now) {
+    if (event.kind == KgEvent.Kind.UNDECODABLE || maxEventAgeMs == 0 || event.eventTime >= now - maxEventAgeMs) {
+      return Optional.empty();
+    }
+    return Optional.of("event time " + java.time.Instant.ofEpochMilli(event.eventTime) + " is "
+        + java.time.Duration.ofMillis(now - event.eventTime) + " behind this clock, beyond the allowed age of "
+        + java.time.Duration.ofMillis(maxEventAgeMs) + " (--max-event-age): its outputs would carry that time and "
+        + "a topic's retention would delete them as soon as they are written");
   }
 
   private Optional<String> problem(KgEvent event) {

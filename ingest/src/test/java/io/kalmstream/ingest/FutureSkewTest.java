@@ -3,7 +3,6 @@ package io.kalmstream.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kalmstream.batching.TextLimits;
 import io.kalmstream.batching.TripleIds;
 import io.kalmstream.schemas.DeadLetter;
 import io.kalmstream.schemas.Triple;
@@ -48,7 +47,7 @@ class FutureSkewTest {
   @Test
   void aFarFutureEventTimeIsDeadLetteredWithItsReason() throws Exception {
     try (OneInputStreamOperatorTestHarness<KgEvent, KgEvent> harness = new OneInputStreamOperatorTestHarness<>(
-        new ProcessOperator<>(new Validate(TextLimits.defaults(), Duration.ofMinutes(5))))) {
+        new ProcessOperator<>(new Validate(IngestConfig.defaults())))) {
       harness.open();
       harness.setProcessingTime(NOW);
       harness.processElement(new StreamRecord<>(triple("future", YEAR_2100), YEAR_2100));
@@ -66,6 +65,40 @@ class FutureSkewTest {
       assertTrue(dead.get(0).getReason().toString().startsWith("event time 2100-01-01T00:00:00Z is "),
           dead.get(0).getReason().toString());
       assertTrue(dead.get(0).getReason().toString().contains("beyond the allowed skew of PT5M"));
+    }
+  }
+
+  @Test
+  void anAncientEventTimeAndAnOversizedRecordAreDeadLetteredWithTheirReasons() throws Exception {
+    long year2000 = Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
+    KgEvent ok = triple("ok", NOW);
+    KgEvent huge = KgEvents.of(KgEvents.Input.TRIPLES, "kg.triples", 0, 9, NOW, ok.rawKey,
+        new byte[IngestConfig.DEFAULT_MAX_RECORD_BYTES + 1], ok.triple);
+    try (OneInputStreamOperatorTestHarness<KgEvent, KgEvent> harness = new OneInputStreamOperatorTestHarness<>(
+        new ProcessOperator<>(new Validate(IngestConfig.defaults())))) {
+      harness.open();
+      harness.setProcessingTime(NOW);
+      harness.processElement(new StreamRecord<>(triple("ancient", year2000), year2000));
+      harness.processElement(new StreamRecord<>(triple("last-week", NOW - Duration.ofDays(6).toMillis()), NOW));
+      harness.processElement(new StreamRecord<>(huge, NOW));
+      List<String> passed = new ArrayList<>();
+      harness.extractOutputValues().forEach(e -> passed.add(e.triple.getHead().toString()));
+      assertEquals(List.of("last-week"), passed, "within the allowed age of 7 days");
+      List<String> reasons = new ArrayList<>();
+      harness.getSideOutput(DeadLetters.TAG).forEach(r -> reasons.add(r.getValue().getReason().toString()));
+      assertEquals(2, reasons.size(), reasons.toString());
+      assertTrue(reasons.get(0).startsWith("event time 2000-01-01T00:00:00Z is ")
+          && reasons.get(0).contains("beyond the allowed age of PT168H"), reasons.get(0));
+      assertEquals("record of 65537 bytes is larger than the 65536 bytes the job accepts (--max-record-bytes)",
+          reasons.get(1));
+    }
+    IngestConfig unbounded = IngestConfig.defaults().withMaxEventAge(Duration.ZERO);
+    try (OneInputStreamOperatorTestHarness<KgEvent, KgEvent> harness = new OneInputStreamOperatorTestHarness<>(
+        new ProcessOperator<>(new Validate(unbounded)))) {
+      harness.open();
+      harness.setProcessingTime(NOW);
+      harness.processElement(new StreamRecord<>(triple("ancient", year2000), year2000));
+      assertEquals(1, harness.extractOutputValues().size(), "zero accepts any age, for a backfill");
     }
   }
 
