@@ -64,7 +64,8 @@ final class IngestOptions {
   @Option(names = "--max-future-skew", paramLabel = "DURATION", defaultValue = "5m",
       converter = DurationConverter.class,
       description = "Records stamped further ahead of this machine's clock go to the DLQ and never move the "
-          + "watermark. Default: ${DEFAULT-VALUE}.")
+          + "watermark. Keep it under the broker's log.message.timestamp.after.max.ms (1h by default), which "
+          + "refuses outputs stamped further ahead. Default: ${DEFAULT-VALUE}.")
   Duration maxFutureSkew;
 
   @Option(names = "--max-event-age", paramLabel = "DURATION", defaultValue = "7d", converter = DurationConverter.class,

@@ -33,13 +33,13 @@ public final class IngestKafka {
   public static IngestJob job(IngestConfig config, KafkaSettings kafka, KafkaSource<KgEvent> source) {
     Topics topics = kafka.topics();
     return new IngestJob(config, source,
-        sink(kafka, "contrastive", new KeyedAvroRecords<ContrastiveBatch>(topics.contrastiveBatches().name(),
+        sink(kafka, "contrastive", KeyedAvroRecords.<ContrastiveBatch>stampedWithEventTime(topics.contrastiveBatches().name(),
             kafka.registry(), ContrastiveBatch::getBatchId, b -> b)),
-        sink(kafka, "instruction", new KeyedAvroRecords<InstructionBatch>(topics.instructionBatches().name(),
+        sink(kafka, "instruction", KeyedAvroRecords.<InstructionBatch>stampedWithEventTime(topics.instructionBatches().name(),
             kafka.registry(), InstructionBatch::getBatchId, b -> b)),
-        sink(kafka, "eval", new KeyedAvroRecords<EvalTriple>(topics.evalTriples().name(),
+        sink(kafka, "eval", KeyedAvroRecords.<EvalTriple>stampedWithEventTime(topics.evalTriples().name(),
             kafka.registry(), e -> e.tripleId, e -> e.triple)),
-        sink(kafka, "dlq", new KeyedAvroRecords<DeadLetter>(topics.deadLetters().name(),
+        sink(kafka, "dlq", KeyedAvroRecords.<DeadLetter>stampedWhenWritten(topics.deadLetters().name(),
             kafka.registry(), DeadLetter::getSourceTopic, d -> d)));
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kalmstream.cli.load.DatasetLoader;
 import io.kalmstream.cli.load.LoadSlice;
+import io.kalmstream.cli.testing.CommittedRecords;
 import io.kalmstream.schemas.CheckpointPublished;
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.InstructionBatch;
@@ -14,8 +15,6 @@ import io.kalmstream.schemas.LinkPredictionAnswer;
 import io.kalmstream.schemas.LinkPredictionQuery;
 import io.kalmstream.schemas.ModelQualityMetric;
 import io.kalmstream.schemas.kafka.Topics;
-import io.kalmstream.schemas.registry.RegistryConfig;
-import io.kalmstream.schemas.serde.RegistryAvroDeserializer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,13 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -286,31 +280,8 @@ class LocalPipelineEndToEndTest {
     return values(topic, type).size();
   }
 
-  /** Every committed value on the topic now, decoded through the registry. */
   private <T extends SpecificRecord> List<T> values(String topic, Class<T> type) {
-    Map<String, Object> props = pipeline.connection().clientConfig();
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<T> out = new ArrayList<>();
-    try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        RegistryAvroDeserializer.specific(type, pipeline.connection().registry()))) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("could not read " + topic + " up to " + ends);
-        }
-        for (ConsumerRecord<String, T> r : consumer.poll(Duration.ofMillis(500))) {
-          if (r.value() != null) {
-            out.add(r.value());
-          }
-        }
-      }
-    }
-    return out;
+    return CommittedRecords.values(pipeline.connection(), topic, type);
   }
 
   private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
