@@ -155,7 +155,7 @@ public final class ApicurioDistribution {
   private static void untar(Path archive, Path into) throws IOException {
     Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", into.toString())
         .redirectErrorStream(true).start();
-    String output = new String(tar.getInputStream().readAllBytes());
+    String output = new String(tar.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     try {
       if (!tar.waitFor(10, TimeUnit.MINUTES) || tar.exitValue() != 0) {
         throw new IOException("tar failed on " + archive + ": " + output);

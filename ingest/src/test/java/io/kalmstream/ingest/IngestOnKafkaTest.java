@@ -51,7 +51,7 @@ class IngestOnKafkaTest {
     slice = KgSlice.wn18rr(200, 5)
         .withClosingRecords(topics.triples().partitions(), topics.entities().partitions());
     kafka.produce(topics, slice);
-    kafka.produceRaw(topics.triples().name(), "garbage".getBytes(), new byte[] {0, 0, 0, 0, 42, 1}, RAW_RECORD_TIME);
+    kafka.produceRaw(topics.triples().name(), "garbage".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 42, 1}, RAW_RECORD_TIME);
 
     KafkaSettings settings = settings(topics, "reference");
     JobClient job = start(IngestKafka.job(config, settings), work.resolve("reference"), Optional.empty());
@@ -76,8 +76,8 @@ class IngestOnKafkaTest {
     assertTrue(evalIds.size() > 20, "about a fifth is held out: " + evalIds.size());
 
     DeadLetter garbage = deadLetters.stream().filter(d -> d.getSourceTopic().equals(topics.triples().name())
-        && d.getKey() != null && new String(d.getKey().array()).equals("garbage")).findFirst().orElseThrow();
-    assertTrue(garbage.getReason().toLowerCase().contains("schema"), garbage.getReason());
+        && d.getKey() != null && new String(d.getKey().array(), java.nio.charset.StandardCharsets.UTF_8).equals("garbage")).findFirst().orElseThrow();
+    assertTrue(garbage.getReason().toLowerCase(java.util.Locale.ROOT).contains("schema"), garbage.getReason());
     assertEquals(java.nio.ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 42, 1}), garbage.getValue());
     assertTrue(garbage.getSourceOffset() >= 0);
     assertTrue(deadLetters.stream().anyMatch(d -> d.getReason().contains("oversized")

@@ -44,7 +44,10 @@ class DatasetTrainingTest {
     }
     assertEquals(List.of(2L, 4L), new DirectoryCheckpointStore(out, 5).versions());
     Path newest = out.resolve(DirectoryCheckpointStore.directoryName(4));
-    Set<String> files = Files.list(newest).map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    Set<String> files;
+    try (var list = Files.list(newest)) {
+      files = list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
     assertEquals(Set.of("adapter_config.json", "adapter_model.safetensors", "trainer_state.json",
         "trainer_state.safetensors"), files);
     TrainerState state = TrainerState.read(newest);
