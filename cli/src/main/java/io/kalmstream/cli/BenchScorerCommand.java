@@ -1,6 +1,5 @@
 package io.kalmstream.cli;
 
-import io.kalmstream.model.ModelOptions;
 import io.kalmstream.scorer.ScorerBenchmark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,9 +54,7 @@ final class BenchScorerCommand implements Callable<Integer> {
       defaultValue = "160")
   int maxTokens;
 
-  @Option(names = "--torch-threads", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE})",
-      defaultValue = "${env:KALM_TORCH_THREADS:-1}")
-  int torchThreads;
+  @Mixin TorchThreadsOption torchThreads;
 
   @Option(names = "--machine", description = "Machine description for the report (default: ${DEFAULT-VALUE})",
       defaultValue = "${env:KALM_MACHINE:-2-core CPU}")
@@ -70,11 +67,11 @@ final class BenchScorerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     modelDir = model.modelDir().normalize();
     datasetDir = dataset.datasetDir().normalize();
-    ModelOptions.setEngineThreads(torchThreads);
+    torchThreads.apply();
     int threads = searchThreads == null ? Runtime.getRuntime().availableProcessors() : searchThreads;
     Files.createDirectories(out);
     Path work = Files.createTempDirectory(out, "scorer-work-");
-    ScorerBenchmark.Result r = ScorerBenchmark.run(new ScorerBenchmark.Options(modelDir,
+    ScorerBenchmark.Result r = ScorerBenchmark.run(new ScorerBenchmark.Options(modelDir, EngineEnvironment.modelOptions(),
         datasetDir, work, entities, queries, batch, latencyQueries, threads, maxTokens),
         line -> System.out.println("bench scorer: " + line));
     String date = LocalDate.now(ZoneOffset.UTC).toString();
@@ -98,7 +95,7 @@ final class BenchScorerCommand implements Callable<Integer> {
     }
     cmd.append(" --queries ").append(queries).append(" --batch ").append(batch)
         .append(" --latency-queries ").append(latencyQueries).append(" --search-threads ").append(threads)
-        .append(" --torch-threads ").append(torchThreads);
+        .append(" --torch-threads ").append(torchThreads.threads);
     return cmd.toString();
   }
 

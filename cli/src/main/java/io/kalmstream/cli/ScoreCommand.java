@@ -1,6 +1,5 @@
 package io.kalmstream.cli;
 
-import io.kalmstream.model.ModelOptions;
 import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.scorer.LlamaModelLoader;
@@ -75,8 +74,7 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--max-tokens", defaultValue = "160", description = "Token limit per embedded text")
   int maxTokens;
 
-  @Option(names = "--torch-threads", defaultValue = "${env:KALM_TORCH_THREADS:-1}", description = "PyTorch intra-op threads")
-  int torchThreads;
+  @Mixin TorchThreadsOption torchThreads;
 
   @Mixin HttpBindOption http;
 
@@ -101,7 +99,7 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelOptions.setEngineThreads(torchThreads);
+    torchThreads.apply();
     KafkaConnection connection = kafka.checkedConnection();
     ScorerConfig.Builder config = ScorerConfig.builder(connection.bootstrapServers(), stateDir)
         .applicationId(applicationId)
@@ -129,7 +127,7 @@ final class ScoreCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     try (ModelTextViews views = new ModelTextViews(model.modelDir());
         ScorerApp app = ScorerApp.start(config.build(), serdes,
-            new LlamaModelLoader(model.modelDir().normalize(), ModelOptions.fromEnvironment(), maxTokens), views.views())) {
+            new LlamaModelLoader(model.modelDir().normalize(), EngineEnvironment.modelOptions(), maxTokens), views.views())) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         app.close();
         stopped.countDown();

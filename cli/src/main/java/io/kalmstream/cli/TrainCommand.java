@@ -233,7 +233,7 @@ final class TrainCommand implements Callable<Integer> {
       if (datasetDir != null) {
         listeners.add(new ProgressLine(maxSteps));
       }
-      TrainerRuns.Common common = new TrainerRuns.Common(modelDir, io.kalmstream.model.ModelOptions.fromEnvironment(), settings,
+      TrainerRuns.Common common = new TrainerRuns.Common(modelDir, EngineEnvironment.modelOptions(), settings,
           new DirectoryCheckpointStore(out, keep), loop, metrics, listeners);
       TrainingLoop.Outcome outcome = datasetDir != null
           ? TrainerRuns.fromDataset(common, datasetDir, contrastiveBatch, instructionBatch, stop::get)

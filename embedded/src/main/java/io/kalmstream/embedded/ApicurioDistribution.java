@@ -48,7 +48,7 @@ public final class ApicurioDistribution {
       throw new IllegalStateException("Apicurio Registry archive not found at " + archive
           + "; run `mvn -B -DskipTests package` once so Maven resolves it, or set KALM_REGISTRY_DIST");
     }
-    return extractOnce(archive, Settings.cacheDir().resolve(stripArchiveSuffix(archive.getFileName().toString())));
+    return extractOnce(archive, CacheDirectory.root().resolve(stripArchiveSuffix(archive.getFileName().toString())));
   }
 
   static Path archiveInLocalRepository() {

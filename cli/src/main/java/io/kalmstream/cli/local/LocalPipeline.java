@@ -2,6 +2,7 @@ package io.kalmstream.cli.local;
 
 import io.kalmstream.batching.BatchPolicy;
 import io.kalmstream.batching.KgDatasetReader;
+import io.kalmstream.cli.EngineEnvironment;
 import io.kalmstream.cli.ModelTextViews;
 import io.kalmstream.cli.dashboard.Dashboard;
 import io.kalmstream.cli.load.LoadPlan;
@@ -9,7 +10,6 @@ import io.kalmstream.cli.load.ProgressBar;
 import io.kalmstream.embedded.KafkaAndRegistry;
 import io.kalmstream.ingest.IngestConfig;
 import io.kalmstream.ingest.KafkaSettings;
-import io.kalmstream.model.ModelOptions;
 import io.kalmstream.schemas.kafka.TopicSpec;
 import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.kafka.ClientProperties;
@@ -104,7 +104,7 @@ public final class LocalPipeline implements AutoCloseable {
 
       ScorerApp scorer = stages.start("scorer (Kafka Streams)", () -> ScorerApp.start(scorerConfig(s, connection, topics),
               ScorerSerdes.registry(new SchemaRegistryClient(registry)),
-              new LlamaModelLoader(s.modelDir(), ModelOptions.fromEnvironment(), LlamaModelLoader.DEFAULT_MAX_TOKENS),
+              new LlamaModelLoader(s.modelDir(), EngineEnvironment.modelOptions(), LlamaModelLoader.DEFAULT_MAX_TOKENS),
               views.views()),
           app -> "model " + s.modelDir() + ", endpoints on http://127.0.0.1:" + app.httpPort() + "/api/version");
 
@@ -132,7 +132,7 @@ public final class LocalPipeline implements AutoCloseable {
     LoopSettings d = LoopSettings.defaults();
     LoopSettings loop = new LoopSettings(s.checkpointEverySteps(), s.checkpointInterval(), 0, null, d.idleWait(),
         d.instructionWait(), d.modelName(), TRAINER_LOG_EVERY_STEPS).withIdleReplay(LocalSettings.DEFAULT_IDLE_REPLAY_STEPS);
-    return new TrainerRuns.Common(s.modelDir(), ModelOptions.fromEnvironment(), s.trainer(),
+    return new TrainerRuns.Common(s.modelDir(), EngineEnvironment.modelOptions(), s.trainer(),
         new DirectoryCheckpointStore(s.adapterCheckpointDir(), RETAINED_CHECKPOINTS), loop, metrics, List.of());
   }
 
