@@ -235,7 +235,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       TrainerRuns.Common common = new TrainerRuns.Common(modelDir, EngineEnvironment.modelOptions(), settings,
           new DirectoryCheckpointStore(out, keep), loop, metrics, listeners);
-      TrainingLoop.Outcome outcome = datasetDir != null
+      TrainingLoop.Result outcome = datasetDir != null
           ? TrainerRuns.fromDataset(common, datasetDir, contrastiveBatch, instructionBatch, stop::get)
           : TrainerRuns.fromKafka(common, kafkaConfig(), stop::get);
       System.out.println();
