@@ -97,14 +97,9 @@ final class ScoreCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   long maxVersionJump;
 
-  @Override
-  public Integer call() throws Exception {
-    torchThreads.apply();
-    KafkaConnection connection = kafka.checkedConnection();
-    ScorerConfig.Builder config = ScorerConfig.builder(connection.bootstrapServers(), stateDir)
-        .applicationId(applicationId)
-        .clientProperties(connection.clientProperties().asMap())
-        .topics(kafka.topics())
+  /** The scorer settings these options set, on top of {@code config}. */
+  ScorerConfig.Builder configure(ScorerConfig.Builder config) {
+    config.applicationId(applicationId)
         .maxBatch(maxBatch)
         .batchLinger(Duration.ofMillis(lingerMs))
         .maxK(maxK)
@@ -123,6 +118,16 @@ final class ScoreCommand implements Callable<Integer> {
     if (searchThreads != null) {
       config.searchThreads(searchThreads);
     }
+    return config;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    torchThreads.apply();
+    KafkaConnection connection = kafka.checkedConnection();
+    ScorerConfig.Builder config = configure(ScorerConfig.builder(connection.bootstrapServers(), stateDir)
+        .clientProperties(connection.clientProperties().asMap())
+        .topics(kafka.topics()));
     ScorerSerdes serdes = ScorerSerdes.registry(new SchemaRegistryClient(connection.registry()));
     CountDownLatch stopped = new CountDownLatch(1);
     try (ModelTextViews views = new ModelTextViews(model.modelDir());

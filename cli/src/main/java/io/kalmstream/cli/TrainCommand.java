@@ -253,15 +253,14 @@ final class TrainCommand implements Callable<Integer> {
         .withClientOverrides(connection.clientProperties().asMap());
   }
 
-  private TrainerSettings settings() {
+  TrainerSettings settings() {
     if (contrastiveBatch < 2 || instructionBatch < 1) {
       throw new IllegalArgumentException("--contrastive-batch must be >= 2 and --instruction-batch >= 1");
     }
-    AdamW.Settings defaults = AdamW.Settings.kalmDefaults();
     return TrainerSettings.builder()
         .margin(margin).initialTau(tau).minTau(tauMin).maxTau(tauMax).lambda(lambda)
         .falseNegativeMask(falseNegativeMask)
-        .optimizer(new AdamW.Settings(defaults.beta1(), defaults.beta2(), defaults.epsilon(), weightDecay))
+        .weightDecay(weightDecay)
         .learningRate(lr).warmupSteps(warmup).horizonSteps(horizon).floorRatio(lrFloor).maxGradNorm(gradClip)
         .embeddingChunk(embeddingChunk).maxPartTokens(maxPartTokens).maxTextTokens(maxTextTokens)
         .lengthBuckets(lengthBuckets).maxInstructionTokens(maxInstructionTokens).sharedPrefix(sharedPrefix)

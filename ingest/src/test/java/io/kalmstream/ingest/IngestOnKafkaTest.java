@@ -37,7 +37,8 @@ class IngestOnKafkaTest {
   private static final long RAW_RECORD_TIME = KgSlice.START + 1;
 
   private final KafkaFixture kafka = new KafkaFixture();
-  private final IngestConfig config = IngestJobTest.testConfig().withCheckpointInterval(Duration.ofMillis(500));
+  private final IngestConfig config = IngestJobTest.testConfig().toBuilder()
+      .checkpointInterval(Duration.ofMillis(500)).build();
   private KgSlice slice;
   private Topics topics;
   private Path work;
@@ -90,7 +91,7 @@ class IngestOnKafkaTest {
     // unbounded, as in production; the slice's closing records carry the watermark past every timeout. After the
     // restore, partitions the first run had read to the end send nothing more: idleness lets the watermark pass
     // them. It is long enough that no partition with records left is ever idle, so no record is late.
-    IngestConfig unbounded = config.withTimes(config.descriptionWait(), config.batchTimeout(), Duration.ofSeconds(10));
+    IngestConfig unbounded = config.toBuilder().idleness(Duration.ofSeconds(10)).build();
     KafkaSettings settings = settings(restored, "restored").withBounded(false);
     // small polls, so checkpoint barriers get between the throttled records
     KafkaSettings throttled = settings.withClientProperty("max.poll.records", "4");

@@ -172,12 +172,13 @@ public final class LocalPipeline implements AutoCloseable {
    * once loaded, stop holding the watermark back after seconds rather than half a minute).
    */
   public static IngestConfig ingestConfig(int contrastiveBatch, int instructionBatch) {
-    IngestConfig d = IngestConfig.defaults();
-    BatchPolicy p = d.policy();
-    return d.withPolicy(new BatchPolicy(contrastiveBatch, instructionBatch, p.replayShare(), p.replayCapacity()))
-        .withCheckpointInterval(LocalSettings.DEFAULT_FLINK_CHECKPOINT_INTERVAL)
-        .withTimes(d.descriptionWait(), LocalSettings.DEFAULT_BATCH_TIMEOUT, LocalSettings.DEFAULT_IDLENESS)
-        .withOutOfOrderness(LocalSettings.DEFAULT_OUT_OF_ORDERNESS);
+    return IngestConfig.builder()
+        .batchSizes(contrastiveBatch, instructionBatch)
+        .checkpointInterval(LocalSettings.DEFAULT_FLINK_CHECKPOINT_INTERVAL)
+        .batchTimeout(LocalSettings.DEFAULT_BATCH_TIMEOUT)
+        .idleness(LocalSettings.DEFAULT_IDLENESS)
+        .outOfOrderness(LocalSettings.DEFAULT_OUT_OF_ORDERNESS)
+        .build();
   }
 
   public String dashboardUrl() {

@@ -1,0 +1,41 @@
+package io.kalmstream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kalmstream.ingest.IngestConfig;
+import io.kalmstream.scorer.ScorerConfig;
+import io.kalmstream.trainer.TrainerSettings;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * picocli takes an option's default as a constant string, so the commands write the defaults of the settings
+ * they map onto a second time: this test holds each of those strings to the one declaration (IngestConfig,
+ * TrainerSettings, ScorerConfig). A default changed in one place and not the other fails here.
+ */
+class CliDefaultsTest {
+
+  @Test
+  void ingestOptionsDefaultToIngestConfig() {
+    IngestCommand command = new IngestCommand();
+    new CommandLine(command).parseArgs();
+    assertEquals(IngestConfig.defaults(), command.job.config());
+  }
+
+  @Test
+  void trainOptionsDefaultToTrainerSettings() {
+    TrainCommand command = new TrainCommand();
+    new CommandLine(command).parseArgs();
+    assertEquals(TrainerSettings.kalmDefaults(), command.settings());
+  }
+
+  @Test
+  void scoreOptionsDefaultToScorerConfig() {
+    ScoreCommand command = new ScoreCommand();
+    new CommandLine(command).parseArgs();
+    Path state = Path.of("state");
+    assertEquals(ScorerConfig.builder("broker:9092", state).build(),
+        command.configure(ScorerConfig.builder("broker:9092", state)).build());
+  }
+}
