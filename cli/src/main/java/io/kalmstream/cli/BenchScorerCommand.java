@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "scorer", mixinStandardHelpOptions = true,
     description = "Scorer figures on a KG-BERT dataset: index time, queries/s, p50/p99 latency, re-index and swap"
-        + " time after a checkpoint. Prints them, writes them under --out and into docs/BENCHMARKS.md.")
+        + " time after a checkpoint. Prints them and writes them under --out; with --docs FILE it also replaces the"
+        + " scorer section of FILE (e.g. docs/BENCHMARKS.md).")
 final class BenchScorerCommand implements Callable<Integer> {
   static final String SECTION_START = "<!-- bench:scorer:start -->";
   static final String SECTION_END = "<!-- bench:scorer:end -->";
@@ -28,8 +29,9 @@ final class BenchScorerCommand implements Callable<Integer> {
       defaultValue = "target/bench")
   Path out;
 
-  @Option(names = "--docs", description = "Markdown file whose scorer section is replaced (default: ${DEFAULT-VALUE})",
-      defaultValue = "${sys:kalm.home:-.}/docs/BENCHMARKS.md")
+  @Option(names = "--docs", paramLabel = "FILE",
+      description = "Markdown file whose scorer section (between its start and end markers) is replaced, or appended "
+          + "when it has none (default: no document is changed)")
   Path docs;
 
   @Option(names = "--entities", description = "Index at most this many entities, 0 for all (default: ${DEFAULT-VALUE})",
@@ -71,7 +73,8 @@ final class BenchScorerCommand implements Callable<Integer> {
     int threads = searchThreads == null ? Runtime.getRuntime().availableProcessors() : searchThreads;
     Files.createDirectories(out);
     Path work = Files.createTempDirectory(out, "scorer-work-");
-    ScorerBenchmark.Result r = ScorerBenchmark.run(new ScorerBenchmark.Options(modelDir, EngineEnvironment.modelOptions(),
+    ScorerBenchmark.Result r = ScorerBenchmark.run(
+        new ScorerBenchmark.Options(modelDir, EngineEnvironment.modelOptions(),
         datasetDir, work, entities, queries, batch, latencyQueries, threads, maxTokens),
         line -> System.out.println("bench scorer: " + line));
     String date = LocalDate.now(ZoneOffset.UTC).toString();
@@ -148,7 +151,11 @@ final class BenchScorerCommand implements Callable<Integer> {
     int start = text.indexOf(SECTION_START);
     int end = text.indexOf(SECTION_END);
     String updated;
-    if (start >= 0 && end > start) {
+    if ((start >= 0) != (end >= 0) || (start >= 0 && end < start)) {
+      throw new IllegalStateException(
+          file + " has one of the scorer section's markers without the other: fix it by hand");
+    }
+    if (start >= 0) {
       updated = text.substring(0, start) + section.strip() + text.substring(end + SECTION_END.length());
     } else {
       updated = text.stripTrailing() + "\n\n" + section.strip() + "\n";
