@@ -132,7 +132,8 @@ final class ScoreCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     try (ModelTextViews views = new ModelTextViews(model.modelDir());
         ScorerApp app = ScorerApp.start(config.build(), serdes,
-            new LlamaModelLoader(model.modelDir().normalize(), EngineEnvironment.modelOptions(), maxTokens), views.views())) {
+            new LlamaModelLoader(model.modelDir().normalize(), EngineEnvironment.modelOptions(), maxTokens),
+            views.views())) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         app.close();
         stopped.countDown();

@@ -30,7 +30,8 @@ public final class IngestMain {
         params.getInt("replay-capacity", defaults.policy().replayCapacity()));
     IngestConfig config = defaults.toBuilder()
         .policy(policy)
-        .heldOut(new HeldOutSplit(params.getDouble("held-out", defaults.heldOut().fraction()), defaults.heldOut().salt()))
+        .heldOut(new HeldOutSplit(params.getDouble("held-out", defaults.heldOut().fraction()),
+            defaults.heldOut().salt()))
         .descriptionWait(
             Duration.ofSeconds(params.getLong("description-wait-seconds", defaults.descriptionWait().toSeconds())))
         .batchTimeout(Duration.ofSeconds(params.getLong("batch-timeout-seconds", defaults.batchTimeout().toSeconds())))

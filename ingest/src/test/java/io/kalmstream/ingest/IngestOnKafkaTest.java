@@ -9,11 +9,13 @@ import io.kalmstream.schemas.InstructionBatch;
 import io.kalmstream.schemas.Triple;
 import io.kalmstream.schemas.kafka.TopicSpec;
 import io.kalmstream.schemas.kafka.Topics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,7 +54,7 @@ class IngestOnKafkaTest {
     slice = KgSlice.wn18rr(200, 5)
         .withClosingRecords(topics.triples().partitions(), topics.entities().partitions());
     kafka.produce(topics, slice);
-    kafka.produceRaw(topics.triples().name(), "garbage".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 42, 1}, RAW_RECORD_TIME);
+    kafka.produceRaw(topics.triples().name(), "garbage".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 42, 1}, RAW_RECORD_TIME);
 
     KafkaSettings settings = settings(topics, "reference");
     JobClient job = start(IngestKafka.job(config, settings), work.resolve("reference"), Optional.empty());
@@ -77,8 +79,8 @@ class IngestOnKafkaTest {
     assertTrue(evalIds.size() > 20, "about a fifth is held out: " + evalIds.size());
 
     DeadLetter garbage = deadLetters.stream().filter(d -> d.getSourceTopic().equals(topics.triples().name())
-        && d.getKey() != null && new String(d.getKey().array(), java.nio.charset.StandardCharsets.UTF_8).equals("garbage")).findFirst().orElseThrow();
-    assertTrue(garbage.getReason().toLowerCase(java.util.Locale.ROOT).contains("schema"), garbage.getReason());
+        && d.getKey() != null && new String(d.getKey().array(), StandardCharsets.UTF_8).equals("garbage")).findFirst().orElseThrow();
+    assertTrue(garbage.getReason().toLowerCase(Locale.ROOT).contains("schema"), garbage.getReason());
     assertEquals(java.nio.ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 42, 1}), garbage.getValue());
     assertTrue(garbage.getSourceOffset() >= 0);
     assertTrue(deadLetters.stream().anyMatch(d -> d.getReason().contains("oversized")

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -135,7 +136,7 @@ final class KgSlice {
     List<KgEvent> events = new ArrayList<>();
     long offset = 0;
     for (Input in : records) {
-      events.add(KgEvents.of(in.topic(), in.topic().name().toLowerCase(java.util.Locale.ROOT), 0, offset++, in.timestamp(),
+      events.add(KgEvents.of(in.topic(), in.topic().name().toLowerCase(Locale.ROOT), 0, offset++, in.timestamp(),
           in.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), null, in.value()));
     }
     return events;

@@ -38,7 +38,8 @@ class DatasetTrainingTest {
     List<String> firstRun = new ArrayList<>();
     String scrape;
     try (TrainerMetrics metrics = new TrainerMetrics()) {
-      TrainingLoop.Result outcome = TrainerRuns.fromDataset(common(out, 4, metrics, firstRun), dataset, 4, 2, () -> false);
+      TrainingLoop.Result outcome =
+          TrainerRuns.fromDataset(common(out, 4, metrics, firstRun), dataset, 4, 2, () -> false);
       assertEquals(4, outcome.steps());
       scrape = metrics.scrape();
     }
