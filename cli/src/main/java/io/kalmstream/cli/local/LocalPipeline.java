@@ -1,6 +1,5 @@
 package io.kalmstream.cli.local;
 
-import io.kalmstream.batching.BatchPolicy;
 import io.kalmstream.batching.KgDatasetReader;
 import io.kalmstream.cli.EngineEnvironment;
 import io.kalmstream.cli.ModelTextViews;
