@@ -211,9 +211,7 @@ final class TrainCommand implements Callable<Integer> {
       System.err.println("kalm train: " + e.getMessage());
       return 2;
     }
-    LoopSettings loop = new LoopSettings(checkpointEvery, checkpointSeconds > 0 ? Duration.ofSeconds(checkpointSeconds) : null,
-        maxSteps, minutes > 0 ? Duration.ofMillis((long) (minutes * 60_000)) : null, Duration.ofMillis(idleMs),
-        Duration.ofSeconds(2), modelName, logEvery, idleReplay);
+    LoopSettings loop = loopSettings();
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
     // On SIGTERM/Ctrl-C: finish the current step, write a last checkpoint, then let the JVM go.
@@ -251,6 +249,19 @@ final class TrainCommand implements Callable<Integer> {
     KafkaConnection connection = kafka.checkedConnection();
     return KafkaTrainerConfig.of(connection.bootstrapServers(), connection.registry(), groupId, kafka.topics())
         .withClientOverrides(connection.clientProperties().asMap());
+  }
+
+  LoopSettings loopSettings() {
+    return LoopSettings.builder()
+        .checkpointEverySteps(checkpointEvery)
+        .checkpointInterval(checkpointSeconds > 0 ? Duration.ofSeconds(checkpointSeconds) : null)
+        .maxSteps(maxSteps)
+        .maxDuration(minutes > 0 ? Duration.ofMillis((long) (minutes * 60_000)) : null)
+        .idleWait(Duration.ofMillis(idleMs))
+        .modelName(modelName)
+        .logEverySteps(logEvery)
+        .idleReplay(idleReplay)
+        .build();
   }
 
   TrainerSettings settings() {

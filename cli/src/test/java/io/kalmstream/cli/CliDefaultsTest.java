@@ -6,6 +6,7 @@ import io.kalmstream.cli.local.LocalSettings;
 import io.kalmstream.ingest.IngestConfig;
 import io.kalmstream.scorer.ScorerConfig;
 import io.kalmstream.trainer.TrainerSettings;
+import io.kalmstream.trainer.loop.LoopSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ class CliDefaultsTest {
     TrainCommand command = new TrainCommand();
     new CommandLine(command).parseArgs();
     assertEquals(TrainerSettings.kalmDefaults(), command.settings());
+    assertEquals(LoopSettings.defaults(), command.loopSettings());
   }
 
   @Test

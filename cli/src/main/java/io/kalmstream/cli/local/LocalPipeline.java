@@ -128,9 +128,12 @@ public final class LocalPipeline implements AutoCloseable {
   }
 
   private static TrainerRuns.Common trainerCommon(LocalSettings s, TrainerMetrics metrics) throws IOException {
-    LoopSettings d = LoopSettings.defaults();
-    LoopSettings loop = new LoopSettings(s.checkpointEverySteps(), s.checkpointInterval(), 0, null, d.idleWait(),
-        d.instructionWait(), d.modelName(), TRAINER_LOG_EVERY_STEPS).withIdleReplay(LocalSettings.DEFAULT_IDLE_REPLAY_STEPS);
+    LoopSettings loop = LoopSettings.builder()
+        .checkpointEverySteps(s.checkpointEverySteps())
+        .checkpointInterval(s.checkpointInterval())
+        .logEverySteps(TRAINER_LOG_EVERY_STEPS)
+        .idleReplay(LocalSettings.DEFAULT_IDLE_REPLAY_STEPS)
+        .build();
     return new TrainerRuns.Common(s.modelDir(), EngineEnvironment.modelOptions(), s.trainer(),
         new DirectoryCheckpointStore(s.adapterCheckpointDir(), RETAINED_CHECKPOINTS), loop, metrics, List.of());
   }

@@ -84,7 +84,8 @@ class DatasetTrainingTest {
       throws IOException {
     TrainerSettings settings = TrainerSettings.builder().learningRate(1e-3).warmupSteps(2).horizonSteps(20)
         .maxTextTokens(24).seed(3).build();
-    LoopSettings loop = new LoopSettings(2, null, maxSteps, null, Duration.ZERO, Duration.ZERO, "dataset-test", 1);
+    LoopSettings loop = LoopSettings.builder().checkpointEverySteps(2).checkpointInterval(null).maxSteps(maxSteps)
+        .idleWait(Duration.ZERO).instructionWait(Duration.ZERO).modelName("dataset-test").build();
     TrainingLoop.StepListener record = (result, contrastive, instructions) -> trained.add(String.valueOf(contrastive));
     return new TrainerRuns.Common(Fixtures.stories260K(), ModelOptions.auto(), settings,
         new DirectoryCheckpointStore(out, 5), loop, metrics, List.of(record));
