@@ -1,5 +1,6 @@
 package io.kalmstream.cli;
 
+import io.kalmstream.scorer.LlamaModelLoader;
 import io.kalmstream.scorer.ScorerBenchmark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ final class BenchScorerCommand implements Callable<Integer> {
   Integer searchThreads;
 
   @Option(names = "--max-tokens", description = "Token limit per embedded text (default: ${DEFAULT-VALUE})",
-      defaultValue = "160")
+      defaultValue = "" + LlamaModelLoader.DEFAULT_MAX_TOKENS)
   int maxTokens;
 
   @Mixin TorchThreadsOption torchThreads;

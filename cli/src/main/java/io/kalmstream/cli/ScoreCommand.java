@@ -71,7 +71,8 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--at-least-once", description = "at_least_once instead of exactly_once_v2")
   boolean atLeastOnce;
 
-  @Option(names = "--max-tokens", defaultValue = "160", description = "Token limit per embedded text")
+  @Option(names = "--max-tokens", defaultValue = "" + LlamaModelLoader.DEFAULT_MAX_TOKENS,
+      description = "Token limit per embedded text")
   int maxTokens;
 
   @Mixin TorchThreadsOption torchThreads;
