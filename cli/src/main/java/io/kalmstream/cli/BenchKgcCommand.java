@@ -123,7 +123,7 @@ final class BenchKgcCommand implements Callable<Integer> {
     // The evaluation cuts texts where training did.
     EvaluationSettings settings = eval.settings("test",
         passThroughInt(TRAIN_TEXT_TOKENS_OPTION, EvaluationSettings.DEFAULT_MAX_TOKENS));
-    io.kalmstream.model.ModelOptions modelOptions = io.kalmstream.model.ModelOptions.fromEnvironment();
+    io.kalmstream.model.ModelOptions modelOptions = EngineEnvironment.modelOptions();
 
     long t0 = System.nanoTime();
     EvaluationReport untrained = ModelEvaluation.run(modelDir, null, kg, datasetName, settings, modelOptions);
@@ -328,7 +328,7 @@ final class BenchKgcCommand implements Callable<Integer> {
     Map<String, Object> machineJson = machine.toJson();
     machineJson.put("load_average_at_end", MachineInfo.loadNow());
     json.put("machine", machineJson);
-    json.put("engine_threads", io.kalmstream.model.ModelOptions.engineThreads());
+    json.put("engine_threads", EngineEnvironment.engineThreads());
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("model", modelDir.toString());
     config.put("dataset", datasetDir.toString());
@@ -355,7 +355,7 @@ final class BenchKgcCommand implements Callable<Integer> {
         .append(String.format(Locale.ROOT, "%.1f min", seconds(started) / 60)).append('\n');
     s.append("- machine: ").append(machine.describe())
         .append(String.format(Locale.ROOT, ", %.1f at end; PyTorch threads: %s%n", MachineInfo.loadNow(),
-            io.kalmstream.model.ModelOptions.engineThreads()));
+            EngineEnvironment.engineThreads()));
     s.append("- model: ").append(modelDir).append('\n');
     s.append("- train: `kalm train ").append(String.join(" ", trainArgs)).append("`\n");
     s.append(String.format(Locale.ROOT, "- eval: %s split, %s, filtered, both directions averaged; text cut %d "

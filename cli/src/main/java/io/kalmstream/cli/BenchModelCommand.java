@@ -57,9 +57,9 @@ final class BenchModelCommand implements Callable<Integer> {
       return 2;
     }
     if (threads != null) {
-      ModelOptions.setEngineThreads(threads);
+      EngineEnvironment.setEngineThreads(threads);
     }
-    ModelOptions options = ModelOptions.fromEnvironment();
+    ModelOptions options = EngineEnvironment.modelOptions();
     double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     ModelBenchmark.Settings settings = new ModelBenchmark.Settings(batch, length, seconds, matmulSizes);
     ModelBenchmark.Result result;
@@ -73,7 +73,7 @@ final class BenchModelCommand implements Callable<Integer> {
     }
     String machine = Runtime.getRuntime().availableProcessors() + "-core CPU, "
         + (options.device().isGpu() ? "GPU " + options.device() : "no GPU");
-    String threadSetting = ModelOptions.engineThreads();
+    String threadSetting = EngineEnvironment.engineThreads();
     double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     String load = String.format(Locale.ROOT, "%.1f before, %.1f after", loadBefore, loadAfter);
     String date = Instant.now().toString();

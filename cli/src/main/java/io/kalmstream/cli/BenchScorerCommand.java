@@ -1,6 +1,6 @@
 package io.kalmstream.cli;
 
-import io.kalmstream.model.ModelOptions;
+import io.kalmstream.scorer.LlamaModelLoader;
 import io.kalmstream.scorer.ScorerBenchmark;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "scorer", mixinStandardHelpOptions = true,
     description = "Scorer figures on a KG-BERT dataset: index time, queries/s, p50/p99 latency, re-index and swap"
-        + " time after a checkpoint. Prints them, writes them under --out and into docs/BENCHMARKS.md.")
+        + " time after a checkpoint. Prints them and writes them under --out; with --docs FILE it also replaces the"
+        + " scorer section of FILE (e.g. docs/BENCHMARKS.md).")
 final class BenchScorerCommand implements Callable<Integer> {
   static final String SECTION_START = "<!-- bench:scorer:start -->";
   static final String SECTION_END = "<!-- bench:scorer:end -->";
@@ -29,8 +30,9 @@ final class BenchScorerCommand implements Callable<Integer> {
       defaultValue = "target/bench")
   Path out;
 
-  @Option(names = "--docs", description = "Markdown file whose scorer section is replaced (default: ${DEFAULT-VALUE})",
-      defaultValue = "${sys:kalm.home:-.}/docs/BENCHMARKS.md")
+  @Option(names = "--docs", paramLabel = "FILE",
+      description = "Markdown file whose scorer section (between its start and end markers) is replaced, or appended "
+          + "when it has none (default: no document is changed)")
   Path docs;
 
   @Option(names = "--entities", description = "Index at most this many entities, 0 for all (default: ${DEFAULT-VALUE})",
@@ -52,12 +54,10 @@ final class BenchScorerCommand implements Callable<Integer> {
   Integer searchThreads;
 
   @Option(names = "--max-tokens", description = "Token limit per embedded text (default: ${DEFAULT-VALUE})",
-      defaultValue = "160")
+      defaultValue = "" + LlamaModelLoader.DEFAULT_MAX_TOKENS)
   int maxTokens;
 
-  @Option(names = "--torch-threads", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE})",
-      defaultValue = "${env:KALM_TORCH_THREADS:-1}")
-  int torchThreads;
+  @Mixin TorchThreadsOption torchThreads;
 
   @Option(names = "--machine", description = "Machine description for the report (default: ${DEFAULT-VALUE})",
       defaultValue = "${env:KALM_MACHINE:-2-core CPU}")
@@ -70,11 +70,12 @@ final class BenchScorerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     modelDir = model.modelDir().normalize();
     datasetDir = dataset.datasetDir().normalize();
-    ModelOptions.setEngineThreads(torchThreads);
+    torchThreads.apply();
     int threads = searchThreads == null ? Runtime.getRuntime().availableProcessors() : searchThreads;
     Files.createDirectories(out);
     Path work = Files.createTempDirectory(out, "scorer-work-");
-    ScorerBenchmark.Result r = ScorerBenchmark.run(new ScorerBenchmark.Options(modelDir,
+    ScorerBenchmark.Result r = ScorerBenchmark.run(
+        new ScorerBenchmark.Options(modelDir, EngineEnvironment.modelOptions(),
         datasetDir, work, entities, queries, batch, latencyQueries, threads, maxTokens),
         line -> System.out.println("bench scorer: " + line));
     String date = LocalDate.now(ZoneOffset.UTC).toString();
@@ -98,7 +99,7 @@ final class BenchScorerCommand implements Callable<Integer> {
     }
     cmd.append(" --queries ").append(queries).append(" --batch ").append(batch)
         .append(" --latency-queries ").append(latencyQueries).append(" --search-threads ").append(threads)
-        .append(" --torch-threads ").append(torchThreads);
+        .append(" --torch-threads ").append(torchThreads.threads);
     return cmd.toString();
   }
 
@@ -151,7 +152,11 @@ final class BenchScorerCommand implements Callable<Integer> {
     int start = text.indexOf(SECTION_START);
     int end = text.indexOf(SECTION_END);
     String updated;
-    if (start >= 0 && end > start) {
+    if ((start >= 0) != (end >= 0) || (start >= 0 && end < start)) {
+      throw new IllegalStateException(
+          file + " has one of the scorer section's markers without the other: fix it by hand");
+    }
+    if (start >= 0) {
       updated = text.substring(0, start) + section.strip() + text.substring(end + SECTION_END.length());
     } else {
       updated = text.stripTrailing() + "\n\n" + section.strip() + "\n";

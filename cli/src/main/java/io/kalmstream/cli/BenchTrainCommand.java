@@ -110,9 +110,9 @@ final class BenchTrainCommand implements Callable<Integer> {
       return 2;
     }
     if (threads != null) {
-      ModelOptions.setEngineThreads(threads);
+      EngineEnvironment.setEngineThreads(threads);
     }
-    ModelOptions options = ModelOptions.fromEnvironment();
+    ModelOptions options = EngineEnvironment.modelOptions();
     MachineInfo machine = MachineInfo.current();
     DatasetBatches batches = new DatasetBatches(KgDatasetReader.read(datasetDir), new Examples(TextViews.defaults()));
     List<Figures> results = new ArrayList<>();
@@ -134,7 +134,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     json.put("load_average_at_end", loadAfter);
     json.put("model", modelDir.toString());
     json.put("dataset", datasetDir.toString());
-    json.put("threads", ModelOptions.engineThreads());
+    json.put("threads", EngineEnvironment.engineThreads());
     json.put("device", options.device().toString());
     json.put("precision", options.baseType().toString());
     json.put("peak_matmul_flops_per_second", peak.flopsPerSecond());
@@ -210,7 +210,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     StringBuilder s = new StringBuilder("## kalm bench train\n\n");
     s.append(String.format(Locale.ROOT, "- date %s; %d cores (%s), %s on %s, threads %s; load average %.1f at start, %.1f at end%n",
         Instant.now(), machine.cores(), machine.cpuModel(), options.baseType(), options.device(),
-        ModelOptions.engineThreads(), machine.loadAverage(), loadAfter));
+        EngineEnvironment.engineThreads(), machine.loadAverage(), loadAfter));
     s.append(String.format(Locale.ROOT, "- %d measured steps per configuration after %d unmeasured; matmul peak %.2f GFLOP/s (N=%d, same run)%n%n",
         steps, warmupSteps, peak.flopsPerSecond() / 1e9, peak.size()));
     s.append("| config | N | M | part cut | text cut | buckets | shared prefix | pairs/s | tokens/s | model GFLOP/s | share of peak |\n");

@@ -51,7 +51,7 @@ final class EvalCommand implements Callable<Integer> {
       Path datasetDir = dataset.datasetDir();
       report = ModelEvaluation.run(modelDir, adapter, KgDatasetReader.read(datasetDir),
           datasetDir.getFileName().toString(), eval.settings(split, maxTextTokens),
-          io.kalmstream.model.ModelOptions.fromEnvironment());
+          EngineEnvironment.modelOptions());
     } catch (IllegalArgumentException e) {
       System.err.println("kalm eval: " + e.getMessage());
       return 2;

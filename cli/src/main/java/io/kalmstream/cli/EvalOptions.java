@@ -1,6 +1,6 @@
 package io.kalmstream.cli;
 
-import io.kalmstream.trainer.eval.EntityEmbeddingCache;
+import io.kalmstream.embedded.CacheDirectory;
 import io.kalmstream.trainer.eval.EvaluationSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -24,7 +24,7 @@ final class EvalOptions {
   boolean noCache;
 
   EvaluationSettings settings(String split, int maxTextTokens) {
-    Path cache = noCache ? null : cacheDir != null ? cacheDir : EntityEmbeddingCache.defaultDir();
+    Path cache = noCache ? null : cacheDir != null ? cacheDir : CacheDirectory.root().resolve("embeddings");
     return new EvaluationSettings(split, limit, sampleSeed, maxTextTokens, cache);
   }
 }

@@ -1,7 +1,6 @@
 package io.kalmstream.cli;
 
 import io.kalmstream.model.LlamaModel;
-import io.kalmstream.model.ModelOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +43,7 @@ final class GenerateCommand implements Callable<Integer> {
       System.err.println("kalm generate: " + e.getMessage());
       return 2;
     }
-    try (LlamaModel llama = LlamaModel.load(dir, adapter, ModelOptions.fromEnvironment())) {
+    try (LlamaModel llama = LlamaModel.load(dir, adapter, EngineEnvironment.modelOptions())) {
       System.out.println(llama.generate(prompt, maxTokens, stopIds));
       return 0;
     } catch (IllegalArgumentException e) {

@@ -9,7 +9,10 @@ import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
-/** Settings of the ingest job as command-line options; defaults are those of {@link IngestConfig#defaults()}. */
+/**
+ * Settings of the ingest job as command-line options. Their defaults are those of {@link IngestConfig#defaults()}
+ * (picocli needs them as constant strings: CliDefaultsTest checks each against the declaration).
+ */
 final class IngestOptions {
   private static final IngestConfig DEFAULTS = IngestConfig.defaults();
 
@@ -79,21 +82,19 @@ final class IngestOptions {
   int maxRecordBytes;
 
   IngestConfig config() {
-    return new IngestConfig(
-        new BatchPolicy(contrastiveBatch, instructionBatch, replayShare, replayCapacity),
-        DEFAULTS.replaySeed(),
-        new HeldOutSplit(heldOut, DEFAULTS.heldOut().salt()),
-        new TextLimits(maxTextChars),
-        DEFAULTS.maxTokens(),
-        descriptionWait,
-        batchTimeout,
-        DEFAULTS.outOfOrderness(),
-        idleness,
-        checkpointInterval,
-        batchIdPrefix,
-        maxFutureSkew,
-        maxEventAge,
-        maxRecordBytes);
+    return IngestConfig.builder()
+        .policy(new BatchPolicy(contrastiveBatch, instructionBatch, replayShare, replayCapacity))
+        .heldOut(new HeldOutSplit(heldOut, DEFAULTS.heldOut().salt()))
+        .limits(new TextLimits(maxTextChars))
+        .descriptionWait(descriptionWait)
+        .batchTimeout(batchTimeout)
+        .idleness(idleness)
+        .checkpointInterval(checkpointInterval)
+        .batchIdPrefix(batchIdPrefix)
+        .maxFutureSkew(maxFutureSkew)
+        .maxEventAge(maxEventAge)
+        .maxRecordBytes(maxRecordBytes)
+        .build();
   }
 
   /** "500ms", "30s", "5m", "2h", "7d", "0", or ISO-8601 ("PT30S"). */

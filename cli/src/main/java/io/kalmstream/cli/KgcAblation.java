@@ -18,6 +18,7 @@ enum KgcAblation {
   MARGIN_0("margin-0", List.of("--margin", "0"));
 
   final String label;
+  @SuppressWarnings("ImmutableEnumChecker") // always List.of(...): immutable
   final List<String> trainArgs;
 
   KgcAblation(String label, List<String> trainArgs) {

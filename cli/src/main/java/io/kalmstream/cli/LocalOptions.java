@@ -49,10 +49,7 @@ final class LocalOptions {
       description = "Port of the scorer's HTTP endpoints; 0 picks a free one (printed). Default: ${DEFAULT-VALUE}.")
   int scorerPort;
 
-  @Option(names = "--torch-threads", paramLabel = "N", defaultValue = "${env:KALM_TORCH_THREADS:-1}",
-      description = "PyTorch intra-op threads of the trainer and of the scorer each. Default: ${DEFAULT-VALUE}.")
-  int torchThreads;
-
+  @Mixin TorchThreadsOption torchThreads;
 
   @Option(names = "--secured",
       description = "Run the embedded broker with SASL/PLAIN over TLS only and the registry behind HTTPS with basic "
@@ -61,7 +58,7 @@ final class LocalOptions {
 
   /** The settings these options give, with the work directory {@code workDir}; sets the engine's threads. */
   LocalSettings settings(Path workDir) {
-    io.kalmstream.model.ModelOptions.setEngineThreads(torchThreads);
+    torchThreads.apply();
     return new LocalSettings(workDir.toAbsolutePath().normalize(), model.modelDir(), dataset.datasetDir(),
         loadDataset, load.slice(LocalSettings.DEFAULT_SLICE),
         load.rate(new Rate(LocalSettings.DEFAULT_RATE)).perSecond(),

@@ -1,6 +1,5 @@
 package io.kalmstream.cli;
 
-import io.kalmstream.model.ModelOptions;
 import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.scorer.LlamaModelLoader;
@@ -72,11 +71,11 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--at-least-once", description = "at_least_once instead of exactly_once_v2")
   boolean atLeastOnce;
 
-  @Option(names = "--max-tokens", defaultValue = "160", description = "Token limit per embedded text")
+  @Option(names = "--max-tokens", defaultValue = "" + LlamaModelLoader.DEFAULT_MAX_TOKENS,
+      description = "Token limit per embedded text")
   int maxTokens;
 
-  @Option(names = "--torch-threads", defaultValue = "${env:KALM_TORCH_THREADS:-1}", description = "PyTorch intra-op threads")
-  int torchThreads;
+  @Mixin TorchThreadsOption torchThreads;
 
   @Mixin HttpBindOption http;
 
@@ -99,14 +98,9 @@ final class ScoreCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   long maxVersionJump;
 
-  @Override
-  public Integer call() throws Exception {
-    ModelOptions.setEngineThreads(torchThreads);
-    KafkaConnection connection = kafka.checkedConnection();
-    ScorerConfig.Builder config = ScorerConfig.builder(connection.bootstrapServers(), stateDir)
-        .applicationId(applicationId)
-        .clientProperties(connection.clientProperties().asMap())
-        .topics(kafka.topics())
+  /** The scorer settings these options set, on top of {@code config}. */
+  ScorerConfig.Builder configure(ScorerConfig.Builder config) {
+    config.applicationId(applicationId)
         .maxBatch(maxBatch)
         .batchLinger(Duration.ofMillis(lingerMs))
         .maxK(maxK)
@@ -125,11 +119,22 @@ final class ScoreCommand implements Callable<Integer> {
     if (searchThreads != null) {
       config.searchThreads(searchThreads);
     }
+    return config;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    torchThreads.apply();
+    KafkaConnection connection = kafka.checkedConnection();
+    ScorerConfig.Builder config = configure(ScorerConfig.builder(connection.bootstrapServers(), stateDir)
+        .clientProperties(connection.clientProperties().asMap())
+        .topics(kafka.topics()));
     ScorerSerdes serdes = ScorerSerdes.registry(new SchemaRegistryClient(connection.registry()));
     CountDownLatch stopped = new CountDownLatch(1);
     try (ModelTextViews views = new ModelTextViews(model.modelDir());
         ScorerApp app = ScorerApp.start(config.build(), serdes,
-            new LlamaModelLoader(model.modelDir().normalize(), ModelOptions.fromEnvironment(), maxTokens), views.views())) {
+            new LlamaModelLoader(model.modelDir().normalize(), EngineEnvironment.modelOptions(), maxTokens),
+            views.views())) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         app.close();
         stopped.countDown();

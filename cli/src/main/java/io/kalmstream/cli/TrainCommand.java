@@ -211,9 +211,7 @@ final class TrainCommand implements Callable<Integer> {
       System.err.println("kalm train: " + e.getMessage());
       return 2;
     }
-    LoopSettings loop = new LoopSettings(checkpointEvery, checkpointSeconds > 0 ? Duration.ofSeconds(checkpointSeconds) : null,
-        maxSteps, minutes > 0 ? Duration.ofMillis((long) (minutes * 60_000)) : null, Duration.ofMillis(idleMs),
-        Duration.ofSeconds(2), modelName, logEvery, idleReplay);
+    LoopSettings loop = loopSettings();
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
     // On SIGTERM/Ctrl-C: finish the current step, write a last checkpoint, then let the JVM go.
@@ -233,9 +231,9 @@ final class TrainCommand implements Callable<Integer> {
       if (datasetDir != null) {
         listeners.add(new ProgressLine(maxSteps));
       }
-      TrainerRuns.Common common = new TrainerRuns.Common(modelDir, io.kalmstream.model.ModelOptions.fromEnvironment(), settings,
+      TrainerRuns.Common common = new TrainerRuns.Common(modelDir, EngineEnvironment.modelOptions(), settings,
           new DirectoryCheckpointStore(out, keep), loop, metrics, listeners);
-      TrainingLoop.Outcome outcome = datasetDir != null
+      TrainingLoop.Result outcome = datasetDir != null
           ? TrainerRuns.fromDataset(common, datasetDir, contrastiveBatch, instructionBatch, stop::get)
           : TrainerRuns.fromKafka(common, kafkaConfig(), stop::get);
       System.out.println();
@@ -253,15 +251,27 @@ final class TrainCommand implements Callable<Integer> {
         .withClientOverrides(connection.clientProperties().asMap());
   }
 
-  private TrainerSettings settings() {
+  LoopSettings loopSettings() {
+    return LoopSettings.builder()
+        .checkpointEverySteps(checkpointEvery)
+        .checkpointInterval(checkpointSeconds > 0 ? Duration.ofSeconds(checkpointSeconds) : null)
+        .maxSteps(maxSteps)
+        .maxDuration(minutes > 0 ? Duration.ofMillis((long) (minutes * 60_000)) : null)
+        .idleWait(Duration.ofMillis(idleMs))
+        .modelName(modelName)
+        .logEverySteps(logEvery)
+        .idleReplay(idleReplay)
+        .build();
+  }
+
+  TrainerSettings settings() {
     if (contrastiveBatch < 2 || instructionBatch < 1) {
       throw new IllegalArgumentException("--contrastive-batch must be >= 2 and --instruction-batch >= 1");
     }
-    AdamW.Settings defaults = AdamW.Settings.kalmDefaults();
     return TrainerSettings.builder()
         .margin(margin).initialTau(tau).minTau(tauMin).maxTau(tauMax).lambda(lambda)
         .falseNegativeMask(falseNegativeMask)
-        .optimizer(new AdamW.Settings(defaults.beta1(), defaults.beta2(), defaults.epsilon(), weightDecay))
+        .weightDecay(weightDecay)
         .learningRate(lr).warmupSteps(warmup).horizonSteps(horizon).floorRatio(lrFloor).maxGradNorm(gradClip)
         .embeddingChunk(embeddingChunk).maxPartTokens(maxPartTokens).maxTextTokens(maxTextTokens)
         .lengthBuckets(lengthBuckets).maxInstructionTokens(maxInstructionTokens).sharedPrefix(sharedPrefix)

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kalmstream.batching.KgDatasetReader;
-import io.kalmstream.model.ModelOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ class KgcCommandsTest {
 
   @BeforeAll
   static void tinyDataset() throws IOException {
-    ModelOptions.setEngineThreads(1);
+    EngineEnvironment.setEngineThreads(1);
     dataset = Files.createDirectories(tmp.resolve("tiny-kg"));
     Files.writeString(dataset.resolve("entity2text.txt"), String.join("\n",
         "cat\tcat, a small domesticated feline", "dog\tdog, a domesticated canine", "mammal\tmammal, a warm-blooded animal",

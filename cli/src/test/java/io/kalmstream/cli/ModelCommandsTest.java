@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.kalmstream.model.ModelOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +19,7 @@ class ModelCommandsTest {
   @BeforeAll
   static void singleEngineThread() {
     // the build machine is small and shared; see model/pom.xml
-    ModelOptions.setEngineThreads(1);
+    EngineEnvironment.setEngineThreads(1);
   }
 
   @Test

@@ -50,7 +50,7 @@ class PeftReferenceTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    ModelOptions.setEngineThreads(1);
+    EngineEnvironment.setEngineThreads(1);
     python = PythonReference.start(Files.createDirectories(tmp.resolve("python")));
     texts = textsOfDifferentLengths();
   }

@@ -48,7 +48,7 @@ public final class ApicurioDistribution {
       throw new IllegalStateException("Apicurio Registry archive not found at " + archive
           + "; run `mvn -B -DskipTests package` once so Maven resolves it, or set KALM_REGISTRY_DIST");
     }
-    return extractOnce(archive, Settings.cacheDir().resolve(stripArchiveSuffix(archive.getFileName().toString())));
+    return extractOnce(archive, CacheDirectory.root().resolve(stripArchiveSuffix(archive.getFileName().toString())));
   }
 
   static Path archiveInLocalRepository() {
@@ -155,7 +155,7 @@ public final class ApicurioDistribution {
   private static void untar(Path archive, Path into) throws IOException {
     Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", into.toString())
         .redirectErrorStream(true).start();
-    String output = new String(tar.getInputStream().readAllBytes());
+    String output = new String(tar.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     try {
       if (!tar.waitFor(10, TimeUnit.MINUTES) || tar.exitValue() != 0) {
         throw new IOException("tar failed on " + archive + ": " + output);

@@ -75,6 +75,7 @@ public final class KafkaAndRegistry implements AutoCloseable {
    * One runtime per JVM, started on first use in a fresh directory and removed at JVM exit. A failed start is
    * remembered, so the test classes after the first fail at once with the same cause instead of waiting again.
    */
+  @SuppressWarnings("StaticAssignmentOfThrowable") // the remembered failure, see above
   public static synchronized KafkaAndRegistry shared() {
     if (sharedStartFailure != null) {
       throw new IllegalStateException("the shared runtime failed to start earlier: " + sharedStartFailure.getMessage(),

@@ -2,7 +2,13 @@ package io.kalmstream.embedded;
 
 import java.nio.file.Path;
 
-/** Reads a setting from a system property first, then from an environment variable. */
+/**
+ * Reads a setting from a system property first, then from an environment variable.
+ *
+ * <p>This module reads the environment itself, unlike the other library modules: it is started by the tests of
+ * every module (which have no entry point to pass settings in) as well as by {@code kalm local}, and what it
+ * reads only locates tools (the registry's archive and the Java runtime it needs) and the cache directory.
+ */
 final class Settings {
   private Settings() {}
 
@@ -17,16 +23,5 @@ final class Settings {
   static Path path(String property, String env) {
     String value = get(property, env);
     return value == null ? null : Path.of(value);
-  }
-
-  /** Where extracted tools are kept between runs: {@code kalm.cache.dir}, {@code KALM_CACHE_DIR}, XDG, ~/.cache. */
-  static Path cacheDir() {
-    Path explicit = path("kalm.cache.dir", "KALM_CACHE_DIR");
-    if (explicit != null) {
-      return explicit;
-    }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-    return base.resolve("kalm-stream");
   }
 }

@@ -6,7 +6,7 @@ import io.kalmstream.batching.DistinctTailPacker;
 import io.kalmstream.batching.Examples;
 import io.kalmstream.batching.InstructionBatches;
 import io.kalmstream.batching.KnownFacts;
-import io.kalmstream.batching.ReservoirSampling;
+import io.kalmstream.batching.ReplayBuffer;
 import io.kalmstream.batching.TextViews;
 import io.kalmstream.batching.TripleIds;
 import io.kalmstream.batching.Truncation;
@@ -47,10 +47,7 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
   private transient EventTimeQueue queue;
   private transient MapState<String, Boolean> knownFacts;
   private transient ListState<ContrastivePair> pending;
-  private transient MapState<Integer, ContrastivePair> reservoir;
-  private transient ValueState<Integer> reservoirSize;
-  private transient ValueState<Long> reservoirSeen;
-  private transient ValueState<Long> draws;
+  private transient ReplayBuffer replay;
   private transient ValueState<Long> batchSequence;
   private transient ValueState<Long> timeoutAt;
   private transient Examples examples;
@@ -66,10 +63,7 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
     queue = new EventTimeQueue(getRuntimeContext(), "queue");
     knownFacts = getRuntimeContext().getMapState(new MapStateDescriptor<>("known-facts", Types.STRING, Types.BOOLEAN));
     pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", pairType));
-    reservoir = getRuntimeContext().getMapState(new MapStateDescriptor<>("reservoir", Types.INT, pairType));
-    reservoirSize = getRuntimeContext().getState(new ValueStateDescriptor<>("reservoir-size", Types.INT));
-    reservoirSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("reservoir-seen", Types.LONG));
-    draws = getRuntimeContext().getState(new ValueStateDescriptor<>("draws", Types.LONG));
+    replay = new ReplayBuffer(config.policy().replayCapacity(), config.replaySeed(), new ReservoirState(pairType));
     batchSequence = getRuntimeContext().getState(new ValueStateDescriptor<>("batch-sequence", Types.LONG));
     timeoutAt = getRuntimeContext().getState(new ValueStateDescriptor<>("timeout-at", Types.LONG));
     examples = new Examples(new TextViews(Truncation.WORDS, config.maxTokens()));
@@ -97,7 +91,7 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
       } else {
         knownFacts.remove(event.key);
         counters.add(Outcome.PAIRS_RETRACTED_BEFORE_BATCH, packer.removeTriple(event.key));
-        removeFromReservoir(event.key);
+        replay.removeTriple(event.key);
       }
     }
     Long timeout = timeoutAt.value();
@@ -147,17 +141,15 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
     counters.inc(Outcome.CONTRASTIVE_BATCHES);
     counters.inc(Outcome.INSTRUCTION_BATCHES);
     for (ContrastivePair pair : live) {
-      offerToReservoir(pair);
+      replay.offer(pair);
     }
   }
 
-  private List<ContrastivePair> withReplay(List<ContrastivePair> live, int size) throws Exception {
+  private List<ContrastivePair> withReplay(List<ContrastivePair> live, int size) {
     List<ContrastivePair> pairs = new ArrayList<>(live);
     Set<String> tails = new HashSet<>();
     live.forEach(p -> tails.add(p.getTail()));
-    long draw = valueOr(draws.value(), 0L);
-    draws.update(draw + 1);
-    pairs.addAll(ReservoirSampling.draw(reservoirSlots(), size - live.size(), tails, config.replaySeed(), draw));
+    pairs.addAll(replay.draw(size - live.size(), tails));
     return pairs;
   }
 
@@ -177,57 +169,88 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
     };
   }
 
-  private ReservoirSampling.Slots reservoirSlots() throws Exception {
-    int size = valueOr(reservoirSize.value(), 0);
-    return new ReservoirSampling.Slots() {
-      @Override
-      public int size() {
-        return size;
-      }
+  /** The replay reservoir's slots and counters in this function's keyed state. */
+  private final class ReservoirState implements ReplayBuffer.Store {
+    private final MapState<Integer, ContrastivePair> slots;
+    private final ValueState<Integer> size;
+    private final ValueState<Long> seen;
+    private final ValueState<Long> draws;
 
-      @Override
-      public ContrastivePair get(int slot) {
-        try {
-          return reservoir.get(slot);
-        } catch (Exception e) {
-          throw new IllegalStateException("cannot read replay slot " + slot, e);
-        }
-      }
-    };
+    ReservoirState(TypeInformation<ContrastivePair> pairType) {
+      slots = getRuntimeContext().getMapState(new MapStateDescriptor<>("reservoir", Types.INT, pairType));
+      size = getRuntimeContext().getState(new ValueStateDescriptor<>("reservoir-size", Types.INT));
+      seen = getRuntimeContext().getState(new ValueStateDescriptor<>("reservoir-seen", Types.LONG));
+      draws = getRuntimeContext().getState(new ValueStateDescriptor<>("draws", Types.LONG));
+    }
+
+    @Override
+    public int size() {
+      return read(() -> valueOr(size.value(), 0));
+    }
+
+    @Override
+    public void setSize(int value) {
+      write(() -> size.update(value));
+    }
+
+    @Override
+    public ContrastivePair get(int slot) {
+      return read(() -> slots.get(slot));
+    }
+
+    @Override
+    public void put(int slot, ContrastivePair pair) {
+      write(() -> slots.put(slot, pair));
+    }
+
+    @Override
+    public void remove(int slot) {
+      write(() -> slots.remove(slot));
+    }
+
+    @Override
+    public long seen() {
+      return read(() -> valueOr(seen.value(), 0L));
+    }
+
+    @Override
+    public void setSeen(long value) {
+      write(() -> seen.update(value));
+    }
+
+    @Override
+    public long draws() {
+      return read(() -> valueOr(draws.value(), 0L));
+    }
+
+    @Override
+    public void setDraws(long value) {
+      write(() -> draws.update(value));
+    }
   }
 
-  private void offerToReservoir(ContrastivePair pair) throws Exception {
-    long seen = valueOr(reservoirSeen.value(), 0L);
-    reservoirSeen.update(seen + 1);
-    int slot = ReservoirSampling.slotFor(seen, config.policy().replayCapacity(), config.replaySeed());
-    if (slot < 0) {
-      return;
-    }
-    int size = valueOr(reservoirSize.value(), 0);
-    // retractions shrink the reservoir below the slots the sampling counts with: append instead of leaving a gap
-    if (slot >= size) {
-      reservoir.put(size, pair);
-      reservoirSize.update(size + 1);
-    } else {
-      reservoir.put(slot, pair);
+  private interface StateRead<T> {
+    T get() throws Exception;
+  }
+
+  private interface StateWrite {
+    void run() throws Exception;
+  }
+
+  private static <T> T read(StateRead<T> read) {
+    try {
+      return read.get();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the replay reservoir's state", e);
     }
   }
 
-  /** Forgets a retracted triple's pairs; the last slot moves into each hole so the slots stay dense. */
-  private void removeFromReservoir(String tripleId) throws Exception {
-    int size = valueOr(reservoirSize.value(), 0);
-    for (int slot = size - 1; slot >= 0; slot--) {
-      ContrastivePair pair = reservoir.get(slot);
-      if (pair != null && Examples.sourceTripleId(pair).equals(tripleId)) {
-        int last = size - 1;
-        if (slot != last) {
-          reservoir.put(slot, reservoir.get(last));
-        }
-        reservoir.remove(last);
-        size--;
-      }
+  private static void write(StateWrite write) {
+    try {
+      write.run();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write the replay reservoir's state", e);
     }
-    reservoirSize.update(size);
   }
 
   private static <T> T valueOr(T value, T fallback) {

@@ -8,8 +8,9 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * Settings of the ingest job, with the embedded-mode defaults. The CLI overrides them from options and the
- * environment.
+ * Settings of the ingest job. {@link #defaults()} holds the embedded-mode defaults, {@link #toBuilder()} changes
+ * one field without restating the others, and the record's constructor validates every combination. The CLI maps
+ * its options onto the builder (a test checks that its defaults are these).
  *
  * @param policy batch sizes, replay share and reservoir size
  * @param replaySeed seed of the reservoir's reproducible randomness
@@ -51,14 +52,27 @@ public record IngestConfig(
   public static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
 
   public IngestConfig {
-    if (maxEventAge.isNegative() || maxFutureSkew.isNegative()) {
-      throw new IllegalArgumentException("maxFutureSkew and maxEventAge must not be negative");
+    for (Duration d : new Duration[] {descriptionWait, batchTimeout, outOfOrderness, idleness, checkpointInterval,
+        maxFutureSkew, maxEventAge}) {
+      if (d == null || d.isNegative()) {
+        throw new IllegalArgumentException("ingest durations must be set and >= 0, got " + d);
+      }
+    }
+    if (policy == null || heldOut == null || limits == null) {
+      throw new IllegalArgumentException("the batch policy, held-out split and text limits must be set");
     }
     if (maxRecordBytes < 1) {
       throw new IllegalArgumentException("maxRecordBytes must be >= 1, got " + maxRecordBytes);
     }
+    if (maxTokens < 1) {
+      throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
+    }
+    if (batchIdPrefix == null || batchIdPrefix.isBlank()) {
+      throw new IllegalArgumentException("the batch id prefix must not be blank");
+    }
   }
 
+  /** The defaults: the one place each setting's default is written. */
   public static IngestConfig defaults() {
     return new IngestConfig(
         BatchPolicy.paperDefaults(),
@@ -77,48 +91,72 @@ public record IngestConfig(
         DEFAULT_MAX_RECORD_BYTES);
   }
 
-  public IngestConfig withPolicy(BatchPolicy newPolicy) {
-    return new IngestConfig(newPolicy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
+  public static Builder builder() {
+    return defaults().toBuilder();
   }
 
-  public IngestConfig withHeldOut(HeldOutSplit newHeldOut) {
-    return new IngestConfig(policy, replaySeed, newHeldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public IngestConfig withTimes(Duration newDescriptionWait, Duration newBatchTimeout, Duration newIdleness) {
-    return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, newDescriptionWait, newBatchTimeout,
-        outOfOrderness, newIdleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
-  }
+  /** Changes fields one at a time; {@link #build()} validates them together. */
+  public static final class Builder {
+    private BatchPolicy policy;
+    private long replaySeed;
+    private HeldOutSplit heldOut;
+    private TextLimits limits;
+    private int maxTokens;
+    private Duration descriptionWait;
+    private Duration batchTimeout;
+    private Duration outOfOrderness;
+    private Duration idleness;
+    private Duration checkpointInterval;
+    private String batchIdPrefix;
+    private Duration maxFutureSkew;
+    private Duration maxEventAge;
+    private int maxRecordBytes;
 
-  public IngestConfig withOutOfOrderness(Duration bound) {
-    return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        bound, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
-  }
+    private Builder(IngestConfig c) {
+      policy = c.policy;
+      replaySeed = c.replaySeed;
+      heldOut = c.heldOut;
+      limits = c.limits;
+      maxTokens = c.maxTokens;
+      descriptionWait = c.descriptionWait;
+      batchTimeout = c.batchTimeout;
+      outOfOrderness = c.outOfOrderness;
+      idleness = c.idleness;
+      checkpointInterval = c.checkpointInterval;
+      batchIdPrefix = c.batchIdPrefix;
+      maxFutureSkew = c.maxFutureSkew;
+      maxEventAge = c.maxEventAge;
+      maxRecordBytes = c.maxRecordBytes;
+    }
 
-  public IngestConfig withCheckpointInterval(Duration interval) {
-    return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, interval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
-  }
+    public Builder policy(BatchPolicy v) { policy = v; return this; }
+    public Builder replaySeed(long v) { replaySeed = v; return this; }
+    public Builder heldOut(HeldOutSplit v) { heldOut = v; return this; }
+    public Builder limits(TextLimits v) { limits = v; return this; }
+    public Builder maxTokens(int v) { maxTokens = v; return this; }
+    public Builder descriptionWait(Duration v) { descriptionWait = v; return this; }
+    public Builder batchTimeout(Duration v) { batchTimeout = v; return this; }
+    public Builder outOfOrderness(Duration v) { outOfOrderness = v; return this; }
+    public Builder idleness(Duration v) { idleness = v; return this; }
+    public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
+    public Builder batchIdPrefix(String v) { batchIdPrefix = v; return this; }
+    public Builder maxFutureSkew(Duration v) { maxFutureSkew = v; return this; }
+    public Builder maxEventAge(Duration v) { maxEventAge = v; return this; }
+    public Builder maxRecordBytes(int v) { maxRecordBytes = v; return this; }
 
-  public IngestConfig withMaxFutureSkew(Duration skew) {
-    return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, skew, maxEventAge, maxRecordBytes);
-  }
+    /** The batch policy with new sizes, its replay share and capacity kept. */
+    public Builder batchSizes(int contrastive, int instruction) {
+      policy = new BatchPolicy(contrastive, instruction, policy.replayShare(), policy.replayCapacity());
+      return this;
+    }
 
-  public IngestConfig withLimits(TextLimits newLimits) {
-    return new IngestConfig(policy, replaySeed, heldOut, newLimits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
-  }
-
-  public IngestConfig withMaxEventAge(Duration age) {
-    return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, age, maxRecordBytes);
-  }
-
-  public IngestConfig withMaxRecordBytes(int bytes) {
-    return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-        outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, bytes);
+    public IngestConfig build() {
+      return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
+          outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
+    }
   }
 }

@@ -28,13 +28,15 @@ public final class IngestMain {
         params.getInt("instruction-batch", defaults.policy().instructionSize()),
         params.getDouble("replay-share", defaults.policy().replayShare()),
         params.getInt("replay-capacity", defaults.policy().replayCapacity()));
-    IngestConfig config = defaults.withPolicy(policy)
-        .withHeldOut(new HeldOutSplit(params.getDouble("held-out", defaults.heldOut().fraction()),
+    IngestConfig config = defaults.toBuilder()
+        .policy(policy)
+        .heldOut(new HeldOutSplit(params.getDouble("held-out", defaults.heldOut().fraction()),
             defaults.heldOut().salt()))
-        .withTimes(
-            Duration.ofSeconds(params.getLong("description-wait-seconds", defaults.descriptionWait().toSeconds())),
-            Duration.ofSeconds(params.getLong("batch-timeout-seconds", defaults.batchTimeout().toSeconds())),
-            Duration.ofSeconds(params.getLong("idleness-seconds", defaults.idleness().toSeconds())));
+        .descriptionWait(
+            Duration.ofSeconds(params.getLong("description-wait-seconds", defaults.descriptionWait().toSeconds())))
+        .batchTimeout(Duration.ofSeconds(params.getLong("batch-timeout-seconds", defaults.batchTimeout().toSeconds())))
+        .idleness(Duration.ofSeconds(params.getLong("idleness-seconds", defaults.idleness().toSeconds())))
+        .build();
 
     Map<String, String> renames = new HashMap<>();
     Topics.defaults().all().forEach(t -> {

@@ -92,7 +92,7 @@ class FutureSkewTest {
       assertEquals("record of 65537 bytes is larger than the 65536 bytes the job accepts (--max-record-bytes)",
           reasons.get(1));
     }
-    IngestConfig unbounded = IngestConfig.defaults().withMaxEventAge(Duration.ZERO);
+    IngestConfig unbounded = IngestConfig.builder().maxEventAge(Duration.ZERO).build();
     try (OneInputStreamOperatorTestHarness<KgEvent, KgEvent> harness = new OneInputStreamOperatorTestHarness<>(
         new ProcessOperator<>(new Validate(unbounded)))) {
       harness.open();

@@ -25,12 +25,15 @@ class IngestJobTest {
   static final BatchPolicy SMALL = new BatchPolicy(8, 2, 0.25, 16);
 
   static IngestConfig testConfig() {
-    return IngestConfig.defaults()
-        .withPolicy(SMALL)
-        .withHeldOut(new HeldOutSplit(0.2, "test"))
-        .withTimes(Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ZERO)
+    return IngestConfig.builder()
+        .policy(SMALL)
+        .heldOut(new HeldOutSplit(0.2, "test"))
+        .descriptionWait(Duration.ofMinutes(10))
+        .batchTimeout(Duration.ofSeconds(1))
+        .idleness(Duration.ZERO)
         // the slice's records are 10 ms apart and in order within each partition
-        .withOutOfOrderness(Duration.ofMillis(50));
+        .outOfOrderness(Duration.ofMillis(50))
+        .build();
   }
 
   @Test

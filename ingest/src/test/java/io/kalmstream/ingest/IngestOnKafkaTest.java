@@ -9,11 +9,13 @@ import io.kalmstream.schemas.InstructionBatch;
 import io.kalmstream.schemas.Triple;
 import io.kalmstream.schemas.kafka.TopicSpec;
 import io.kalmstream.schemas.kafka.Topics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,7 +39,8 @@ class IngestOnKafkaTest {
   private static final long RAW_RECORD_TIME = KgSlice.START + 1;
 
   private final KafkaFixture kafka = new KafkaFixture();
-  private final IngestConfig config = IngestJobTest.testConfig().withCheckpointInterval(Duration.ofMillis(500));
+  private final IngestConfig config = IngestJobTest.testConfig().toBuilder()
+      .checkpointInterval(Duration.ofMillis(500)).build();
   private KgSlice slice;
   private Topics topics;
   private Path work;
@@ -51,7 +54,7 @@ class IngestOnKafkaTest {
     slice = KgSlice.wn18rr(200, 5)
         .withClosingRecords(topics.triples().partitions(), topics.entities().partitions());
     kafka.produce(topics, slice);
-    kafka.produceRaw(topics.triples().name(), "garbage".getBytes(), new byte[] {0, 0, 0, 0, 42, 1}, RAW_RECORD_TIME);
+    kafka.produceRaw(topics.triples().name(), "garbage".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0, 42, 1}, RAW_RECORD_TIME);
 
     KafkaSettings settings = settings(topics, "reference");
     JobClient job = start(IngestKafka.job(config, settings), work.resolve("reference"), Optional.empty());
@@ -76,8 +79,8 @@ class IngestOnKafkaTest {
     assertTrue(evalIds.size() > 20, "about a fifth is held out: " + evalIds.size());
 
     DeadLetter garbage = deadLetters.stream().filter(d -> d.getSourceTopic().equals(topics.triples().name())
-        && d.getKey() != null && new String(d.getKey().array()).equals("garbage")).findFirst().orElseThrow();
-    assertTrue(garbage.getReason().toLowerCase().contains("schema"), garbage.getReason());
+        && d.getKey() != null && new String(d.getKey().array(), StandardCharsets.UTF_8).equals("garbage")).findFirst().orElseThrow();
+    assertTrue(garbage.getReason().toLowerCase(Locale.ROOT).contains("schema"), garbage.getReason());
     assertEquals(java.nio.ByteBuffer.wrap(new byte[] {0, 0, 0, 0, 42, 1}), garbage.getValue());
     assertTrue(garbage.getSourceOffset() >= 0);
     assertTrue(deadLetters.stream().anyMatch(d -> d.getReason().contains("oversized")
@@ -90,7 +93,7 @@ class IngestOnKafkaTest {
     // unbounded, as in production; the slice's closing records carry the watermark past every timeout. After the
     // restore, partitions the first run had read to the end send nothing more: idleness lets the watermark pass
     // them. It is long enough that no partition with records left is ever idle, so no record is late.
-    IngestConfig unbounded = config.withTimes(config.descriptionWait(), config.batchTimeout(), Duration.ofSeconds(10));
+    IngestConfig unbounded = config.toBuilder().idleness(Duration.ofSeconds(10)).build();
     KafkaSettings settings = settings(restored, "restored").withBounded(false);
     // small polls, so checkpoint barriers get between the throttled records
     KafkaSettings throttled = settings.withClientProperty("max.poll.records", "4");

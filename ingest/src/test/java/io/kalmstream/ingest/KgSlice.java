@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -102,11 +103,11 @@ final class KgSlice {
   KgSlice withClosingRecords(int triplePartitions, int entityPartitions) {
     long time = lastTimestamp() + 3_600_000L;
     for (int p = 0; p < triplePartitions; p++) {
-      String key = keyFor("closing", p, triplePartitions, i -> TripleIds.of("closing-" + i, "closing", "closing"));
+      String key = keyFor(p, triplePartitions, i -> TripleIds.of("closing-" + i, "closing", "closing"));
       records.add(new Input(KgEvents.Input.TRIPLES, key, null, time));
     }
     for (int p = 0; p < entityPartitions; p++) {
-      String key = keyFor("closing", p, entityPartitions, i -> "closing-entity-" + i);
+      String key = keyFor(p, entityPartitions, i -> "closing-entity-" + i);
       records.add(new Input(KgEvents.Input.ENTITIES, key, new EntityDescription(key, "closing", ""), time));
     }
     records.add(new Input(KgEvents.Input.RELATIONS, "closing-relation",
@@ -115,7 +116,7 @@ final class KgSlice {
   }
 
   /** A key that Kafka's default partitioner sends to {@code partition}. */
-  private static String keyFor(String label, int partition, int partitions, java.util.function.IntFunction<String> key) {
+  private static String keyFor(int partition, int partitions, java.util.function.IntFunction<String> key) {
     for (int i = 0; ; i++) {
       String candidate = key.apply(i);
       byte[] bytes = candidate.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -135,7 +136,7 @@ final class KgSlice {
     List<KgEvent> events = new ArrayList<>();
     long offset = 0;
     for (Input in : records) {
-      events.add(KgEvents.of(in.topic(), in.topic().name().toLowerCase(), 0, offset++, in.timestamp(),
+      events.add(KgEvents.of(in.topic(), in.topic().name().toLowerCase(Locale.ROOT), 0, offset++, in.timestamp(),
           in.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), null, in.value()));
     }
     return events;

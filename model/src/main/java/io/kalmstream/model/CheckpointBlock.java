@@ -27,6 +27,6 @@ abstract class CheckpointBlock extends AbstractBlock {
   @Override
   public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
     throw new IllegalStateException(getClass().getSimpleName()
-        + " has parameters without values: load the model with LlamaModel.load(modelDir)");
+        + " has parameters without values: load the model with LlamaModel.load(modelDir, options)");
   }
 }

@@ -71,11 +71,6 @@ public final class LlamaModel implements AutoCloseable {
     }
   }
 
-  /** Loads a Hugging Face model directory on the device and precision of {@link ModelOptions#fromEnvironment()}. */
-  public static LlamaModel load(Path modelDir) {
-    return load(modelDir, ModelOptions.fromEnvironment());
-  }
-
   public static LlamaModel load(Path modelDir, ModelOptions options) {
     if (!Files.isDirectory(modelDir)) {
       throw new IllegalArgumentException("model directory " + modelDir + " does not exist");

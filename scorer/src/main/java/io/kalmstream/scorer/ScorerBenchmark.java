@@ -30,8 +30,8 @@ public final class ScorerBenchmark {
    * @param entityLimit index at most this many entities (0: all)
    * @param batchSize queries per forward pass in the throughput run
    */
-  public record Options(Path model, Path dataset, Path workDir, int entityLimit, int throughputQueries,
-      int batchSize, int latencyQueries, int searchThreads, int maxTokens) {}
+  public record Options(Path model, ModelOptions modelOptions, Path dataset, Path workDir, int entityLimit,
+      int throughputQueries, int batchSize, int latencyQueries, int searchThreads, int maxTokens) {}
 
   /**
    * Wall-clock figures, plus the CPU seconds the process used in each phase: on a shared machine the wall
@@ -53,7 +53,7 @@ public final class ScorerBenchmark {
     ScorerConfig config = ScorerConfig.builder("unused", o.workDir()).applicationId("bench").maxBatch(o.batchSize())
         .searchThreads(o.searchThreads()).evalSample(0).httpPort(-1).exactlyOnce(false).reindexShare(1.0)
         .checkpointRoot(o.workDir()).build();
-    LlamaModelLoader loader = new LlamaModelLoader(o.model(), ModelOptions.fromEnvironment(), o.maxTokens());
+    LlamaModelLoader loader = new LlamaModelLoader(o.model(), o.modelOptions(), o.maxTokens());
     try (ScorerRuntime runtime = new ScorerRuntime(config, loader, TextViews.defaults())) {
       GraphCatalog catalog = runtime.catalog();
       dataset.relations().values().forEach(catalog::putRelation);

@@ -37,6 +37,7 @@ public final class ScorerTopology {
 
     mirror(topology, "entities", topics.entities().name(), serdes.entity().deserializer(), events,
         new StoreMirror.Listener<EntityDescription>() {
+          @Override
           public void put(String key, EntityDescription e) {
             if (!key.equals(e.getId())) {
               throw new IllegalArgumentException("key " + key + " differs from entity id " + e.getId());
@@ -45,6 +46,7 @@ public final class ScorerTopology {
             runtime.models().entityChanged(key);
           }
 
+          @Override
           public void delete(String key) {
             catalog.removeEntity(key);
             runtime.models().entityChanged(key);
@@ -52,42 +54,50 @@ public final class ScorerTopology {
         });
     mirror(topology, "relations", topics.relations().name(), serdes.relation().deserializer(), events,
         new StoreMirror.Listener<RelationDescription>() {
+          @Override
           public void put(String key, RelationDescription r) {
             catalog.putRelation(r);
           }
 
+          @Override
           public void delete(String key) {
             catalog.removeRelation(key);
           }
         });
     mirror(topology, "triples", topics.triples().name(), serdes.triple().deserializer(), events,
         new StoreMirror.Listener<Triple>() {
+          @Override
           public void put(String key, Triple t) {
             catalog.putKnown(key, t);
           }
 
+          @Override
           public void delete(String key) {
             catalog.putKnown(key, null);
           }
         });
     mirror(topology, "eval-triples", topics.evalTriples().name(), serdes.triple().deserializer(), events,
         new StoreMirror.Listener<Triple>() {
+          @Override
           public void put(String key, Triple t) {
             if (catalog.putEval(key, t)) {
               runtime.monitor().evalTripleArrived(t);
             }
           }
 
+          @Override
           public void delete(String key) {
             catalog.putEval(key, null);
           }
         });
     mirror(topology, "checkpoints", topics.checkpoints().name(), serdes.checkpoint().deserializer(), events,
         new StoreMirror.Listener<CheckpointPublished>() {
+          @Override
           public void put(String key, CheckpointPublished c) {
             runtime.models().checkpointAnnounced(c);
           }
 
+          @Override
           public void delete(String key) {}
         });
 

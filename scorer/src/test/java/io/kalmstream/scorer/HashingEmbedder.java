@@ -50,7 +50,7 @@ final class HashingEmbedder implements TextEmbedder {
 
   private float[] embed(String text) {
     double[] sum = new double[DIM];
-    String[] words = wholeText ? new String[] {text} : text.toLowerCase().split("[^a-z0-9]+");
+    String[] words = wholeText ? new String[] {text} : text.toLowerCase(java.util.Locale.ROOT).split("[^a-z0-9]+");
     for (String word : words) {
       if (word.isEmpty() || word.equals("inverse")) {
         continue;

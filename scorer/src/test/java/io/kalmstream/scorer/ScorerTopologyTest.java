@@ -283,12 +283,9 @@ class ScorerTopologyTest {
     loadAnimals();
     Path outside = java.nio.file.Files.createTempDirectory("kalm-outside-root");
     try {
-      Map<Long, Path> refused = new java.util.LinkedHashMap<>();
       Path elsewhere = outside.resolve("ckpt-2");
-      refused.put(2L, elsewhere);
       checkpoints.pipeInput("kalm", announce(2, TestModelLoader.writeCheckpoint(elsewhere, 2, 0, false), elsewhere));
       Path link = java.nio.file.Files.createSymbolicLink(tmp.resolve("ckpt-3"), elsewhere);
-      refused.put(3L, link);
       checkpoints.pipeInput("kalm", announce(3, TestModelLoader.writeCheckpoint(elsewhere, 2, 0, false), link));
       Path huge = tmp.resolve("ckpt-huge");
       checkpoints.pipeInput("kalm", announce(Long.MAX_VALUE, TestModelLoader.writeCheckpoint(huge, 9, 0, false), huge));

@@ -271,7 +271,11 @@ public final class KalmTrainer implements AutoCloseable {
     return (int) (settings.seed() * 1_000_003L + step * 7919L + view * 104_729L + group);
   }
 
-  /** L2-normalised embeddings [B, H] with LoRA dropout, under the engine seed {@code seed}. */
+  /**
+   * L2-normalised embeddings [B, H] with LoRA dropout, under the engine seed {@code seed}. DJL draws dropout masks
+   * from the engine's one generator, so the trainer reseeds it before each chunk: the two passes of the GradCache
+   * accumulation must see the same masks. Inference (the scorer, in the same JVM under kalm local) draws nothing.
+   */
   private NDArray embed(TokenBatch tokens, NDManager scope, int seed) {
     Engine.getInstance().setRandomSeed(seed);
     NDList inputs = tokens.toNDList(scope);

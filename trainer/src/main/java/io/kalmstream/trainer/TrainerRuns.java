@@ -44,7 +44,7 @@ public final class TrainerRuns {
    * Trains from {@code kg.batches.contrastive} and {@code kg.batches.instruction}, announcing checkpoints on
    * {@code kg.checkpoints}, until {@code stop} says so or a limit of the loop settings is reached.
    */
-  public static TrainingLoop.Outcome fromKafka(Common common, KafkaTrainerConfig kafka, BooleanSupplier stop)
+  public static TrainingLoop.Result fromKafka(Common common, KafkaTrainerConfig kafka, BooleanSupplier stop)
       throws IOException {
     SchemaRegistryClient registry = new SchemaRegistryClient(kafka.registry());
     try (Producer<String, SpecificRecord> producer = producer(kafka, registry);
@@ -60,7 +60,7 @@ public final class TrainerRuns {
   }
 
   /** Trains on batches built from a KG-BERT-layout dataset with the shared batching code. */
-  public static TrainingLoop.Outcome fromDataset(Common common, Path datasetDir, int contrastiveSize,
+  public static TrainingLoop.Result fromDataset(Common common, Path datasetDir, int contrastiveSize,
       int instructionSize, BooleanSupplier stop) throws IOException {
     long started = System.nanoTime();
     DatasetBatches batches = new DatasetBatches(KgDatasetReader.read(datasetDir), new Examples(TextViews.defaults()));

@@ -169,6 +169,8 @@ public record TrainerSettings(
     public Builder lambda(double v) { lambda = v; return this; }
     public Builder falseNegativeMask(boolean v) { falseNegativeMask = v; return this; }
     public Builder optimizer(AdamW.Settings v) { optimizer = v; return this; }
+    /** The optimizer's decoupled weight decay, its β and ε kept. */
+    public Builder weightDecay(double v) { optimizer = optimizer.withWeightDecay(v); return this; }
     public Builder learningRate(double v) { learningRate = v; return this; }
     public Builder warmupSteps(long v) { warmupSteps = v; return this; }
     public Builder horizonSteps(long v) { horizonSteps = v; return this; }

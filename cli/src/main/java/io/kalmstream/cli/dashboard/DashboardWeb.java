@@ -43,13 +43,11 @@ final class DashboardWeb implements AutoCloseable {
   private final ExecutorService executor;
   private final PipelineState state;
   private final ScorerClient scorer;
-  private final DashboardMetrics metrics;
 
   DashboardWeb(String host, int port, PipelineState state, ScorerClient scorer, DashboardMetrics metrics)
       throws IOException {
     this.state = state;
     this.scorer = scorer;
-    this.metrics = metrics;
     this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
     this.executor = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "kalm-dashboard-http");

@@ -42,6 +42,7 @@ public final class ProgressBar implements Progress {
   }
 
   /** In place on an interactive terminal, else one line every ten seconds. */
+  @SuppressWarnings("SystemConsoleNull") // Java 17: null exactly when not attached to a terminal
   public static ProgressBar forStderr() {
     return System.console() != null ? inPlace(System.err) : periodic(System.err, Duration.ofSeconds(10));
   }

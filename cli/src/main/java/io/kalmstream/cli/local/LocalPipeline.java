@@ -1,7 +1,7 @@
 package io.kalmstream.cli.local;
 
-import io.kalmstream.batching.BatchPolicy;
 import io.kalmstream.batching.KgDatasetReader;
+import io.kalmstream.cli.EngineEnvironment;
 import io.kalmstream.cli.ModelTextViews;
 import io.kalmstream.cli.dashboard.Dashboard;
 import io.kalmstream.cli.load.LoadPlan;
@@ -9,7 +9,6 @@ import io.kalmstream.cli.load.ProgressBar;
 import io.kalmstream.embedded.KafkaAndRegistry;
 import io.kalmstream.ingest.IngestConfig;
 import io.kalmstream.ingest.KafkaSettings;
-import io.kalmstream.model.ModelOptions;
 import io.kalmstream.schemas.kafka.TopicSpec;
 import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.kafka.ClientProperties;
@@ -104,7 +103,7 @@ public final class LocalPipeline implements AutoCloseable {
 
       ScorerApp scorer = stages.start("scorer (Kafka Streams)", () -> ScorerApp.start(scorerConfig(s, connection, topics),
               ScorerSerdes.registry(new SchemaRegistryClient(registry)),
-              new LlamaModelLoader(s.modelDir(), ModelOptions.fromEnvironment(), LlamaModelLoader.DEFAULT_MAX_TOKENS),
+              new LlamaModelLoader(s.modelDir(), EngineEnvironment.modelOptions(), LlamaModelLoader.DEFAULT_MAX_TOKENS),
               views.views()),
           app -> "model " + s.modelDir() + ", endpoints on http://127.0.0.1:" + app.httpPort() + "/api/version");
 
@@ -129,10 +128,13 @@ public final class LocalPipeline implements AutoCloseable {
   }
 
   private static TrainerRuns.Common trainerCommon(LocalSettings s, TrainerMetrics metrics) throws IOException {
-    LoopSettings d = LoopSettings.defaults();
-    LoopSettings loop = new LoopSettings(s.checkpointEverySteps(), s.checkpointInterval(), 0, null, d.idleWait(),
-        d.instructionWait(), d.modelName(), TRAINER_LOG_EVERY_STEPS).withIdleReplay(LocalSettings.DEFAULT_IDLE_REPLAY_STEPS);
-    return new TrainerRuns.Common(s.modelDir(), ModelOptions.fromEnvironment(), s.trainer(),
+    LoopSettings loop = LoopSettings.builder()
+        .checkpointEverySteps(s.checkpointEverySteps())
+        .checkpointInterval(s.checkpointInterval())
+        .logEverySteps(TRAINER_LOG_EVERY_STEPS)
+        .idleReplay(LocalSettings.DEFAULT_IDLE_REPLAY_STEPS)
+        .build();
+    return new TrainerRuns.Common(s.modelDir(), EngineEnvironment.modelOptions(), s.trainer(),
         new DirectoryCheckpointStore(s.adapterCheckpointDir(), RETAINED_CHECKPOINTS), loop, metrics, List.of());
   }
 
@@ -172,12 +174,13 @@ public final class LocalPipeline implements AutoCloseable {
    * once loaded, stop holding the watermark back after seconds rather than half a minute).
    */
   public static IngestConfig ingestConfig(int contrastiveBatch, int instructionBatch) {
-    IngestConfig d = IngestConfig.defaults();
-    BatchPolicy p = d.policy();
-    return d.withPolicy(new BatchPolicy(contrastiveBatch, instructionBatch, p.replayShare(), p.replayCapacity()))
-        .withCheckpointInterval(LocalSettings.DEFAULT_FLINK_CHECKPOINT_INTERVAL)
-        .withTimes(d.descriptionWait(), LocalSettings.DEFAULT_BATCH_TIMEOUT, LocalSettings.DEFAULT_IDLENESS)
-        .withOutOfOrderness(LocalSettings.DEFAULT_OUT_OF_ORDERNESS);
+    return IngestConfig.builder()
+        .batchSizes(contrastiveBatch, instructionBatch)
+        .checkpointInterval(LocalSettings.DEFAULT_FLINK_CHECKPOINT_INTERVAL)
+        .batchTimeout(LocalSettings.DEFAULT_BATCH_TIMEOUT)
+        .idleness(LocalSettings.DEFAULT_IDLENESS)
+        .outOfOrderness(LocalSettings.DEFAULT_OUT_OF_ORDERNESS)
+        .build();
   }
 
   public String dashboardUrl() {

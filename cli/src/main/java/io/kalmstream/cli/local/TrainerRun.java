@@ -24,7 +24,7 @@ final class TrainerRun implements AutoCloseable {
     this.common = common;
     this.thread = new Thread(() -> {
       try {
-        TrainingLoop.Outcome outcome = TrainerRuns.fromKafka(common, kafka, stop::get);
+        TrainingLoop.Result outcome = TrainerRuns.fromKafka(common, kafka, stop::get);
         LOG.info("trainer finished: {}", outcome.reason());
       } catch (Exception e) {
         LOG.error("the trainer failed", e);

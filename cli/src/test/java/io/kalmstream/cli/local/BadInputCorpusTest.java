@@ -71,8 +71,7 @@ class BadInputCorpusTest {
     wn = KgDatasetReader.read(shared.resolve("datasets/wn18rr"));
     Path workDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bad-input-");
     // a description wait of seconds, so the triple whose description never comes is dead-lettered within the test
-    var ingest = LocalPipeline.ingestConfig(8, 2)
-        .withTimes(Duration.ofSeconds(15), LocalSettings.DEFAULT_BATCH_TIMEOUT, LocalSettings.DEFAULT_IDLENESS);
+    var ingest = LocalPipeline.ingestConfig(8, 2).toBuilder().descriptionWait(Duration.ofSeconds(15)).build();
     settings = new LocalSettings(workDir, shared.resolve("models/stories260K-hf"), shared.resolve("datasets/wn18rr"),
         false, LocalSettings.DEFAULT_SLICE, 0, ingest, LocalSettings.trainerSettings(5), 4, Duration.ofSeconds(30), 20,
         0, "127.0.0.1", 0, Duration.ofSeconds(1), false);

@@ -64,25 +64,21 @@ public final class SchemaRegistryClient {
    * @throws IncompatibleSchemaException when the subject's compatibility rule refuses it
    */
   public int register(String subject, Schema schema) {
-    SubjectSchema key = new SubjectSchema(subject, schema);
-    Integer cached = idsBySubjectSchema.get(key);
-    if (cached != null) {
-      return cached;
-    }
-    boolean newSubject = !hasVersions(subject);
-    int id = idIn(send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema)),
-        "registering under " + subject);
-    if (newSubject) {
-      // Some registries answer a subject-level config that was never set with NONE while the global level is
-      // BACKWARD; clients that compare the two (kafkajs' register()) then refuse the subject. Stating the level
-      // on the subject makes both answers the same.
-      String level = compatibilityLevel(null);
-      setCompatibilityLevel(subject, level);
-      LOG.info("Subject {} created with compatibility {}", subject, level);
-    }
-    remember(key, id);
-    LOG.info("Schema {} registered under subject {} with id {}", schema.getFullName(), subject, id);
-    return id;
+    return cachedId(subject, schema, () -> {
+      boolean newSubject = !hasVersions(subject);
+      int id = idIn(send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema)),
+          "registering under " + subject);
+      if (newSubject) {
+        // Some registries answer a subject-level config that was never set with NONE while the global level is
+        // BACKWARD; clients that compare the two (kafkajs' register()) then refuse the subject. Stating the level
+        // on the subject makes both answers the same.
+        String level = compatibilityLevel(null);
+        setCompatibilityLevel(subject, level);
+        LOG.info("Subject {} created with compatibility {}", subject, level);
+      }
+      LOG.info("Schema {} registered under subject {} with id {}", schema.getFullName(), subject, id);
+      return id;
+    });
   }
 
   /**
@@ -91,12 +87,18 @@ public final class SchemaRegistryClient {
    * @throws SchemaNotFoundException when the subject does not exist or does not hold this schema
    */
   public int idOf(String subject, Schema schema) {
+    return cachedId(subject, schema,
+        () -> idIn(send("POST", "/subjects/" + encode(subject), schemaBody(schema)), "looking up under " + subject));
+  }
+
+  /** The one path of {@link #register} and {@link #idOf}: the cached id, else {@code fetch}'s checked id, cached. */
+  private int cachedId(String subject, Schema schema, java.util.function.IntSupplier fetch) {
     SubjectSchema key = new SubjectSchema(subject, schema);
     Integer cached = idsBySubjectSchema.get(key);
     if (cached != null) {
       return cached;
     }
-    int id = idIn(send("POST", "/subjects/" + encode(subject), schemaBody(schema)), "looking up under " + subject);
+    int id = fetch.getAsInt();
     remember(key, id);
     return id;
   }

@@ -60,7 +60,7 @@ class DeadLettersTest {
   void anOversizedRecordKeepsAPrefixAndSaysSo() {
     byte[] huge = new byte[3 * 1024 * 1024];
     java.util.Arrays.fill(huge, (byte) 7);
-    DeadLetter letter = DeadLetters.of("ingest", "kg.triples", 0, 42, "k".getBytes(), huge, "record too large",
+    DeadLetter letter = DeadLetters.of("ingest", "kg.triples", 0, 42, "k".getBytes(StandardCharsets.UTF_8), huge, "record too large",
         java.time.Instant.EPOCH);
     assertEquals(DeadLetters.MAX_VALUE_BYTES, letter.getValue().remaining());
     assertTrue(letter.getReason().toString().startsWith("record too large [value cut: first 524288 of 3145728 bytes kept]"),

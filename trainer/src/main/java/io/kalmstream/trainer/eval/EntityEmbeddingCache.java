@@ -42,15 +42,6 @@ public final class EntityEmbeddingCache {
     this.dir = dir;
   }
 
-  /** {@code $KALM_CACHE_DIR/embeddings}, else {@code ~/.cache/kalm/embeddings}. */
-  public static Path defaultDir() {
-    String env = System.getenv("KALM_CACHE_DIR");
-    Path root = env != null && !env.isBlank()
-        ? Path.of(env)
-        : Path.of(System.getProperty("user.home"), ".cache", "kalm");
-    return root.resolve("embeddings");
-  }
-
   public Path dir() {
     return dir;
   }

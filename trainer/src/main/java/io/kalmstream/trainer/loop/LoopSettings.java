@@ -3,7 +3,8 @@ package io.kalmstream.trainer.loop;
 import java.time.Duration;
 
 /**
- * When the loop checkpoints and stops.
+ * When the loop checkpoints and stops. {@link #defaults()} holds the defaults; {@link #toBuilder()} changes one
+ * field without restating the others.
  *
  * @param checkpointEverySteps a checkpoint after this many steps since the last one (0: never by count)
  * @param checkpointInterval a checkpoint when this much time has passed since the last one and at least one
@@ -38,30 +39,57 @@ public record LoopSettings(
     }
   }
 
-  /** Without replay while idle. */
-  public LoopSettings(long checkpointEverySteps, Duration checkpointInterval, long maxSteps, Duration maxDuration,
-      Duration idleWait, Duration instructionWait, String modelName, int logEverySteps) {
-    this(checkpointEverySteps, checkpointInterval, maxSteps, maxDuration, idleWait, instructionWait, modelName,
-        logEverySteps, 0);
-  }
-
-  public LoopSettings withIdleReplay(int steps) {
-    return new LoopSettings(checkpointEverySteps, checkpointInterval, maxSteps, maxDuration, idleWait, instructionWait,
-        modelName, logEverySteps, steps);
-  }
-
+  /** The defaults of {@code kalm train}: the one place they are written. */
   public static LoopSettings defaults() {
     return new LoopSettings(500, Duration.ofMinutes(10), 0, null, Duration.ofSeconds(1), Duration.ofSeconds(2),
-        "kalm", 1);
+        "kalm", 1, 0);
   }
 
-  public LoopSettings withStops(long steps, Duration duration) {
-    return new LoopSettings(checkpointEverySteps, checkpointInterval, steps, duration, idleWait, instructionWait,
-        modelName, logEverySteps, idleReplay);
+  public static Builder builder() {
+    return defaults().toBuilder();
   }
 
-  public LoopSettings withCheckpoints(long everySteps, Duration interval) {
-    return new LoopSettings(everySteps, interval, maxSteps, maxDuration, idleWait, instructionWait, modelName,
-        logEverySteps, idleReplay);
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Changes fields one at a time; {@link #build()} validates them together. */
+  public static final class Builder {
+    private long checkpointEverySteps;
+    private Duration checkpointInterval;
+    private long maxSteps;
+    private Duration maxDuration;
+    private Duration idleWait;
+    private Duration instructionWait;
+    private String modelName;
+    private int logEverySteps;
+    private int idleReplay;
+
+    private Builder(LoopSettings s) {
+      checkpointEverySteps = s.checkpointEverySteps;
+      checkpointInterval = s.checkpointInterval;
+      maxSteps = s.maxSteps;
+      maxDuration = s.maxDuration;
+      idleWait = s.idleWait;
+      instructionWait = s.instructionWait;
+      modelName = s.modelName;
+      logEverySteps = s.logEverySteps;
+      idleReplay = s.idleReplay;
+    }
+
+    public Builder checkpointEverySteps(long v) { checkpointEverySteps = v; return this; }
+    public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
+    public Builder maxSteps(long v) { maxSteps = v; return this; }
+    public Builder maxDuration(Duration v) { maxDuration = v; return this; }
+    public Builder idleWait(Duration v) { idleWait = v; return this; }
+    public Builder instructionWait(Duration v) { instructionWait = v; return this; }
+    public Builder modelName(String v) { modelName = v; return this; }
+    public Builder logEverySteps(int v) { logEverySteps = v; return this; }
+    public Builder idleReplay(int v) { idleReplay = v; return this; }
+
+    public LoopSettings build() {
+      return new LoopSettings(checkpointEverySteps, checkpointInterval, maxSteps, maxDuration, idleWait,
+          instructionWait, modelName, logEverySteps, idleReplay);
+    }
   }
 }

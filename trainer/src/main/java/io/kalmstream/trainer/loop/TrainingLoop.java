@@ -48,7 +48,7 @@ public final class TrainingLoop {
   }
 
   /** Why {@link #run} returned, and the last durable checkpoint. */
-  public record Outcome(String reason, long steps, StoredCheckpoint lastCheckpoint) {}
+  public record Result(String reason, long steps, StoredCheckpoint lastCheckpoint) {}
 
   private final KalmTrainer trainer;
   private final BatchSource source;
@@ -100,7 +100,7 @@ public final class TrainingLoop {
         String.format("%.4f", s.temperature()), s.positions()));
   }
 
-  public Outcome run(BooleanSupplier stopRequested) {
+  public Result run(BooleanSupplier stopRequested) {
     long started = System.nanoTime();
     long stepsAtStart = trainer.step();
     String reason;
@@ -127,7 +127,7 @@ public final class TrainingLoop {
     }
     LOG.info("training stopped: {} after {} steps in this run (step {})", reason, trainer.step() - stepsAtStart,
         trainer.step());
-    return new Outcome(reason, trainer.step(), lastCheckpoint);
+    return new Result(reason, trainer.step(), lastCheckpoint);
   }
 
   /**

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The trainer's meters (prefix {@code kalm_trainer_}): the losses, temperature, learning rate, gradient norm,
  * throughput of the last step, consumer lag and checkpoint version as gauges; steps, pairs, tokens,
- * checkpoints and dead letters as counters. {@link #serve(int)} exposes them for Prometheus at /metrics.
+ * checkpoints and dead letters as counters. {@link #serve(String, int)} exposes them for Prometheus at /metrics.
  */
 public final class TrainerMetrics implements AutoCloseable {
 

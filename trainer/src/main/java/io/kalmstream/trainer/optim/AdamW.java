@@ -25,6 +25,11 @@ public final class AdamW implements AutoCloseable {
     public static Settings kalmDefaults() {
       return new Settings(0.9, 0.999, 1e-8, 0.001);
     }
+
+    /** These settings with another decoupled weight decay. */
+    public Settings withWeightDecay(double decay) {
+      return new Settings(beta1, beta2, epsilon, decay);
+    }
   }
 
   private static final String FIRST_MOMENT = "exp_avg.";

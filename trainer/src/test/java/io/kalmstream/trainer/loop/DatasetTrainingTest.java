@@ -38,13 +38,17 @@ class DatasetTrainingTest {
     List<String> firstRun = new ArrayList<>();
     String scrape;
     try (TrainerMetrics metrics = new TrainerMetrics()) {
-      TrainingLoop.Outcome outcome = TrainerRuns.fromDataset(common(out, 4, metrics, firstRun), dataset, 4, 2, () -> false);
+      TrainingLoop.Result outcome =
+          TrainerRuns.fromDataset(common(out, 4, metrics, firstRun), dataset, 4, 2, () -> false);
       assertEquals(4, outcome.steps());
       scrape = metrics.scrape();
     }
     assertEquals(List.of(2L, 4L), new DirectoryCheckpointStore(out, 5).versions());
     Path newest = out.resolve(DirectoryCheckpointStore.directoryName(4));
-    Set<String> files = Files.list(newest).map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    Set<String> files;
+    try (var list = Files.list(newest)) {
+      files = list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
     assertEquals(Set.of("adapter_config.json", "adapter_model.safetensors", "trainer_state.json",
         "trainer_state.safetensors"), files);
     TrainerState state = TrainerState.read(newest);
@@ -80,7 +84,8 @@ class DatasetTrainingTest {
       throws IOException {
     TrainerSettings settings = TrainerSettings.builder().learningRate(1e-3).warmupSteps(2).horizonSteps(20)
         .maxTextTokens(24).seed(3).build();
-    LoopSettings loop = new LoopSettings(2, null, maxSteps, null, Duration.ZERO, Duration.ZERO, "dataset-test", 1);
+    LoopSettings loop = LoopSettings.builder().checkpointEverySteps(2).checkpointInterval(null).maxSteps(maxSteps)
+        .idleWait(Duration.ZERO).instructionWait(Duration.ZERO).modelName("dataset-test").build();
     TrainingLoop.StepListener record = (result, contrastive, instructions) -> trained.add(String.valueOf(contrastive));
     return new TrainerRuns.Common(Fixtures.stories260K(), ModelOptions.auto(), settings,
         new DirectoryCheckpointStore(out, 5), loop, metrics, List.of(record));

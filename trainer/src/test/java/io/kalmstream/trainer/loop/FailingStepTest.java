@@ -105,9 +105,11 @@ class FailingStepTest {
         TrainingSession session = TrainingSession.open(Fixtures.stories260K(), ModelOptions.auto(), settings,
             new DirectoryCheckpointStore(temp.resolve("out"), 5))) {
       TrainingLoop loop = new TrainingLoop(session.trainer(), source, new DirectoryCheckpointStore(temp.resolve("out"), 5),
-          new LoopSettings(100, null, 4, null, Duration.ZERO, Duration.ZERO, "failing-step", 1), metrics, "base");
+          LoopSettings.builder().checkpointEverySteps(100).checkpointInterval(null).maxSteps(4)
+              .idleWait(Duration.ZERO).instructionWait(Duration.ZERO).modelName("failing-step").build(),
+          metrics, "base");
       loop.onStep((result, contrastive, instructions) -> trained.add(String.valueOf(contrastive)));
-      TrainingLoop.Outcome outcome = loop.run(() -> false);
+      TrainingLoop.Result outcome = loop.run(() -> false);
       assertEquals(4, outcome.steps(), "four good steps despite the failed one");
       assertTrue(metrics.scrape().contains("kalm_trainer_failed_steps_total 1.0"), metrics.scrape());
     }

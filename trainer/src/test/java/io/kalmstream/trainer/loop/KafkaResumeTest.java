@@ -149,8 +149,9 @@ class KafkaResumeTest {
   private void run(String group, Path storeDir, List<Trained> trained, int crashAfter) throws Exception {
     TrainerSettings settings = TrainerSettings.builder().learningRate(1e-3).warmupSteps(2).horizonSteps(20)
         .maxTextTokens(24).seed(11).build();
-    LoopSettings loop = new LoopSettings(CHECKPOINT_EVERY, null, BATCHES, null, Duration.ofSeconds(2),
-        Duration.ofSeconds(10), "resume-test", 1);
+    LoopSettings loop = LoopSettings.builder().checkpointEverySteps(CHECKPOINT_EVERY).checkpointInterval(null)
+        .maxSteps(BATCHES).idleWait(Duration.ofSeconds(2)).instructionWait(Duration.ofSeconds(10))
+        .modelName("resume-test").build();
     TrainingLoop.StepListener record = (result, contrastive, instructions) -> {
       List<String> batches = new ArrayList<>();
       batches.add(String.valueOf(contrastive));
