@@ -166,7 +166,7 @@ final class DescriptionJoin extends KeyedCoProcessFunction<String, KgEvent, KgEv
         continue;
       }
       String reason = "unknown " + role.label + " '" + role.factKey(fact) + "' after waiting until event time "
-          + fact.deadline + " for its description";
+          + java.time.Instant.ofEpochMilli(fact.deadline) + " for its description";
       ctx.output(DeadLetters.TAG, DeadLetters.of(fact, reason, time));
       counters.inc(Outcome.TRIPLES_EXPIRED);
       waiting.remove(tripleId);
