@@ -55,7 +55,7 @@ class DescriptionJoinTest {
     assertEquals(List.of("late\tr\tt"), outputs().stream().map(e -> e.key).toList());
     List<DeadLetter> dead = harness.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
     assertEquals(1, dead.size());
-    assertTrue(dead.get(0).getReason().startsWith("unknown head entity 'never' after waiting until event time 500"),
+    assertTrue(dead.get(0).getReason().startsWith("unknown head entity 'never' after waiting until event time 1970-01-01T00:00:00.500Z"),
         dead.get(0).getReason());
     assertEquals("never\tr\tt", StandardCharsets.UTF_8.decode(dead.get(0).getKey()).toString());
   }
