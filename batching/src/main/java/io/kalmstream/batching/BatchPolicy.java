@@ -5,12 +5,13 @@ package io.kalmstream.batching;
  *
  * @param contrastiveSize N, the pairs of a contrastive batch (paper: 24 for WN18RR)
  * @param instructionSize M, the examples of an instruction batch (paper: 4)
- * @param replayShare share of each batch's slots reserved for pairs replayed from the reservoir; the other slots
- *     take live pairs. A batch that closes on its timeout also fills its unused live slots from the reservoir, so
- *     a slow stream still trains on full batches.
+ * @param replayShare share of each batch's slots reserved for pairs replayed from the reservoir;
+ *     the other slots take live pairs. A batch that closes on its timeout also fills its unused
+ *     live slots from the reservoir, so a slow stream still trains on full batches.
  * @param replayCapacity size of the reservoir
  */
-public record BatchPolicy(int contrastiveSize, int instructionSize, double replayShare, int replayCapacity)
+public record BatchPolicy(
+    int contrastiveSize, int instructionSize, double replayShare, int replayCapacity)
     implements java.io.Serializable {
   public BatchPolicy {
     if (contrastiveSize < 1 || instructionSize < 1) {

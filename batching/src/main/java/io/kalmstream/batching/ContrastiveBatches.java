@@ -1,8 +1,8 @@
 package io.kalmstream.batching;
 
-import java.time.Instant;
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.ContrastivePair;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,8 +13,8 @@ public final class ContrastiveBatches {
   private ContrastiveBatches() {}
 
   /**
-   * Row i lists the columns j != i whose tail t_j is a known answer to (h_i, r_i). Those logits are set to minus
-   * infinity by the loss: the in-batch "negative" is in fact true.
+   * Row i lists the columns j != i whose tail t_j is a known answer to (h_i, r_i). Those logits are
+   * set to minus infinity by the loss: the in-batch "negative" is in fact true.
    */
   public static List<List<Integer>> falseNegatives(List<ContrastivePair> pairs, KnownFacts facts) {
     List<List<Integer>> mask = new ArrayList<>(pairs.size());
@@ -22,7 +22,8 @@ public final class ContrastiveBatches {
       ContrastivePair row = pairs.get(i);
       List<Integer> columns = new ArrayList<>();
       for (int j = 0; j < pairs.size(); j++) {
-        if (j != i && facts.isKnownAnswer(row.getHead(), row.getRelation(), pairs.get(j).getTail())) {
+        if (j != i
+            && facts.isKnownAnswer(row.getHead(), row.getRelation(), pairs.get(j).getTail())) {
           columns.add(j);
         }
       }
@@ -31,7 +32,10 @@ public final class ContrastiveBatches {
     return mask;
   }
 
-  /** Assembles a batch; the tails must be distinct, otherwise two columns would be the same positive. */
+  /**
+   * Assembles a batch; the tails must be distinct, otherwise two columns would be the same
+   * positive.
+   */
   public static ContrastiveBatch assemble(
       String batchId, List<ContrastivePair> pairs, KnownFacts facts, Instant createdAt) {
     if (pairs.isEmpty()) {

@@ -1,12 +1,12 @@
 package io.kalmstream.batching;
 
-import java.time.Instant;
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.ContrastivePair;
 import io.kalmstream.schemas.EntityDescription;
 import io.kalmstream.schemas.InstructionBatch;
 import io.kalmstream.schemas.RelationDescription;
 import io.kalmstream.schemas.Triple;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -16,8 +16,9 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * Epochs of batches over the training split of a file dataset, for {@code kalm train --dataset}: the same pairs,
- * packing and false-negative mask as the stream, in a shuffled order fixed by (seed, epoch).
+ * Epochs of batches over the training split of a file dataset, for {@code kalm train --dataset}:
+ * the same pairs, packing and false-negative mask as the stream, in a shuffled order fixed by
+ * (seed, epoch).
  */
 public final class DatasetBatches {
   private final List<ContrastivePair> trainPairs;
@@ -56,28 +57,39 @@ public final class DatasetBatches {
     return Collections.unmodifiableList(skipped);
   }
 
-  /** Contrastive batches of {@code n} pairs with distinct tails; the last one of the epoch may be smaller. */
+  /**
+   * Contrastive batches of {@code n} pairs with distinct tails; the last one of the epoch may be
+   * smaller.
+   */
   public Iterator<ContrastiveBatch> contrastiveEpoch(int epoch, int n, long seed) {
     Iterator<ContrastivePair> source = shuffled(epoch, seed).iterator();
     DistinctTailPacker packer = new DistinctTailPacker();
-    return batches(epoch, "c", () -> {
-      while (source.hasNext() && !packer.canFill(n)) {
-        packer.add(source.next());
-      }
-      return packer.isEmpty() ? null : packer.take(n);
-    }, (id, pairs) -> ContrastiveBatches.assemble(id, pairs, trainFacts, Instant.EPOCH));
+    return batches(
+        epoch,
+        "c",
+        () -> {
+          while (source.hasNext() && !packer.canFill(n)) {
+            packer.add(source.next());
+          }
+          return packer.isEmpty() ? null : packer.take(n);
+        },
+        (id, pairs) -> ContrastiveBatches.assemble(id, pairs, trainFacts, Instant.EPOCH));
   }
 
   /** Instruction batches of {@code m} examples; the last one of the epoch may be smaller. */
   public Iterator<InstructionBatch> instructionEpoch(int epoch, int m, long seed) {
     Iterator<ContrastivePair> source = shuffled(epoch, ~seed).iterator();
-    return batches(epoch, "i", () -> {
-      List<ContrastivePair> chunk = new ArrayList<>(m);
-      while (source.hasNext() && chunk.size() < m) {
-        chunk.add(source.next());
-      }
-      return chunk.isEmpty() ? null : chunk;
-    }, (id, pairs) -> InstructionBatches.fromPairs(id, pairs, Instant.EPOCH));
+    return batches(
+        epoch,
+        "i",
+        () -> {
+          List<ContrastivePair> chunk = new ArrayList<>(m);
+          while (source.hasNext() && chunk.size() < m) {
+            chunk.add(source.next());
+          }
+          return chunk.isEmpty() ? null : chunk;
+        },
+        (id, pairs) -> InstructionBatches.fromPairs(id, pairs, Instant.EPOCH));
   }
 
   private List<ContrastivePair> shuffled(int epoch, long seed) {

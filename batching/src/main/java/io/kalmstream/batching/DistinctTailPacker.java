@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Pairs waiting for a contrastive batch, in arrival order. A batch takes the oldest pairs whose tails are distinct;
- * a pair whose tail is already in the batch waits for the next one instead of being dropped. The list is the
- * caller's, so the Flink job can keep it in state and wrap it again after a restore.
+ * Pairs waiting for a contrastive batch, in arrival order. A batch takes the oldest pairs whose
+ * tails are distinct; a pair whose tail is already in the batch waits for the next one instead of
+ * being dropped. The list is the caller's, so the Flink job can keep it in state and wrap it again
+ * after a restore.
  */
 public final class DistinctTailPacker {
   private final List<ContrastivePair> pending;

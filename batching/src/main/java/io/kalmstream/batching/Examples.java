@@ -29,7 +29,10 @@ public final class Examples {
   }
 
   private ContrastivePair pair(
-      EntityDescription head, RelationDescription relation, EntityDescription tail, boolean inverse) {
+      EntityDescription head,
+      RelationDescription relation,
+      EntityDescription tail,
+      boolean inverse) {
     String relationId = inverse ? TextViews.inverseRelationId(relation.getId()) : relation.getId();
     String headText = TextViews.entityText(head);
     String relationText = TextViews.relationText(relation, inverse);

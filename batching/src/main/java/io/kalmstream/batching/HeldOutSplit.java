@@ -4,9 +4,9 @@ import io.kalmstream.schemas.Triple;
 import java.util.Locale;
 
 /**
- * Decides, the same way on every run, whether a triple is held out for evaluation. A split named by the producer
- * wins ("train" trains; "dev", "valid", "validation" and "test" are held out); otherwise a stable hash of the
- * triple id and the salt falls below {@code fraction}.
+ * Decides, the same way on every run, whether a triple is held out for evaluation. A split named by
+ * the producer wins ("train" trains; "dev", "valid", "validation" and "test" are held out);
+ * otherwise a stable hash of the triple id and the salt falls below {@code fraction}.
  */
 public record HeldOutSplit(double fraction, String salt) implements java.io.Serializable {
   public static final double DEFAULT_FRACTION = 0.05;

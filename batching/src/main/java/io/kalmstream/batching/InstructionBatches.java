@@ -1,9 +1,9 @@
 package io.kalmstream.batching;
 
-import java.time.Instant;
 import io.kalmstream.schemas.ContrastivePair;
 import io.kalmstream.schemas.InstructionBatch;
 import io.kalmstream.schemas.InstructionExample;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +11,8 @@ import java.util.List;
 public final class InstructionBatches {
   private InstructionBatches() {}
 
-  public static InstructionBatch assemble(String batchId, List<InstructionExample> examples, Instant createdAt) {
+  public static InstructionBatch assemble(
+      String batchId, List<InstructionExample> examples, Instant createdAt) {
     if (examples.isEmpty()) {
       throw new IllegalArgumentException("batch " + batchId + " has no examples");
     }
@@ -22,7 +23,8 @@ public final class InstructionBatches {
         .build();
   }
 
-  public static InstructionBatch fromPairs(String batchId, List<ContrastivePair> pairs, Instant createdAt) {
+  public static InstructionBatch fromPairs(
+      String batchId, List<ContrastivePair> pairs, Instant createdAt) {
     List<InstructionExample> examples = new ArrayList<>(pairs.size());
     pairs.forEach(pair -> examples.add(Examples.instruction(pair)));
     return assemble(batchId, examples, createdAt);

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A knowledge graph in KG-BERT layout, read into the records that travel on Kafka. The triples carry their split
- * ("train", "dev", "test") so a loader can keep it when it produces them.
+ * A knowledge graph in KG-BERT layout, read into the records that travel on Kafka. The triples
+ * carry their split ("train", "dev", "test") so a loader can keep it when it produces them.
  */
 public record KgDataset(
     Map<String, EntityDescription> entities,

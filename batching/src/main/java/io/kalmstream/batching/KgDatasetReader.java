@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Reads a dataset in KG-BERT layout: train.tsv, dev.tsv, test.tsv ("head TAB relation TAB tail"), entity2text.txt
- * ("id TAB name, description") and relation2text.txt ("id TAB text"). Line endings may be LF or CRLF.
+ * Reads a dataset in KG-BERT layout: train.tsv, dev.tsv, test.tsv ("head TAB relation TAB tail"),
+ * entity2text.txt ("id TAB name, description") and relation2text.txt ("id TAB text"). Line endings
+ * may be LF or CRLF.
  */
 public final class KgDatasetReader {
   private static final String NAME_SEPARATOR = ", ";
@@ -26,14 +27,22 @@ public final class KgDatasetReader {
 
   public static KgDataset read(Path dir) {
     Map<String, EntityDescription> entities = new LinkedHashMap<>();
-    forEachLine(dir.resolve("entity2text.txt"), 2, fields -> {
-      EntityDescription entity = entity(fields[0], fields[1]);
-      entities.put(entity.getId(), entity);
-    });
+    forEachLine(
+        dir.resolve("entity2text.txt"),
+        2,
+        fields -> {
+          EntityDescription entity = entity(fields[0], fields[1]);
+          entities.put(entity.getId(), entity);
+        });
     Map<String, RelationDescription> relations = new LinkedHashMap<>();
-    forEachLine(dir.resolve("relation2text.txt"), 2, fields ->
-        relations.put(fields[0], new RelationDescription(fields[0], fields[1].strip(), "")));
-    return new KgDataset(entities, relations,
+    forEachLine(
+        dir.resolve("relation2text.txt"),
+        2,
+        fields ->
+            relations.put(fields[0], new RelationDescription(fields[0], fields[1].strip(), "")));
+    return new KgDataset(
+        entities,
+        relations,
         triples(dir.resolve("train.tsv"), KgDataset.TRAIN),
         triples(dir.resolve("dev.tsv"), KgDataset.DEV),
         triples(dir.resolve("test.tsv"), KgDataset.TEST));
@@ -50,8 +59,17 @@ public final class KgDatasetReader {
 
   private static List<Triple> triples(Path file, String split) {
     List<Triple> triples = new ArrayList<>();
-    forEachLine(file, 3, fields -> triples.add(Triple.newBuilder()
-        .setHead(fields[0]).setRelation(fields[1]).setTail(fields[2]).setSplit(split).build()));
+    forEachLine(
+        file,
+        3,
+        fields ->
+            triples.add(
+                Triple.newBuilder()
+                    .setHead(fields[0])
+                    .setRelation(fields[1])
+                    .setTail(fields[2])
+                    .setSplit(split)
+                    .build()));
     return triples;
   }
 
@@ -68,7 +86,14 @@ public final class KgDatasetReader {
         String[] fields = content.split("\t", fieldCount);
         if (fields.length != fieldCount || fields[0].isBlank()) {
           throw new IllegalArgumentException(
-              file + ":" + lineNumber + ": expected " + fieldCount + " tab-separated fields, got '" + content + "'");
+              file
+                  + ":"
+                  + lineNumber
+                  + ": expected "
+                  + fieldCount
+                  + " tab-separated fields, got '"
+                  + content
+                  + "'");
         }
         action.accept(fields);
       }

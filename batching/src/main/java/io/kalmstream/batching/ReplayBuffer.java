@@ -7,15 +7,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The replay reservoir: a reproducible reservoir sample of past pairs, the draws that fill a batch's free slots
- * from it, and the removal of a retracted triple's pairs. Its contents live in a {@link Store}: in memory here, in
- * keyed state in the Flink job (which passes its own store), so both run this one implementation.
+ * The replay reservoir: a reproducible reservoir sample of past pairs, the draws that fill a
+ * batch's free slots from it, and the removal of a retracted triple's pairs. Its contents live in a
+ * {@link Store}: in memory here, in keyed state in the Flink job (which passes its own store), so
+ * both run this one implementation.
  */
 public final class ReplayBuffer implements ReservoirSampling.Slots {
 
   /**
-   * Where the reservoir's dense slots (0 .. size-1) and its two counters are kept. A store need not be
-   * serializable: the Flink job builds one over its keyed state in {@code open}.
+   * Where the reservoir's dense slots (0 .. size-1) and its two counters are kept. A store need not
+   * be serializable: the Flink job builds one over its keyed state in {@code open}.
    */
   public interface Store {
     int size();
@@ -64,7 +65,8 @@ public final class ReplayBuffer implements ReservoirSampling.Slots {
       return;
     }
     int size = store.size();
-    // retractions shrink the reservoir below the slots the sampling counts with: append instead of leaving a gap
+    // retractions shrink the reservoir below the slots the sampling counts with: append instead of
+    // leaving a gap
     if (slot >= size) {
       store.put(size, pair);
       store.setSize(size + 1);
@@ -81,8 +83,8 @@ public final class ReplayBuffer implements ReservoirSampling.Slots {
   }
 
   /**
-   * Forgets every pair made from a retracted triple, so it is not trained on again; the last slot moves into each
-   * hole so the slots stay dense.
+   * Forgets every pair made from a retracted triple, so it is not trained on again; the last slot
+   * moves into each hole so the slots stay dense.
    */
   public int removeTriple(String tripleId) {
     int size = store.size();

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reservoir sampling (Vitter's algorithm R) and replay draws, with reproducible randomness: the choices are pure
- * functions of the seed and of counters, so a job restored from a checkpoint makes the same choices again. The
- * storage is abstract so the Flink job can keep the reservoir in keyed state and the trainer in a list.
+ * Reservoir sampling (Vitter's algorithm R) and replay draws, with reproducible randomness: the
+ * choices are pure functions of the seed and of counters, so a job restored from a checkpoint makes
+ * the same choices again. The storage is abstract so the Flink job can keep the reservoir in keyed
+ * state and the trainer in a list.
  */
 public final class ReservoirSampling {
   /** Read access to the reservoir's slots 0 .. size-1. */
@@ -24,9 +25,10 @@ public final class ReservoirSampling {
   private ReservoirSampling() {}
 
   /**
-   * The slot the {@code seenBefore}-th offered item (0-based) goes to, or -1 when it is not kept: the first
-   * {@code capacity} items fill the reservoir, later ones replace a uniformly chosen slot with probability
-   * capacity / (seenBefore + 1), which keeps every item seen so far in the sample with equal probability.
+   * The slot the {@code seenBefore}-th offered item (0-based) goes to, or -1 when it is not kept:
+   * the first {@code capacity} items fill the reservoir, later ones replace a uniformly chosen slot
+   * with probability capacity / (seenBefore + 1), which keeps every item seen so far in the sample
+   * with equal probability.
    */
   public static int slotFor(long seenBefore, int capacity, long seed) {
     if (seenBefore < capacity) {

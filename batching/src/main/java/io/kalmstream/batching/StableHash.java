@@ -3,8 +3,9 @@ package io.kalmstream.batching;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Hashes that are the same on every JVM and every run, so the held-out split and the replay sampling are
- * reproducible (String.hashCode is stable too, but 32 bits are too few for a uniform fraction).
+ * Hashes that are the same on every JVM and every run, so the held-out split and the replay
+ * sampling are reproducible (String.hashCode is stable too, but 32 bits are too few for a uniform
+ * fraction).
  */
 public final class StableHash {
   private StableHash() {}

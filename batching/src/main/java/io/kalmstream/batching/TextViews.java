@@ -4,11 +4,12 @@ import io.kalmstream.schemas.EntityDescription;
 import io.kalmstream.schemas.RelationDescription;
 
 /**
- * The two text views of a triple in KaLM (DESIGN.md): {@code D_hr = "[" + D_h + ", " + D_r + "]"} and
- * {@code D_t = "{" + D_t + "}"}, where each part is truncated to {@code maxTokens} tokens.
+ * The two text views of a triple in KaLM (DESIGN.md): {@code D_hr = "[" + D_h + ", " + D_r + "]"}
+ * and {@code D_t = "{" + D_t + "}"}, where each part is truncated to {@code maxTokens} tokens.
  */
 public final class TextViews {
   public static final int DEFAULT_MAX_TOKENS = 50;
+
   /** Prefix of the relation id and the relation text of an inverse triple (t, r^-1, h). */
   public static final String INVERSE_PREFIX = "inverse ";
 
@@ -24,8 +25,9 @@ public final class TextViews {
   }
 
   /**
-   * Word-based truncation to 50 words: what the Flink job uses (it has no tokenizer). Every word is at least one
-   * token, so this keeps everything a 50-token cut keeps; the trainer and the scorer cut again in tokens.
+   * Word-based truncation to 50 words: what the Flink job uses (it has no tokenizer). Every word is
+   * at least one token, so this keeps everything a 50-token cut keeps; the trainer and the scorer
+   * cut again in tokens.
    */
   public static TextViews defaults() {
     return new TextViews(Truncation.WORDS, DEFAULT_MAX_TOKENS);

@@ -2,7 +2,10 @@ package io.kalmstream.batching;
 
 import io.kalmstream.schemas.Triple;
 
-/** The key of a triple on kg.triples and kg.eval.triples: head, relation and tail joined by a tab (DESIGN.md). */
+/**
+ * The key of a triple on kg.triples and kg.eval.triples: head, relation and tail joined by a tab
+ * (DESIGN.md).
+ */
 public final class TripleIds {
   public static final char SEPARATOR = '\t';
 
@@ -16,11 +19,15 @@ public final class TripleIds {
     return of(triple.getHead(), triple.getRelation(), triple.getTail());
   }
 
-  /** Splits a key back into head, relation and tail; rejects keys that do not have exactly three parts. */
+  /**
+   * Splits a key back into head, relation and tail; rejects keys that do not have exactly three
+   * parts.
+   */
   public static String[] parts(String tripleId) {
     String[] parts = tripleId.split(String.valueOf(SEPARATOR), -1);
     if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
-      throw new IllegalArgumentException("triple id must be head<TAB>relation<TAB>tail, got '" + tripleId + "'");
+      throw new IllegalArgumentException(
+          "triple id must be head<TAB>relation<TAB>tail, got '" + tripleId + "'");
     }
     return parts;
   }

@@ -13,9 +13,14 @@ import org.junit.jupiter.api.Test;
 
 class ContrastiveBatchesTest {
   static ContrastivePair pair(String head, String relation, String tail) {
-    return ContrastivePair.newBuilder().setHead(head).setRelation(relation).setTail(tail)
-        .setHeadRelationText("[" + head + ", " + relation + "]").setTailText("{" + tail + "}")
-        .setInverse(TextViews.isInverse(relation)).build();
+    return ContrastivePair.newBuilder()
+        .setHead(head)
+        .setRelation(relation)
+        .setTail(tail)
+        .setHeadRelationText("[" + head + ", " + relation + "]")
+        .setTailText("{" + tail + "}")
+        .setInverse(TextViews.isInverse(relation))
+        .build();
   }
 
   @Test
@@ -24,18 +29,22 @@ class ContrastiveBatchesTest {
     facts.add("cat", "is_a", "animal");
     facts.add("cat", "is_a", "pet");
     facts.add("dog", "is_a", "pet");
-    List<ContrastivePair> pairs = List.of(
-        pair("cat", "is_a", "animal"),
-        pair("dog", "is_a", "pet"),
-        pair("oak", "is_a", "tree"),
-        // inverse of (cat, is_a, animal): answers of (animal, inverse is_a, ?) are the heads with tail animal
-        pair("animal", "inverse is_a", "dog"));
-    ContrastiveBatch batch = ContrastiveBatches.assemble("b1", pairs, facts, Instant.ofEpochMilli(7));
+    List<ContrastivePair> pairs =
+        List.of(
+            pair("cat", "is_a", "animal"),
+            pair("dog", "is_a", "pet"),
+            pair("oak", "is_a", "tree"),
+            // inverse of (cat, is_a, animal): answers of (animal, inverse is_a, ?) are the heads
+            // with tail animal
+            pair("animal", "inverse is_a", "dog"));
+    ContrastiveBatch batch =
+        ContrastiveBatches.assemble("b1", pairs, facts, Instant.ofEpochMilli(7));
     // row 0 (cat, is_a): column 1's tail "pet" is a known answer
     assertEquals(List.of(List.of(1), List.of(), List.of(), List.of()), batch.getFalseNegatives());
 
     facts.add("dog", "is_a", "animal");
-    // now "dog" answers (animal, inverse is_a, ?) but it is pair 3's own tail; nothing else changes for row 3
+    // now "dog" answers (animal, inverse is_a, ?) but it is pair 3's own tail; nothing else changes
+    // for row 3
     assertEquals(List.of(), ContrastiveBatches.falseNegatives(pairs, facts).get(3));
     facts.add("cat", "is_a", "tree");
     assertEquals(List.of(1, 2), ContrastiveBatches.falseNegatives(pairs, facts).get(0));
@@ -48,14 +57,16 @@ class ContrastiveBatchesTest {
     InMemoryKnownFacts facts = new InMemoryKnownFacts();
     facts.add("cat", "is_a", "animal");
     facts.add("dog", "is_a", "animal");
-    List<ContrastivePair> pairs = List.of(pair("animal", "inverse is_a", "cat"), pair("x", "r", "dog"));
+    List<ContrastivePair> pairs =
+        List.of(pair("animal", "inverse is_a", "cat"), pair("x", "r", "dog"));
     assertEquals(List.of(List.of(1), List.of()), ContrastiveBatches.falseNegatives(pairs, facts));
   }
 
   @Test
   void refusesRepeatedTails() {
     List<ContrastivePair> pairs = List.of(pair("a", "r", "t"), pair("b", "r", "t"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ContrastiveBatches.assemble("b", pairs, (h, r, t) -> false, Instant.EPOCH));
   }
 

@@ -26,18 +26,24 @@ class DatasetBatchesTest {
     Map<ContrastivePair, Integer> seen = new HashMap<>();
     int count = 0;
     int masked = 0;
-    for (Iterator<ContrastiveBatch> it = batches.contrastiveEpoch(0, 24, 7); it.hasNext(); count++) {
+    for (Iterator<ContrastiveBatch> it = batches.contrastiveEpoch(0, 24, 7);
+        it.hasNext();
+        count++) {
       ContrastiveBatch batch = it.next();
       List<ContrastivePair> pairs = batch.getPairs();
       assertTrue(pairs.size() <= 24);
       Set<String> tails = new HashSet<>();
-      pairs.forEach(p -> assertTrue(tails.add(p.getTail()), "repeated tail in " + batch.getBatchId()));
+      pairs.forEach(
+          p -> assertTrue(tails.add(p.getTail()), "repeated tail in " + batch.getBatchId()));
       for (int i = 0; i < pairs.size(); i++) {
         for (int j : batch.getFalseNegatives().get(i)) {
           masked++;
           assertTrue(j != i);
-          assertTrue(batches.trainFacts().isKnownAnswer(pairs.get(i).getHead(), pairs.get(i).getRelation(),
-              pairs.get(j).getTail()));
+          assertTrue(
+              batches
+                  .trainFacts()
+                  .isKnownAnswer(
+                      pairs.get(i).getHead(), pairs.get(i).getRelation(), pairs.get(j).getTail()));
         }
       }
       pairs.forEach(p -> seen.merge(p, 1, Integer::sum));

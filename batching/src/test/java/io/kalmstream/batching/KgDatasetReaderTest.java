@@ -39,7 +39,8 @@ class KgDatasetReaderTest {
   void splitsNameFromDescriptionAtTheFirstCommaSpace() {
     EntityDescription saxony = wn18rr.entities().get("08769179");
     assertEquals("saxony", saxony.getName());
-    assertEquals("an area in Germany around the upper Elbe river; the original home of the Saxons",
+    assertEquals(
+        "an area in Germany around the upper Elbe river; the original home of the Saxons",
         saxony.getDescription());
     EntityDescription nameOnly = KgDatasetReader.entity("/m/x", "Washington");
     assertEquals("Washington", nameOnly.getName());

@@ -36,8 +36,10 @@ class ReplayAndSplitTest {
       early += kept[i];
       late += kept[stream - 1 - i];
     }
-    assertTrue(early > 1700 && early < 2300, "early items kept " + early + " times, expected about 2000");
-    assertTrue(late > 1700 && late < 2300, "late items kept " + late + " times, expected about 2000");
+    assertTrue(
+        early > 1700 && early < 2300, "early items kept " + early + " times, expected about 2000");
+    assertTrue(
+        late > 1700 && late < 2300, "late items kept " + late + " times, expected about 2000");
   }
 
   @Test
@@ -73,8 +75,22 @@ class ReplayAndSplitTest {
   @Test
   void heldOutSplitHonoursTheProducersSplitAndOtherwiseHashes() {
     HeldOutSplit split = new HeldOutSplit(0.1, "salt");
-    assertTrue(split.isHeldOut(Triple.newBuilder().setHead("a").setRelation("r").setTail("b").setSplit("test").build()));
-    assertFalse(split.isHeldOut(Triple.newBuilder().setHead("a").setRelation("r").setTail("b").setSplit("train").build()));
+    assertTrue(
+        split.isHeldOut(
+            Triple.newBuilder()
+                .setHead("a")
+                .setRelation("r")
+                .setTail("b")
+                .setSplit("test")
+                .build()));
+    assertFalse(
+        split.isHeldOut(
+            Triple.newBuilder()
+                .setHead("a")
+                .setRelation("r")
+                .setTail("b")
+                .setSplit("train")
+                .build()));
     KgDataset wn = KgDatasetReader.read(SharedData.dataset("wn18rr"));
     int heldOut = 0;
     for (Triple triple : wn.train()) {
@@ -84,7 +100,8 @@ class ReplayAndSplitTest {
     }
     double share = heldOut / (double) wn.train().size();
     assertTrue(share > 0.095 && share < 0.105, "held-out share " + share);
-    assertEquals(split.isHeldOutByHash("x\ty\tz"), new HeldOutSplit(0.1, "salt").isHeldOutByHash("x\ty\tz"));
+    assertEquals(
+        split.isHeldOutByHash("x\ty\tz"), new HeldOutSplit(0.1, "salt").isHeldOutByHash("x\ty\tz"));
   }
 
   @Test

@@ -45,7 +45,8 @@ class TextViewsTest {
     TextViews views = TextViews.defaults();
     assertEquals("[" + fifty + ", " + fifty + "]", views.headRelation(sixty, sixty));
     assertEquals("{" + fifty + "}", views.tail(sixty));
-    TextViews firstCharacters = new TextViews((text, max) -> text.substring(0, Math.min(max, text.length())), 3);
+    TextViews firstCharacters =
+        new TextViews((text, max) -> text.substring(0, Math.min(max, text.length())), 3);
     assertEquals("[abc, xyz]", firstCharacters.headRelation("abcdef", "xyzw"));
     assertEquals("a b", Truncation.WORDS.truncate("  a \t b  ", 5));
   }
@@ -54,12 +55,15 @@ class TextViewsTest {
   void instructionExampleUsesTheDesignInstructionAndAlpacaLayout() {
     ContrastivePair forward = new Examples(TextViews.defaults()).pairs(dog, hasPart, tail).get(0);
     InstructionExample example = Examples.instruction(forward);
-    assertEquals("Given the head entity and relation, write a tail entity that completes the triple",
+    assertEquals(
+        "Given the head entity and relation, write a tail entity that completes the triple",
         example.getInstruction());
     assertEquals(forward.getHeadRelationText(), example.getInput());
     assertEquals("{tail}", example.getResponse());
     String prompt = AlpacaTemplate.prompt(example);
-    assertTrue(prompt.endsWith("### Input:\n[dog, a domestic canine, has part]\n\n### Response:\n"), prompt);
+    assertTrue(
+        prompt.endsWith("### Input:\n[dog, a domestic canine, has part]\n\n### Response:\n"),
+        prompt);
     assertTrue(prompt.contains("### Instruction:\n" + Examples.INSTRUCTION + "\n\n"));
   }
 
@@ -67,19 +71,25 @@ class TextViewsTest {
   void textLimitsRejectEmptyAndOversizedText() {
     TextLimits limits = new TextLimits(10);
     assertTrue(limits.problem("entity", "e", " ", "").orElseThrow().contains("empty"));
-    assertTrue(limits.problem("entity", "e", "abcdef", "ghijkl").orElseThrow().contains("oversized"));
+    assertTrue(
+        limits.problem("entity", "e", "abcdef", "ghijkl").orElseThrow().contains("oversized"));
     assertTrue(limits.problem("entity", "e", "abc", "def").isEmpty());
   }
 
   @Test
   void textLimitsRejectControlCharactersAndOversizedIds() {
     TextLimits limits = TextLimits.defaults();
-    assertEquals("entity e text has control character U+0007 at 4",
+    assertEquals(
+        "entity e text has control character U+0007 at 4",
         limits.problem("entity", "e", "bell\u0007", "x").orElseThrow());
-    assertTrue(limits.problem("entity", "e", "two\nlines", "a\ttab").isEmpty(), "line breaks and tabs are text");
-    assertEquals("entity id 'ab' has control character U+0000 at 2",
+    assertTrue(
+        limits.problem("entity", "e", "two\nlines", "a\ttab").isEmpty(),
+        "line breaks and tabs are text");
+    assertEquals(
+        "entity id 'ab' has control character U+0000 at 2",
         limits.problem("entity", "ab\u0000c", "n", "d").orElseThrow());
-    assertEquals("triple part id is oversized: 513 chars > 512",
+    assertEquals(
+        "triple part id is oversized: 513 chars > 512",
         TextLimits.idProblem("triple part", "x".repeat(513)).orElseThrow());
     assertTrue(TextLimits.idProblem("relation", "/film/film/genre").isEmpty());
   }

@@ -7,7 +7,14 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print their figures and save them under --out.",
-    subcommands = {BenchIngestCommand.class, BenchKgcCommand.class, BenchModelCommand.class, BenchLocalCommand.class, BenchScorerCommand.class, BenchTrainCommand.class})
+    subcommands = {
+      BenchIngestCommand.class,
+      BenchKgcCommand.class,
+      BenchModelCommand.class,
+      BenchLocalCommand.class,
+      BenchScorerCommand.class,
+      BenchTrainCommand.class
+    })
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

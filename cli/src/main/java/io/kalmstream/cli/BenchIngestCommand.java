@@ -3,6 +3,7 @@ package io.kalmstream.cli;
 import io.kalmstream.batching.KgDataset;
 import io.kalmstream.batching.KgDatasetReader;
 import io.kalmstream.batching.TripleIds;
+import io.kalmstream.cli.local.LocalPipeline;
 import io.kalmstream.embedded.KafkaAndRegistry;
 import io.kalmstream.ingest.IngestConfig;
 import io.kalmstream.ingest.KafkaSettings;
@@ -10,9 +11,8 @@ import io.kalmstream.ingest.Outcome;
 import io.kalmstream.schemas.EntityDescription;
 import io.kalmstream.schemas.RelationDescription;
 import io.kalmstream.schemas.Triple;
-import io.kalmstream.schemas.kafka.Topics;
-import io.kalmstream.cli.local.LocalPipeline;
 import io.kalmstream.schemas.kafka.KafkaConnection;
+import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.serde.RegistryAvroSerializer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.avro.generic.GenericContainer;
@@ -40,31 +39,47 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-        "Throughput of the ingest job next to a plain consumer's raw read rate of the same kg.triples topic, in "
-            + "one run on an embedded broker and registry.",
-        "Loads triples of a dataset (with the descriptions they need, descriptions first), reads kg.triples with a "
-            + "plain consumer, then runs the job bounded over the topics. Writes ingest.json and ingest.md under "
-            + "--out."})
+      "Throughput of the ingest job next to a plain consumer's raw read rate of the same kg.triples topic, in "
+          + "one run on an embedded broker and registry.",
+      "Loads triples of a dataset (with the descriptions they need, descriptions first), reads kg.triples with a "
+          + "plain consumer, then runs the job bounded over the topics. Writes ingest.json and ingest.md under "
+          + "--out."
+    })
 final class BenchIngestCommand implements Callable<Integer> {
 
   @Mixin IngestOptions job;
 
   @Mixin DatasetDirOption dataset;
 
-  @Option(names = "--triples", paramLabel = "N", defaultValue = "20000",
+  @Option(
+      names = "--triples",
+      paramLabel = "N",
+      defaultValue = "20000",
       description = "Training triples to load (default: ${DEFAULT-VALUE}).")
   int tripleCount;
 
-  @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+  @Option(
+      names = "--parallelism",
+      paramLabel = "N",
+      defaultValue = "2",
       description = "Parallelism of the job (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
-  @Option(names = "--machine", defaultValue = "2-core CPU", description = "Machine label for the report.")
+  @Option(
+      names = "--machine",
+      defaultValue = "2-core CPU",
+      description = "Machine label for the report.")
   String machine;
 
-  @Option(names = "--out", defaultValue = "target/bench", description = "Output directory (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      defaultValue = "target/bench",
+      description = "Output directory (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Override
@@ -72,7 +87,8 @@ final class BenchIngestCommand implements Callable<Integer> {
     KgDataset data = KgDatasetReader.read(dataset.datasetDir());
     List<Triple> triples = data.train().subList(0, Math.min(tripleCount, data.train().size()));
     Path work = Files.createTempDirectory("kalm-bench-ingest");
-    // bench runs pass a short interval: a bounded job ends with one more checkpoint to commit its last batches
+    // bench runs pass a short interval: a bounded job ends with one more checkpoint to commit its
+    // last batches
     IngestConfig config = job.config();
     try (KafkaAndRegistry runtime = KafkaAndRegistry.start(work.resolve("runtime"))) {
       Topics topics = Topics.defaults();
@@ -86,18 +102,35 @@ final class BenchIngestCommand implements Callable<Integer> {
       long read = readAll(connection, topics.triples().name());
       double readSeconds = seconds(readStart);
 
-      KafkaSettings settings = KafkaSettings.of(connection).withTopics(topics)
-          .withIds("bench-ingest", "bench-ingest").withBounded(true);
+      KafkaSettings settings =
+          KafkaSettings.of(connection)
+              .withTopics(topics)
+              .withIds("bench-ingest", "bench-ingest")
+              .withBounded(true);
       long jobStart = System.nanoTime();
       JobExecutionResult result =
-          IngestCommand.run(config, settings, work.resolve("checkpoints"), parallelism, Optional.empty());
+          IngestCommand.run(
+              config, settings, work.resolve("checkpoints"), parallelism, Optional.empty());
       double jobWallSeconds = seconds(jobStart);
 
       long received = (Long) result.getAccumulatorResult(Outcome.TRIPLES_RECEIVED.metricName());
       double jobSeconds = result.getNetRuntime() / 1000.0;
-      Report report = new Report(LocalDate.now(ZoneOffset.UTC).toString(), machine, dataset.datasetDir().toString(),
-          triples.size(), records, loadSeconds, read, readSeconds, received, jobSeconds, jobWallSeconds,
-          parallelism, config, new java.util.TreeMap<>(result.getAllAccumulatorResults()));
+      Report report =
+          new Report(
+              LocalDate.now(ZoneOffset.UTC).toString(),
+              machine,
+              dataset.datasetDir().toString(),
+              triples.size(),
+              records,
+              loadSeconds,
+              read,
+              readSeconds,
+              received,
+              jobSeconds,
+              jobWallSeconds,
+              parallelism,
+              config,
+              new java.util.TreeMap<>(result.getAllAccumulatorResults()));
       Files.createDirectories(out);
       Files.writeString(out.resolve("ingest.json"), report.json());
       Files.writeString(out.resolve("ingest.md"), report.markdown());
@@ -109,19 +142,22 @@ final class BenchIngestCommand implements Callable<Integer> {
   }
 
   /** Descriptions the triples need, then the triples; returns the number of records written. */
-  private static int load(KafkaConnection connection, Topics topics, KgDataset data, List<Triple> triples) {
+  private static int load(
+      KafkaConnection connection, Topics topics, KgDataset data, List<Triple> triples) {
     Map<String, Object> props = connection.clientConfig();
     props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
     Set<String> entityIds = new LinkedHashSet<>();
     Set<String> relationIds = new LinkedHashSet<>();
-    triples.forEach(t -> {
-      entityIds.add(t.getHead());
-      entityIds.add(t.getTail());
-      relationIds.add(t.getRelation());
-    });
+    triples.forEach(
+        t -> {
+          entityIds.add(t.getHead());
+          entityIds.add(t.getTail());
+          relationIds.add(t.getRelation());
+        });
     int records = 0;
     try (KafkaProducer<String, GenericContainer> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new RegistryAvroSerializer<>(connection.registry()))) {
+        new KafkaProducer<>(
+            props, new StringSerializer(), new RegistryAvroSerializer<>(connection.registry()))) {
       for (String id : relationIds) {
         RelationDescription r = data.relations().get(id);
         producer.send(new ProducerRecord<>(topics.relations().name(), id, r));
@@ -165,9 +201,21 @@ final class BenchIngestCommand implements Callable<Integer> {
     }
   }
 
-  record Report(String date, String machine, String dataset, int triples, int records, double loadSeconds,
-      long rawRead, double rawSeconds, long jobTriples, double jobSeconds, double jobWallSeconds, int parallelism,
-      IngestConfig config, Map<String, Object> outcomes) {
+  record Report(
+      String date,
+      String machine,
+      String dataset,
+      int triples,
+      int records,
+      double loadSeconds,
+      long rawRead,
+      double rawSeconds,
+      long jobTriples,
+      double jobSeconds,
+      double jobWallSeconds,
+      int parallelism,
+      IngestConfig config,
+      Map<String, Object> outcomes) {
 
     double rawRate() {
       return rawRead / rawSeconds;
@@ -201,7 +249,10 @@ final class BenchIngestCommand implements Callable<Integer> {
       StringBuilder json = new StringBuilder("{\n");
       int i = 0;
       for (Map.Entry<String, Object> e : root.entrySet()) {
-        json.append("  \"").append(e.getKey()).append("\": ").append(jsonValue(e.getValue()))
+        json.append("  \"")
+            .append(e.getKey())
+            .append("\": ")
+            .append(jsonValue(e.getValue()))
             .append(++i < root.size() ? ",\n" : "\n");
       }
       return json.append("}\n").toString();
@@ -210,7 +261,13 @@ final class BenchIngestCommand implements Callable<Integer> {
     private static String jsonValue(Object value) {
       if (value instanceof Map<?, ?> map) {
         StringBuilder b = new StringBuilder("{");
-        map.forEach((k, v) -> b.append(b.length() > 1 ? ", " : "").append('"').append(k).append("\": ").append(v));
+        map.forEach(
+            (k, v) ->
+                b.append(b.length() > 1 ? ", " : "")
+                    .append('"')
+                    .append(k)
+                    .append("\": ")
+                    .append(v));
         return b.append('}').toString();
       }
       if (value instanceof Number) {
@@ -220,16 +277,34 @@ final class BenchIngestCommand implements Callable<Integer> {
     }
 
     String markdown() {
-      return String.format(Locale.ROOT, """
+      return String.format(
+          Locale.ROOT,
+          """
           | date | machine | triples | plain consumer (raw bytes) | ingest job (net runtime) | job / raw |
           |---|---|---:|---:|---:|---:|
           | %s | %s | %d | %.0f triples/s (%d in %.2f s) | %.0f triples/s (%d in %.2f s; %.2f s with MiniCluster start) | %.4f |
 
           Job: parallelism %d, N = %d, M = %d, checkpoint interval %d ms, exactly-once Kafka sinks. Load: %d records in %.2f s.
           Outcomes: %s
-          """, date, machine, triples, rawRate(), rawRead, rawSeconds, jobRate(), jobTriples, jobSeconds,
-          jobWallSeconds, jobRate() / rawRate(), parallelism, config.policy().contrastiveSize(),
-          config.policy().instructionSize(), config.checkpointInterval().toMillis(), records, loadSeconds, outcomes);
+          """,
+          date,
+          machine,
+          triples,
+          rawRate(),
+          rawRead,
+          rawSeconds,
+          jobRate(),
+          jobTriples,
+          jobSeconds,
+          jobWallSeconds,
+          jobRate() / rawRate(),
+          parallelism,
+          config.policy().contrastiveSize(),
+          config.policy().instructionSize(),
+          config.checkpointInterval().toMillis(),
+          records,
+          loadSeconds,
+          outcomes);
     }
   }
 }

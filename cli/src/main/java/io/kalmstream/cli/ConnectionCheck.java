@@ -14,9 +14,10 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 
 /**
- * Asks the cluster and the registry once before a command starts its clients. Kafka clients retry a refused
- * login or a failed handshake for as long as they run, and a Kafka Streams thread is replaced after every failure,
- * so without this a wrong password shows as a silent hang instead of an error.
+ * Asks the cluster and the registry once before a command starts its clients. Kafka clients retry a
+ * refused login or a failed handshake for as long as they run, and a Kafka Streams thread is
+ * replaced after every failure, so without this a wrong password shows as a silent hang instead of
+ * an error.
  */
 final class ConnectionCheck {
   static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -45,17 +46,29 @@ final class ConnectionCheck {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof SslAuthenticationException) {
-        throw new ConnectionRefused("TLS handshake with " + where + " failed (check ssl.truststore.*): "
-            + cause.getMessage(), cause);
+        throw new ConnectionRefused(
+            "TLS handshake with "
+                + where
+                + " failed (check ssl.truststore.*): "
+                + cause.getMessage(),
+            cause);
       }
       if (cause instanceof AuthenticationException) {
-        throw new ConnectionRefused(where + " refused the login (check sasl.jaas.config and sasl.mechanism): "
-            + cause.getMessage(), cause);
+        throw new ConnectionRefused(
+            where
+                + " refused the login (check sasl.jaas.config and sasl.mechanism): "
+                + cause.getMessage(),
+            cause);
       }
       throw new ConnectionRefused(where + " failed: " + cause, cause);
     } catch (TimeoutException e) {
-      throw new ConnectionRefused("no broker of " + where + " answered within " + TIMEOUT.toSeconds()
-          + " s (wrong address, or security.protocol not the listener's?)", e);
+      throw new ConnectionRefused(
+          "no broker of "
+              + where
+              + " answered within "
+              + TIMEOUT.toSeconds()
+              + " s (wrong address, or security.protocol not the listener's?)",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ConnectionRefused("interrupted while reaching " + where, e);

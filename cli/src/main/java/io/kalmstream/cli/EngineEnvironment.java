@@ -6,9 +6,10 @@ import io.kalmstream.model.ModelOptions;
 import java.util.Map;
 
 /**
- * The model engine's settings from the environment, and the engine-wide state they set once per process. The
- * library modules receive a {@link ModelOptions}; only the commands read {@code KALM_DEVICE}, {@code KALM_PRECISION}
- * and {@code KALM_TORCH_THREADS}, and only they set the engine's thread properties.
+ * The model engine's settings from the environment, and the engine-wide state they set once per
+ * process. The library modules receive a {@link ModelOptions}; only the commands read {@code
+ * KALM_DEVICE}, {@code KALM_PRECISION} and {@code KALM_TORCH_THREADS}, and only they set the
+ * engine's thread properties.
  */
 public final class EngineEnvironment {
   private static final String INTRA_OP_THREADS = "ai.djl.pytorch.num_threads";
@@ -17,8 +18,9 @@ public final class EngineEnvironment {
   private EngineEnvironment() {}
 
   /**
-   * {@link ModelOptions#auto()}, overridden by {@code KALM_DEVICE} (cpu, gpu, gpu1, ...) and {@code KALM_PRECISION}
-   * (float32, float16); {@code KALM_TORCH_THREADS} sets {@link #setEngineThreads} unless an option did first.
+   * {@link ModelOptions#auto()}, overridden by {@code KALM_DEVICE} (cpu, gpu, gpu1, ...) and {@code
+   * KALM_PRECISION} (float32, float16); {@code KALM_TORCH_THREADS} sets {@link #setEngineThreads}
+   * unless an option did first.
    */
   public static ModelOptions modelOptions() {
     return modelOptions(System.getenv());
@@ -30,23 +32,28 @@ public final class EngineEnvironment {
       try {
         setEngineThreads(Integer.parseInt(threads.trim()));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("KALM_TORCH_THREADS must be a positive integer, got '" + threads + "'", e);
+        throw new IllegalArgumentException(
+            "KALM_TORCH_THREADS must be a positive integer, got '" + threads + "'", e);
       }
     }
     String device = env.get("KALM_DEVICE");
     String precision = env.get("KALM_PRECISION");
-    Device d = device == null || device.isBlank() ? ModelOptions.auto().device() : Device.fromName(device.trim());
-    DataType t = precision == null || precision.isBlank()
-        ? (d.isGpu() ? DataType.FLOAT16 : DataType.FLOAT32)
-        : ModelOptions.parsePrecision(precision);
+    Device d =
+        device == null || device.isBlank()
+            ? ModelOptions.auto().device()
+            : Device.fromName(device.trim());
+    DataType t =
+        precision == null || precision.isBlank()
+            ? (d.isGpu() ? DataType.FLOAT16 : DataType.FLOAT32)
+            : ModelOptions.parsePrecision(precision);
     return new ModelOptions(d, t);
   }
 
   /**
-   * PyTorch intra-op threads for this process. Takes effect only before the engine starts (the first model
-   * load); the first call wins, and a system property set on the command line wins over every call. On a machine
-   * shared by several busy processes one thread is often faster than many: threads of one op wait for each other
-   * when the cores are oversubscribed.
+   * PyTorch intra-op threads for this process. Takes effect only before the engine starts (the
+   * first model load); the first call wins, and a system property set on the command line wins over
+   * every call. On a machine shared by several busy processes one thread is often faster than many:
+   * threads of one op wait for each other when the cores are oversubscribed.
    */
   public static void setEngineThreads(int threads) {
     if (threads < 1) {

@@ -12,13 +12,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
     description = {
-        "Evaluate link prediction on a dataset split: every entity is embedded as \"{name, description}\", every "
-            + "triple is ranked for its tail with \"[D_h, D_r]\" and for its head with \"[D_t, inverse D_r]\", "
-            + "filtered over train, dev and test.",
-        "Prints MR, MRR and Hits@1/3/10 per direction and averaged, as a table and a Markdown row, or only a JSON "
-            + "object with --json. Logs go to stderr."})
+      "Evaluate link prediction on a dataset split: every entity is embedded as \"{name, description}\", every "
+          + "triple is ranked for its tail with \"[D_h, D_r]\" and for its head with \"[D_t, inverse D_r]\", "
+          + "filtered over train, dev and test.",
+      "Prints MR, MRR and Hits@1/3/10 per direction and averaged, as a table and a Markdown row, or only a JSON "
+          + "object with --json. Logs go to stderr."
+    })
 final class EvalCommand implements Callable<Integer> {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -26,17 +29,29 @@ final class EvalCommand implements Callable<Integer> {
   @Mixin DatasetDirOption dataset;
   @Mixin EvalOptions eval;
 
-  @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT LoRA adapter directory on top of the model.")
+  @Option(
+      names = "--adapter",
+      paramLabel = "DIR",
+      description = "PEFT LoRA adapter directory on top of the model.")
   Path adapter;
 
-  @Option(names = "--split", defaultValue = "test", description = "train, dev or test (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--split",
+      defaultValue = "test",
+      description = "train, dev or test (default: ${DEFAULT-VALUE}).")
   String split;
 
-  @Option(names = "--max-text-tokens", paramLabel = "N", defaultValue = "" + EvaluationSettings.DEFAULT_MAX_TOKENS,
-      description = "Token cut of each query and entity text; keep the one used in training (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-text-tokens",
+      paramLabel = "N",
+      defaultValue = "" + EvaluationSettings.DEFAULT_MAX_TOKENS,
+      description =
+          "Token cut of each query and entity text; keep the one used in training (default: ${DEFAULT-VALUE}).")
   int maxTextTokens;
 
-  @Option(names = "--label", description = "First cell of the Markdown row (default: the model and adapter names).")
+  @Option(
+      names = "--label",
+      description = "First cell of the Markdown row (default: the model and adapter names).")
   String label;
 
   @Option(names = "--json", description = "Print only the JSON object of the figures.")
@@ -49,9 +64,14 @@ final class EvalCommand implements Callable<Integer> {
     try {
       modelDir = model.modelDir();
       Path datasetDir = dataset.datasetDir();
-      report = ModelEvaluation.run(modelDir, adapter, KgDatasetReader.read(datasetDir),
-          datasetDir.getFileName().toString(), eval.settings(split, maxTextTokens),
-          EngineEnvironment.modelOptions());
+      report =
+          ModelEvaluation.run(
+              modelDir,
+              adapter,
+              KgDatasetReader.read(datasetDir),
+              datasetDir.getFileName().toString(),
+              eval.settings(split, maxTextTokens),
+              EngineEnvironment.modelOptions());
     } catch (IllegalArgumentException e) {
       System.err.println("kalm eval: " + e.getMessage());
       return 2;
@@ -62,7 +82,8 @@ final class EvalCommand implements Callable<Integer> {
       System.out.print(report.table());
       System.out.println();
       System.out.println(EvaluationReport.markdownHeader());
-      System.out.println(report.markdownRow(label != null ? label : defaultLabel(modelDir, adapter)));
+      System.out.println(
+          report.markdownRow(label != null ? label : defaultLabel(modelDir, adapter)));
     }
     return 0;
   }

@@ -12,22 +12,36 @@ import picocli.CommandLine.Option;
 @Command(
     name = "generate",
     mixinStandardHelpOptions = true,
-    description = "Greedy generation from a Hugging Face model directory; prints only the generated text.")
+    description =
+        "Greedy generation from a Hugging Face model directory; prints only the generated text.")
 final class GenerateCommand implements Callable<Integer> {
 
   @Mixin ModelDirOption model;
 
-  @Option(names = "--adapter", paramLabel = "DIR", description = "Optional PEFT LoRA adapter directory.")
+  @Option(
+      names = "--adapter",
+      paramLabel = "DIR",
+      description = "Optional PEFT LoRA adapter directory.")
   Path adapter;
 
-  @Option(names = "--prompt", defaultValue = "", description = "Text to continue (default: empty, i.e. BOS only).")
+  @Option(
+      names = "--prompt",
+      defaultValue = "",
+      description = "Text to continue (default: empty, i.e. BOS only).")
   String prompt;
 
-  @Option(names = "--max-tokens", defaultValue = "256", paramLabel = "N", description = "New tokens at most (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-tokens",
+      defaultValue = "256",
+      paramLabel = "N",
+      description = "New tokens at most (default: ${DEFAULT-VALUE}).")
   int maxTokens;
 
-  @Option(names = "--stop-id", paramLabel = "ID",
-      description = "Extra token id that ends generation (repeatable; the config's EOS ids always stop).")
+  @Option(
+      names = "--stop-id",
+      paramLabel = "ID",
+      description =
+          "Extra token id that ends generation (repeatable; the config's EOS ids always stop).")
   List<Long> stopIds = new ArrayList<>();
 
   @Override

@@ -5,8 +5,8 @@ import io.kalmstream.ingest.IngestConfig;
 import io.kalmstream.ingest.IngestKafka;
 import io.kalmstream.ingest.KafkaSettings;
 import io.kalmstream.ingest.LocalFlink;
-import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.kafka.KafkaConnection;
+import io.kalmstream.schemas.kafka.Topics;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -21,44 +21,72 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-        "Run the Flink ingest job that turns kg.triples and descriptions into training batches.",
-        "It runs on a local MiniCluster with exactly-once checkpoints under --checkpoint-dir and resumes from the "
-            + "newest one there. For a Flink cluster, submit the shaded job jar (mvn -Pjob-jar package in ingest/)."})
+      "Run the Flink ingest job that turns kg.triples and descriptions into training batches.",
+      "It runs on a local MiniCluster with exactly-once checkpoints under --checkpoint-dir and resumes from the "
+          + "newest one there. For a Flink cluster, submit the shaded job jar (mvn -Pjob-jar package in ingest/)."
+    })
 final class IngestCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
 
   @Mixin KafkaOptions kafka;
   @Mixin IngestOptions job;
 
-  @Option(names = "--checkpoint-dir", paramLabel = "DIR", defaultValue = ".kalm/ingest-checkpoints",
+  @Option(
+      names = "--checkpoint-dir",
+      paramLabel = "DIR",
+      defaultValue = ".kalm/ingest-checkpoints",
       description = "Where checkpoints are kept between runs. Default: ${DEFAULT-VALUE}.")
   Path checkpointDir;
 
-  @Option(names = "--fresh", description = "Start from the beginning of the topics instead of the newest checkpoint.")
+  @Option(
+      names = "--fresh",
+      description = "Start from the beginning of the topics instead of the newest checkpoint.")
   boolean fresh;
 
-  @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+  @Option(
+      names = "--parallelism",
+      paramLabel = "N",
+      defaultValue = "2",
       description = "Parallelism of the MiniCluster job. Default: ${DEFAULT-VALUE}.")
   int parallelism;
 
-  @Option(names = "--bounded", description = "Read up to the end offsets found at start, then stop (a replay).")
+  @Option(
+      names = "--bounded",
+      description = "Read up to the end offsets found at start, then stop (a replay).")
   boolean bounded;
 
-  @Option(names = "--group-id", defaultValue = "kalm-ingest",
-      description = "Consumer group the source commits its offsets to, for lag monitoring. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--group-id",
+      defaultValue = "kalm-ingest",
+      description =
+          "Consumer group the source commits its offsets to, for lag monitoring. Default: ${DEFAULT-VALUE}.")
   String groupId;
 
-  @Option(names = "--transactional-id-prefix", defaultValue = "kalm-ingest",
-      description = "Prefix of the sinks' transactional ids; keep it stable across restarts. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--transactional-id-prefix",
+      defaultValue = "kalm-ingest",
+      description =
+          "Prefix of the sinks' transactional ids; keep it stable across restarts. Default: ${DEFAULT-VALUE}.")
   String transactionalIdPrefix;
 
-  @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Create missing topics with the partitions and cleanup policies of DESIGN.md. Default: true.")
+  @Option(
+      names = "--create-topics",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Create missing topics with the partitions and cleanup policies of DESIGN.md. Default: true.")
   boolean createTopics;
 
-  @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "1",
+  @Option(
+      names = "--replication-factor",
+      paramLabel = "N",
+      defaultValue = "1",
       description = "Replication factor of topics it creates. Default: ${DEFAULT-VALUE}.")
   short replicationFactor;
 
@@ -66,31 +94,48 @@ final class IngestCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Topics topics = kafka.topics();
     KafkaConnection connection = kafka.checkedConnection();
-    KafkaSettings settings = KafkaSettings.of(connection).withTopics(topics)
-        .withIds(groupId, transactionalIdPrefix).withBounded(bounded);
+    KafkaSettings settings =
+        KafkaSettings.of(connection)
+            .withTopics(topics)
+            .withIds(groupId, transactionalIdPrefix)
+            .withBounded(bounded);
     if (createTopics) {
       createMissingTopics(connection, topics, replicationFactor);
     }
-    Optional<Path> resume = fresh ? Optional.empty() : LocalFlink.latestCheckpoint(checkpointDir.toAbsolutePath());
+    Optional<Path> resume =
+        fresh ? Optional.empty() : LocalFlink.latestCheckpoint(checkpointDir.toAbsolutePath());
     resume.ifPresentOrElse(
         path -> LOG.info("Resuming ingest from checkpoint {}", path),
-        () -> LOG.info("Starting ingest from the beginning of {}, {}, {}", topics.triples().name(),
-            topics.entities().name(), topics.relations().name()));
-    JobExecutionResult result = run(job.config(), settings, checkpointDir.toAbsolutePath(), parallelism, resume);
+        () ->
+            LOG.info(
+                "Starting ingest from the beginning of {}, {}, {}",
+                topics.triples().name(),
+                topics.entities().name(),
+                topics.relations().name()));
+    JobExecutionResult result =
+        run(job.config(), settings, checkpointDir.toAbsolutePath(), parallelism, resume);
     printOutcomes(result);
     return 0;
   }
 
-  static JobExecutionResult run(IngestConfig config, KafkaSettings settings, Path checkpointDir, int parallelism,
-      Optional<Path> resume) throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-        LocalFlink.configuration(config, checkpointDir, parallelism, resume));
+  static JobExecutionResult run(
+      IngestConfig config,
+      KafkaSettings settings,
+      Path checkpointDir,
+      int parallelism,
+      Optional<Path> resume)
+      throws Exception {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(
+            LocalFlink.configuration(config, checkpointDir, parallelism, resume));
     return IngestKafka.job(config, settings).execute(env, "kalm-ingest");
   }
 
-  static void createMissingTopics(KafkaConnection connection, Topics topics, short replicationFactor) {
+  static void createMissingTopics(
+      KafkaConnection connection, Topics topics, short replicationFactor) {
     try (Admin admin = Admin.create(connection.clientConfig())) {
-      TopicCreator.createMissing(admin, topics.all().stream().map(t -> t.toNewTopic(replicationFactor)).toList());
+      TopicCreator.createMissing(
+          admin, topics.all().stream().map(t -> t.toNewTopic(replicationFactor)).toList());
     }
   }
 

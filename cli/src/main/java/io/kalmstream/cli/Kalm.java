@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "kalm",
     mixinStandardHelpOptions = true,
     version = "kalm-stream 0.1.0",
-    description = "Streaming KaLM: align a decoder LM with a live knowledge graph on Kafka, Flink and DJL.",
+    description =
+        "Streaming KaLM: align a decoder LM with a live knowledge graph on Kafka, Flink and DJL.",
     subcommands = {
       LocalCommand.class,
       IngestCommand.class,
@@ -32,15 +33,21 @@ public final class Kalm implements Runnable {
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new Kalm()).setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler((e, commandLine, parsed) -> {
-          // A refused connection or a bad setting is the user's to fix: one line, no stack trace.
-          if (e instanceof ConnectionCheck.ConnectionRefused || e instanceof IllegalArgumentException) {
-            commandLine.getErr().println("kalm " + commandLine.getCommandName() + ": " + e.getMessage());
-            return e instanceof ConnectionCheck.ConnectionRefused ? 3 : 2;
-          }
-          throw e;
-        });
+    return new CommandLine(new Kalm())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(
+            (e, commandLine, parsed) -> {
+              // A refused connection or a bad setting is the user's to fix: one line, no stack
+              // trace.
+              if (e instanceof ConnectionCheck.ConnectionRefused
+                  || e instanceof IllegalArgumentException) {
+                commandLine
+                    .getErr()
+                    .println("kalm " + commandLine.getCommandName() + ": " + e.getMessage());
+                return e instanceof ConnectionCheck.ConnectionRefused ? 3 : 2;
+              }
+              throw e;
+            });
   }
 
   public static void main(String[] args) {

@@ -10,16 +10,26 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The machine a benchmark ran on, as its results file records it: cores, memory, CPU model, OS, Java, and the
- * load average, because a figure taken on shared cores means little without it.
+ * The machine a benchmark ran on, as its results file records it: cores, memory, CPU model, OS,
+ * Java, and the load average, because a figure taken on shared cores means little without it.
  */
-record MachineInfo(int cores, long memoryBytes, String cpuModel, String os, String java, double loadAverage) {
+record MachineInfo(
+    int cores, long memoryBytes, String cpuModel, String os, String java, double loadAverage) {
 
   static MachineInfo current() {
-    long memory = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
-        ? os.getTotalMemorySize() : -1;
-    return new MachineInfo(Runtime.getRuntime().availableProcessors(), memory, readCpuModel(),
-        System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+    long memory =
+        ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+            ? os.getTotalMemorySize()
+            : -1;
+    return new MachineInfo(
+        Runtime.getRuntime().availableProcessors(),
+        memory,
+        readCpuModel(),
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
@@ -58,7 +68,14 @@ record MachineInfo(int cores, long memoryBytes, String cpuModel, String os, Stri
 
   /** One line for a Markdown report. */
   String describe() {
-    return String.format(Locale.ROOT, "%d cores (%s), %.0f GiB memory, %s, %s; load average %.1f at start", cores,
-        cpuModel, memoryBytes / (1024.0 * 1024 * 1024), os, java, loadAverage);
+    return String.format(
+        Locale.ROOT,
+        "%d cores (%s), %.0f GiB memory, %s, %s; load average %.1f at start",
+        cores,
+        cpuModel,
+        memoryBytes / (1024.0 * 1024 * 1024),
+        os,
+        java,
+        loadAverage);
   }
 }

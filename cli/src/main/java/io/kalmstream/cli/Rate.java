@@ -4,7 +4,10 @@ import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** A rate given as {@code N/s}, {@code N/min}, a plain number (per second), or {@code max} (no pacing: 0). */
+/**
+ * A rate given as {@code N/s}, {@code N/min}, a plain number (per second), or {@code max} (no
+ * pacing: 0).
+ */
 record Rate(double perSecond) {
   static final class Converter implements ITypeConverter<Rate> {
     @Override

@@ -14,7 +14,12 @@ class BenchScorerSectionTest {
   @TempDir Path tmp;
 
   private static String section(String body) {
-    return BenchScorerCommand.SECTION_START + "\n" + body + "\n" + BenchScorerCommand.SECTION_END + "\n";
+    return BenchScorerCommand.SECTION_START
+        + "\n"
+        + body
+        + "\n"
+        + BenchScorerCommand.SECTION_END
+        + "\n";
   }
 
   @Test
@@ -23,18 +28,24 @@ class BenchScorerSectionTest {
     BenchScorerCommand.writeSection(file, section("first"));
     assertEquals("# Benchmarks\n\n" + section("first"), Files.readString(file));
 
-    Files.writeString(file, "# Benchmarks\n\n## Model\nfigures\n\n" + section("first") + "\n## Trainer\nmore\n");
+    Files.writeString(
+        file, "# Benchmarks\n\n## Model\nfigures\n\n" + section("first") + "\n## Trainer\nmore\n");
     BenchScorerCommand.writeSection(file, section("second"));
-    assertEquals("# Benchmarks\n\n## Model\nfigures\n\n" + section("second").strip() + "\n\n## Trainer\nmore\n",
+    assertEquals(
+        "# Benchmarks\n\n## Model\nfigures\n\n"
+            + section("second").strip()
+            + "\n\n## Trainer\nmore\n",
         Files.readString(file));
   }
 
   @Test
   void aSectionWithOnlyOneMarkerIsRefusedRatherThanDuplicated() throws Exception {
     Path file = tmp.resolve("BENCHMARKS.md");
-    Files.writeString(file, "# Benchmarks\n\n## Scorer\nold\n" + BenchScorerCommand.SECTION_END + "\n");
+    Files.writeString(
+        file, "# Benchmarks\n\n## Scorer\nold\n" + BenchScorerCommand.SECTION_END + "\n");
     String before = Files.readString(file);
-    assertThrows(IllegalStateException.class, () -> BenchScorerCommand.writeSection(file, section("new")));
+    assertThrows(
+        IllegalStateException.class, () -> BenchScorerCommand.writeSection(file, section("new")));
     assertEquals(before, Files.readString(file));
   }
 

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * picocli takes an option's default as a constant string, so the commands write the defaults of the settings
- * they map onto a second time: this test holds each of those strings to the one declaration (IngestConfig,
- * TrainerSettings, ScorerConfig, LocalSettings). A default changed in one place and not the other fails here.
+ * picocli takes an option's default as a constant string, so the commands write the defaults of the
+ * settings they map onto a second time: this test holds each of those strings to the one
+ * declaration (IngestConfig, TrainerSettings, ScorerConfig, LocalSettings). A default changed in
+ * one place and not the other fails here.
  */
 class CliDefaultsTest {
 
@@ -39,7 +40,8 @@ class CliDefaultsTest {
     ScoreCommand command = new ScoreCommand();
     new CommandLine(command).parseArgs();
     Path state = Path.of("state");
-    assertEquals(ScorerConfig.builder("broker:9092", state).build(),
+    assertEquals(
+        ScorerConfig.builder("broker:9092", state).build(),
         command.configure(ScorerConfig.builder("broker:9092", state)).build());
   }
 
@@ -47,7 +49,9 @@ class CliDefaultsTest {
   void localOptionsDefaultToLocalSettings() {
     LocalOptions options = new LocalOptions();
     new CommandLine(options).parseArgs();
-    assertEquals(LocalSettings.DEFAULT_CHECKPOINT_INTERVAL, Duration.ofSeconds(options.checkpointIntervalSeconds));
+    assertEquals(
+        LocalSettings.DEFAULT_CHECKPOINT_INTERVAL,
+        Duration.ofSeconds(options.checkpointIntervalSeconds));
     assertEquals(LocalSettings.DEFAULT_CONTRASTIVE_BATCH, options.contrastiveBatch);
     assertEquals(LocalSettings.DEFAULT_WARMUP_STEPS, options.warmupSteps);
   }

@@ -9,16 +9,32 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The whole command tree builds (picocli rejects clashing options only when it assembles a command). */
+/**
+ * The whole command tree builds (picocli rejects clashing options only when it assembles a
+ * command).
+ */
 class KalmCommandTreeTest {
 
   @Test
   void everySubcommandOfDesignIsRegistered() {
     CommandLine kalm = Kalm.commandLine();
-    assertTrue(kalm.getSubcommands().keySet().containsAll(
-        Set.of("local", "ingest", "train", "score", "load", "query", "eval", "bench", "generate")),
+    assertTrue(
+        kalm.getSubcommands()
+            .keySet()
+            .containsAll(
+                Set.of(
+                    "local",
+                    "ingest",
+                    "train",
+                    "score",
+                    "load",
+                    "query",
+                    "eval",
+                    "bench",
+                    "generate")),
         kalm.getSubcommands().keySet().toString());
-    assertEquals(Set.of("model", "ingest", "scorer", "kgc", "local", "train"),
+    assertEquals(
+        Set.of("model", "ingest", "scorer", "kgc", "local", "train"),
         kalm.getSubcommands().get("bench").getSubcommands().keySet());
   }
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code kalm generate} and {@code kalm bench model} on the shared stories260K model. */
 class ModelCommandsTest {
 
-  private static final Path MODEL = Path.of(System.getProperty("kalm.shared.dir"), "models", "stories260K-hf");
+  private static final Path MODEL =
+      Path.of(System.getProperty("kalm.shared.dir"), "models", "stories260K-hf");
 
   @BeforeAll
   static void singleEngineThread() {
@@ -32,8 +33,17 @@ class ModelCommandsTest {
   @Test
   void generateContinuesAPromptAndStopsAtAStopId() {
     // id 426 is "." in the stories260K vocabulary
-    KalmRun result = KalmRun.of("generate", "--model", MODEL.toString(), "--prompt", "Once upon a time",
-        "--max-tokens", "50", "--stop-id", "426");
+    KalmRun result =
+        KalmRun.of(
+            "generate",
+            "--model",
+            MODEL.toString(),
+            "--prompt",
+            "Once upon a time",
+            "--max-tokens",
+            "50",
+            "--stop-id",
+            "426");
     assertEquals(0, result.exitCode());
     String text = result.stdout();
     assertTrue(!text.contains(".") && !text.isBlank(), text);
@@ -48,8 +58,22 @@ class ModelCommandsTest {
 
   @Test
   void benchModelWritesJsonAndMarkdown(@TempDir Path out) throws Exception {
-    KalmRun result = KalmRun.of("bench", "model", "--model", MODEL.toString(), "--batch", "2", "--seq-len", "16",
-        "--seconds", "0.05", "--matmul-sizes", "64", "--out", out.toString());
+    KalmRun result =
+        KalmRun.of(
+            "bench",
+            "model",
+            "--model",
+            MODEL.toString(),
+            "--batch",
+            "2",
+            "--seq-len",
+            "16",
+            "--seconds",
+            "0.05",
+            "--matmul-sizes",
+            "64",
+            "--out",
+            out.toString());
     assertEquals(0, result.exitCode());
     assertTrue(result.stdout().contains("| forward |"), result.stdout());
     JsonNode json = new ObjectMapper().readTree(Files.readAllBytes(out.resolve("model.json")));

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A checkpoint means in PyTorch what it means here: the plain-PyTorch reference (scripts/reference, Hugging Face's
- * Llama and PEFT's LoRA written out from their definitions) gives the same KaLM embeddings as the Java model, for an
- * adapter {@code kalm train} wrote and for one the reference wrote, and the reference itself reproduces the
- * documented greedy story of stories260K.
+ * A checkpoint means in PyTorch what it means here: the plain-PyTorch reference (scripts/reference,
+ * Hugging Face's Llama and PEFT's LoRA written out from their definitions) gives the same KaLM
+ * embeddings as the Java model, for an adapter {@code kalm train} wrote and for one the reference
+ * wrote, and the reference itself reproduces the documented greedy story of stories260K.
  */
 class PeftReferenceTest {
 
@@ -39,9 +39,17 @@ class PeftReferenceTest {
   private static final Path MODEL = SHARED.resolve("models/stories260K-hf");
   private static final int MAX_TOKENS = LlamaModelLoader.DEFAULT_MAX_TOKENS;
   private static final double TOLERANCE = 1e-4;
-  /** How much an adapter must move some embedding for a match within TOLERANCE to say anything about it. */
+
+  /**
+   * How much an adapter must move some embedding for a match within TOLERANCE to say anything about
+   * it.
+   */
   private static final double ADAPTER_EFFECT = 100 * TOLERANCE;
-  /** float32 on the CPU: on a GPU the default float16 base weights alone would differ by more than TOLERANCE. */
+
+  /**
+   * float32 on the CPU: on a GPU the default float16 base weights alone would differ by more than
+   * TOLERANCE.
+   */
   private static final ModelOptions FLOAT32_CPU = new ModelOptions(Device.cpu(), DataType.FLOAT32);
 
   @TempDir static Path tmp;
@@ -56,8 +64,9 @@ class PeftReferenceTest {
   }
 
   /**
-   * KaLM views of the first WN18RR entities (one padded batch in the reference, length-sorted micro-batches here), a
-   * one-token text, one with characters the vocabulary only has as bytes, and one cut at MAX_TOKENS.
+   * KaLM views of the first WN18RR entities (one padded batch in the reference, length-sorted
+   * micro-batches here), a one-token text, one with characters the vocabulary only has as bytes,
+   * and one cut at MAX_TOKENS.
    */
   private static List<String> textsOfDifferentLengths() throws IOException {
     List<String> entityTexts;
@@ -87,7 +96,8 @@ class PeftReferenceTest {
           }
         }
       }
-      assertTrue(maxB > 0, "training left every LoRA B at zero, so the adapter would prove nothing");
+      assertTrue(
+          maxB > 0, "training left every LoRA B at zero, so the adapter would prove nothing");
       float[][] java;
       try (TextEmbedder embedder = model.embedder(MAX_TOKENS)) {
         java = embedder.embed(texts);
@@ -96,7 +106,8 @@ class PeftReferenceTest {
       assertSameTokens(model, reference);
       double diff = maxAbsDiff(java, reference.get("embeddings"));
       assertTrue(diff <= TOLERANCE, "Java and reference embeddings differ by " + diff);
-      System.out.printf("trained adapter (max |B| %.4f, moves embeddings by up to %.3g): max |Java - reference| = %.3g%n",
+      System.out.printf(
+          "trained adapter (max |B| %.4f, moves embeddings by up to %.3g): max |Java - reference| = %.3g%n",
           maxB, assertAdapterMatters(java), diff);
 
       String prompt = "Once upon a time";
@@ -108,15 +119,20 @@ class PeftReferenceTest {
   @Test
   void theScorerLoadsAnAdapterTheReferenceWrote() throws Exception {
     Path adapter = tmp.resolve("python-adapter");
-    // r and alpha other than the defaults, and attention projections too, so scaling and module names are exercised
-    python.writeAdapter(MODEL, adapter, 4, 12, List.of("q_proj", "v_proj", "o_proj", "down_proj"), 7);
+    // r and alpha other than the defaults, and attention projections too, so scaling and module
+    // names are exercised
+    python.writeAdapter(
+        MODEL, adapter, 4, 12, List.of("q_proj", "v_proj", "o_proj", "down_proj"), 7);
     float[][] java;
-    try (TextEmbedder embedder = new LlamaModelLoader(MODEL, FLOAT32_CPU, MAX_TOKENS).loadWithAdapter(adapter)) {
+    try (TextEmbedder embedder =
+        new LlamaModelLoader(MODEL, FLOAT32_CPU, MAX_TOKENS).loadWithAdapter(adapter)) {
       java = embedder.embed(texts);
     }
-    double diff = maxAbsDiff(java, python.embed(MODEL, adapter, texts, MAX_TOKENS).get("embeddings"));
+    double diff =
+        maxAbsDiff(java, python.embed(MODEL, adapter, texts, MAX_TOKENS).get("embeddings"));
     assertTrue(diff <= TOLERANCE, "Java and reference embeddings differ by " + diff);
-    System.out.printf("reference-written adapter (moves embeddings by up to %.3g): max |Java - reference| = %.3g%n",
+    System.out.printf(
+        "reference-written adapter (moves embeddings by up to %.3g): max |Java - reference| = %.3g%n",
         assertAdapterMatters(java), diff);
   }
 
@@ -145,21 +161,45 @@ class PeftReferenceTest {
   }
 
   /**
-   * Four steps of {@code kalm train --dataset} on the first WN18RR triples with a short warmup and a high rate, so
-   * that B moves well away from zero; returns the checkpoint directory.
+   * Four steps of {@code kalm train --dataset} on the first WN18RR triples with a short warmup and
+   * a high rate, so that B moves well away from zero; returns the checkpoint directory.
    */
   private static Path trainAFewSteps() throws Exception {
     Path dataset = wn18rrSubset(tmp.resolve("wn18rr-subset"), 16);
     Path out = tmp.resolve("checkpoints");
-    KalmRun run = KalmRun.of("train", "--dataset", dataset.toString(), "--model", MODEL.toString(), "--out",
-        out.toString(), "--max-steps", "4", "--contrastive-batch", "8", "--instruction-batch", "2", "--warmup", "1",
-        "--lr", "1e-2", "--metrics-port", "-1", "--log-every", "100");
+    KalmRun run =
+        KalmRun.of(
+            "train",
+            "--dataset",
+            dataset.toString(),
+            "--model",
+            MODEL.toString(),
+            "--out",
+            out.toString(),
+            "--max-steps",
+            "4",
+            "--contrastive-batch",
+            "8",
+            "--instruction-batch",
+            "2",
+            "--warmup",
+            "1",
+            "--lr",
+            "1e-2",
+            "--metrics-port",
+            "-1",
+            "--log-every",
+            "100");
     assertEquals(0, run.exitCode(), run.stdout());
     DirectoryCheckpointStore store = new DirectoryCheckpointStore(out, 5);
-    return store.localDirectory(store.latest().orElseThrow(() -> new AssertionError("no checkpoint in " + out)));
+    return store.localDirectory(
+        store.latest().orElseThrow(() -> new AssertionError("no checkpoint in " + out)));
   }
 
-  /** The first {@code triples} WN18RR training triples, the texts of the entities they name, every relation. */
+  /**
+   * The first {@code triples} WN18RR training triples, the texts of the entities they name, every
+   * relation.
+   */
   private static Path wn18rrSubset(Path dir, int triples) throws IOException {
     Path source = SHARED.resolve("datasets/wn18rr");
     Files.createDirectories(dir);
@@ -174,7 +214,8 @@ class PeftReferenceTest {
       entities.add(f[2]);
     }
     try (Stream<String> lines = Files.lines(source.resolve("entity2text.txt"))) {
-      Files.write(dir.resolve("entity2text.txt"),
+      Files.write(
+          dir.resolve("entity2text.txt"),
           lines.filter(l -> entities.contains(l.split("\t", 2)[0])).collect(Collectors.toList()));
     }
     Files.write(dir.resolve("train.tsv"), train);
@@ -197,7 +238,10 @@ class PeftReferenceTest {
     }
   }
 
-  /** Some text's embedding moved by more than ADAPTER_EFFECT from the base model's; returns the largest move. */
+  /**
+   * Some text's embedding moved by more than ADAPTER_EFFECT from the base model's; returns the
+   * largest move.
+   */
   private static double assertAdapterMatters(float[][] adapted) {
     float[][] base;
     try (TextEmbedder embedder = new LlamaModelLoader(MODEL, FLOAT32_CPU, MAX_TOKENS).loadBase()) {
@@ -209,7 +253,8 @@ class PeftReferenceTest {
         moved = Math.max(moved, Math.abs(base[i][j] - adapted[i][j]));
       }
     }
-    assertTrue(moved > ADAPTER_EFFECT, "the adapter moved no embedding entry by more than " + moved);
+    assertTrue(
+        moved > ADAPTER_EFFECT, "the adapter moved no embedding entry by more than " + moved);
     return moved;
   }
 

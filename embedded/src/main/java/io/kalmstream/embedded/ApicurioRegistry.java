@@ -18,19 +18,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Apicurio Registry, run as a child process from the packaged application ({@link ApicurioDistribution})
- * on a Java 21+ runtime ({@link JavaRuntimes}). Clients use its Confluent-compatible API at
- * {@link #confluentApiUrl()}. Schemas are kept in an H2 file database under {@code workDir/registry}, so a registry
- * started again on the same work directory serves the same schema ids — records already in Kafka stay readable.
+ * A real Apicurio Registry, run as a child process from the packaged application ({@link
+ * ApicurioDistribution}) on a Java 21+ runtime ({@link JavaRuntimes}). Clients use its
+ * Confluent-compatible API at {@link #confluentApiUrl()}. Schemas are kept in an H2 file database
+ * under {@code workDir/registry}, so a registry started again on the same work directory serves the
+ * same schema ids — records already in Kafka stay readable.
  *
- * <p>The process is stopped by {@link #close()} and, should the JVM exit first, by a shutdown hook; a registry left
- * behind by a JVM that was killed is found through its pid file and stopped at the next start on the same work
- * directory.
+ * <p>The process is stopped by {@link #close()} and, should the JVM exit first, by a shutdown hook;
+ * a registry left behind by a JVM that was killed is found through its pid file and stopped at the
+ * next start on the same work directory.
  */
 public final class ApicurioRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApicurioRegistry.class);
+
   /** Path of the Confluent Schema Registry API in Apicurio 3. */
   public static final String CONFLUENT_API_PATH = "/apis/ccompat/v7";
+
   private static final int MIN_JAVA = 21;
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -38,8 +41,9 @@ public final class ApicurioRegistry implements AutoCloseable {
    * How the registry is started.
    *
    * @param port HTTP port on 127.0.0.1, 0 for a free one
-   * @param compatibility global compatibility level set after start (Confluent's default is BACKWARD; Apicurio's
-   *     own default, NONE, would accept any change), null to leave it as stored
+   * @param compatibility global compatibility level set after start (Confluent's default is
+   *     BACKWARD; Apicurio's own default, NONE, would accept any change), null to leave it as
+   *     stored
    * @param startTimeout how long to wait for the API to answer
    * @param maxHeap the registry JVM's -Xmx, e.g. "384m"
    */
@@ -74,7 +78,10 @@ public final class ApicurioRegistry implements AutoCloseable {
     this.shutdownHook = new Thread(this::stopProcess, "kalm-registry-shutdown");
   }
 
-  /** Starts a registry with its database in {@code workDir/registry} and waits until its API answers. */
+  /**
+   * Starts a registry with its database in {@code workDir/registry} and waits until its API
+   * answers.
+   */
   public static ApicurioRegistry start(Path workDir) {
     return starting(workDir, Options.defaults()).awaitReady(Options.defaults());
   }
@@ -84,8 +91,8 @@ public final class ApicurioRegistry implements AutoCloseable {
   }
 
   /**
-   * Launches the process and returns without waiting, so a caller can start other things (a broker) while the
-   * registry boots; call {@link #awaitReady(Options)} before use.
+   * Launches the process and returns without waiting, so a caller can start other things (a broker)
+   * while the registry boots; call {@link #awaitReady(Options)} before use.
    */
   public static ApicurioRegistry starting(Path workDir, Options options) {
     Path dataDir = workDir.resolve("registry").toAbsolutePath();
@@ -100,15 +107,21 @@ public final class ApicurioRegistry implements AutoCloseable {
     List<String> command = command(JavaRuntimes.javaExecutable(MIN_JAVA), options, dataDir, port);
     Path log = dataDir.resolve("registry.log");
     try {
-      Process process = new ProcessBuilder(command)
-          .directory(installDir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
+      Process process =
+          new ProcessBuilder(command)
+              .directory(installDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
       Files.writeString(pidFile(dataDir), Long.toString(process.pid()));
       ApicurioRegistry registry = new ApicurioRegistry(process, port, dataDir);
       Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
-      LOG.info("Starting Apicurio Registry (pid {}) on port {} with data in {}, log {}", process.pid(), port, dataDir, log);
+      LOG.info(
+          "Starting Apicurio Registry (pid {}) on port {} with data in {}, log {}",
+          process.pid(),
+          port,
+          dataDir,
+          log);
       return registry;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the registry: " + String.join(" ", command), e);
@@ -122,12 +135,20 @@ public final class ApicurioRegistry implements AutoCloseable {
     try {
       while (!answers(http)) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("Apicurio Registry exited with code " + process.exitValue()
-              + " during startup; last log lines:\n" + logTail());
+          throw new IllegalStateException(
+              "Apicurio Registry exited with code "
+                  + process.exitValue()
+                  + " during startup; last log lines:\n"
+                  + logTail());
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Apicurio Registry did not answer on " + confluentApiUrl() + " within "
-              + options.startTimeout() + "; last log lines:\n" + logTail());
+          throw new IllegalStateException(
+              "Apicurio Registry did not answer on "
+                  + confluentApiUrl()
+                  + " within "
+                  + options.startTimeout()
+                  + "; last log lines:\n"
+                  + logTail());
         }
         Thread.sleep(250);
       }
@@ -146,7 +167,10 @@ public final class ApicurioRegistry implements AutoCloseable {
     return this;
   }
 
-  /** Base URL of the Confluent Schema Registry API, e.g. {@code http://127.0.0.1:41234/apis/ccompat/v7}. */
+  /**
+   * Base URL of the Confluent Schema Registry API, e.g. {@code
+   * http://127.0.0.1:41234/apis/ccompat/v7}.
+   */
   public String confluentApiUrl() {
     return baseUrl() + CONFLUENT_API_PATH;
   }
@@ -197,11 +221,15 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
   }
 
-  /** A later registry on the same directory owns the pid file once it has started; leave its file alone. */
+  /**
+   * A later registry on the same directory owns the pid file once it has started; leave its file
+   * alone.
+   */
   private void deletePidFileIfOurs() {
     Path pidFile = pidFile(dataDir);
     try {
-      if (Files.isRegularFile(pidFile) && Files.readString(pidFile).trim().equals(Long.toString(process.pid()))) {
+      if (Files.isRegularFile(pidFile)
+          && Files.readString(pidFile).trim().equals(Long.toString(process.pid()))) {
         Files.delete(pidFile);
       }
     } catch (IOException e) {
@@ -234,8 +262,15 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
     try {
       long pid = Long.parseLong(Files.readString(pidFile).trim());
-      Optional<ProcessHandle> leftover = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-          .filter(h -> h.info().commandLine().map(c -> c.contains(dataDir.toString())).orElse(false));
+      Optional<ProcessHandle> leftover =
+          ProcessHandle.of(pid)
+              .filter(ProcessHandle::isAlive)
+              .filter(
+                  h ->
+                      h.info()
+                          .commandLine()
+                          .map(c -> c.contains(dataDir.toString()))
+                          .orElse(false));
       if (leftover.isPresent()) {
         LOG.warn("Stopping registry pid {} left behind on {} by an earlier run", pid, dataDir);
         stop(leftover.get());
@@ -263,8 +298,10 @@ public final class ApicurioRegistry implements AutoCloseable {
     c.add("-Dquarkus.management.host=127.0.0.1");
     c.add("-Dquarkus.management.port=" + FreePorts.next());
     c.add("-Dquarkus.http.access-log.enabled=false");
-    // Match schemas by their canonical form, as Confluent's registry does, not by their exact text: a schema
-    // registered from a pretty-printed .avsc by another client is then found by a lookup of the same schema.
+    // Match schemas by their canonical form, as Confluent's registry does, not by their exact text:
+    // a schema
+    // registered from a pretty-printed .avsc by another client is then found by a lookup of the
+    // same schema.
     c.add("-Dapicurio.ccompat.use-canonical-hash=true");
     c.add("-Dapicurio.datasource.url=jdbc:h2:file:" + dataDir.resolve("db/registry"));
     c.add("-Dapicurio.datasource.jdbc.initial-size=2");
@@ -278,8 +315,11 @@ public final class ApicurioRegistry implements AutoCloseable {
   }
 
   private boolean answers(HttpClient http) throws InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/subjects"))
-        .timeout(Duration.ofSeconds(5)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/subjects"))
+            .timeout(Duration.ofSeconds(5))
+            .GET()
+            .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     } catch (ConnectException notListening) {
@@ -291,19 +331,26 @@ public final class ApicurioRegistry implements AutoCloseable {
   }
 
   private void setGlobalCompatibility(HttpClient http, String level) throws InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/config"))
-        .timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-        .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/config"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+            .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))
+            .build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new IllegalStateException("setting compatibility " + level + " failed: HTTP " + response.statusCode()
-            + " " + response.body());
+        throw new IllegalStateException(
+            "setting compatibility "
+                + level
+                + " failed: HTTP "
+                + response.statusCode()
+                + " "
+                + response.body());
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("setting compatibility " + level + " on " + confluentApiUrl(), e);
+      throw new UncheckedIOException(
+          "setting compatibility " + level + " on " + confluentApiUrl(), e);
     }
   }
 

@@ -3,8 +3,9 @@ package io.kalmstream.embedded;
 import java.nio.file.Path;
 
 /**
- * The one cache directory of kalm-stream, kept between runs: {@code -Dkalm.cache.dir}, else {@code KALM_CACHE_DIR},
- * else {@code ~/.cache/kalm}. The extracted registry and the entity embeddings of {@code kalm eval} live under it.
+ * The one cache directory of kalm-stream, kept between runs: {@code -Dkalm.cache.dir}, else {@code
+ * KALM_CACHE_DIR}, else {@code ~/.cache/kalm}. The extracted registry and the entity embeddings of
+ * {@code kalm eval} live under it.
  */
 public final class CacheDirectory {
   private CacheDirectory() {}

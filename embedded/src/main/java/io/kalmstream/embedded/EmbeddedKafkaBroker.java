@@ -28,9 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka cluster (KRaft, combined broker and controller) running inside this JVM on free
- * loopback ports. Its log directory lives under the given work directory, so a broker started again on the same
- * directory finds its topics and records again (the storage is only formatted the first time).
+ * A real single-node Kafka cluster (KRaft, combined broker and controller) running inside this JVM
+ * on free loopback ports. Its log directory lives under the given work directory, so a broker
+ * started again on the same directory finds its topics and records again (the storage is only
+ * formatted the first time).
  *
  * <pre>{@code
  * try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir)) {
@@ -52,7 +53,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private boolean closed;
   private boolean stopped;
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers, Path logDir,
+  private EmbeddedKafkaBroker(
+      KafkaRaftServer server,
+      String bootstrapServers,
+      Path logDir,
       Map<String, String> clientProperties) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
@@ -67,18 +71,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Starts a broker as {@link #start(Path)} does; {@code overrides} are broker properties (for example
-   * {@code log.retention.ms}) applied on top of the embedded defaults.
+   * Starts a broker as {@link #start(Path)} does; {@code overrides} are broker properties (for
+   * example {@code log.retention.ms}) applied on top of the embedded defaults.
    */
   public static EmbeddedKafkaBroker start(Path workDir, Map<String, String> overrides) {
     return start(workDir, overrides, null);
   }
 
   /**
-   * Starts a broker as {@link #start(Path, Map)} does; with {@code security} its only listeners speak SASL/PLAIN
-   * over TLS, and {@link #clientProperties()} says how to reach it.
+   * Starts a broker as {@link #start(Path, Map)} does; with {@code security} its only listeners
+   * speak SASL/PLAIN over TLS, and {@link #clientProperties()} says how to reach it.
    */
-  public static EmbeddedKafkaBroker start(Path workDir, Map<String, String> overrides, EmbeddedSecurity security) {
+  public static EmbeddedKafkaBroker start(
+      Path workDir, Map<String, String> overrides, EmbeddedSecurity security) {
     Path logDir = workDir.resolve("kafka").toAbsolutePath();
     int brokerPort = FreePorts.next();
     int controllerPort = FreePorts.next();
@@ -93,8 +98,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     formatIfNeeded(logDir);
     KafkaRaftServer server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
     server.startup();
-    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, "127.0.0.1:" + brokerPort, logDir,
-        security == null ? Map.of() : security.clientProperties());
+    EmbeddedKafkaBroker broker =
+        new EmbeddedKafkaBroker(
+            server,
+            "127.0.0.1:" + brokerPort,
+            logDir,
+            security == null ? Map.of() : security.clientProperties());
     Runtime.getRuntime().addShutdownHook(broker.shutdownHook);
     try {
       broker.awaitReady();
@@ -106,7 +115,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return broker;
   }
 
-  /** Security settings a client needs on top of {@link #bootstrapServers()}; empty for a plaintext broker. */
+  /**
+   * Security settings a client needs on top of {@link #bootstrapServers()}; empty for a plaintext
+   * broker.
+   */
   public Map<String, String> clientProperties() {
     return clientProperties;
   }
@@ -172,7 +184,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           // The broker registers with its controller a moment after startup; ask again.
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Kafka broker on " + bootstrapServers + " not ready after " + READY_TIMEOUT);
+          throw new IllegalStateException(
+              "Kafka broker on " + bootstrapServers + " not ready after " + READY_TIMEOUT);
         }
         Thread.sleep(100);
       }
@@ -187,10 +200,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     c.put("process.roles", "broker,controller");
     c.put("node.id", Integer.toString(NODE_ID));
     c.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-    c.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+    c.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:"
+            + brokerPort
+            + ","
+            + CONTROLLER_LISTENER
+            + "://127.0.0.1:"
+            + controllerPort);
     c.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
     c.put("controller.listener.names", CONTROLLER_LISTENER);
-    c.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    c.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
     c.put("inter.broker.listener.name", "PLAINTEXT");
     c.put("log.dirs", logDir.toString());
     c.put("offsets.topic.replication.factor", "1");
@@ -202,7 +224,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     c.put("default.replication.factor", "1");
     c.put("min.insync.replicas", "1");
     c.put("group.initial.rebalance.delay.ms", "0");
-    // Topics come from TopicCreator with their partitions and cleanup policy, never implicitly from a client.
+    // Topics come from TopicCreator with their partitions and cleanup policy, never implicitly from
+    // a client.
     c.put("auto.create.topics.enable", "false");
     return c;
   }
@@ -213,20 +236,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     try {
       Files.createDirectories(logDir);
-      Formatter formatter = new Formatter()
-          .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-          .setNodeId(NODE_ID)
-          .setClusterId(Uuid.randomUuid().toString())
-          .setControllerListenerName(CONTROLLER_LISTENER)
-          .setMetadataLogDirectory(logDir.toString())
-          .setDirectories(List.of(logDir.toString()))
-          .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-          .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION);
+      Formatter formatter =
+          new Formatter()
+              .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+              .setNodeId(NODE_ID)
+              .setClusterId(Uuid.randomUuid().toString())
+              .setControllerListenerName(CONTROLLER_LISTENER)
+              .setMetadataLogDirectory(logDir.toString())
+              .setDirectories(List.of(logDir.toString()))
+              .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+              .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION);
       formatter.run();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + logDir, e);
     } catch (Exception e) {
-      throw new IllegalStateException("cannot format KRaft storage in " + logDir + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot format KRaft storage in " + logDir + ": " + e.getMessage(), e);
     }
   }
 }

@@ -12,11 +12,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * SASL/PLAIN over TLS for the embedded runtime: a self-signed certificate for 127.0.0.1 and localhost made with
- * the JDK's keytool, a trust store holding it, and one client user with a random password. The broker then has no
- * plaintext listener (its controller listener speaks SASL over TLS too), and the registry is reached through an
- * HTTPS front that asks for basic authentication. Everything lives under one directory and is made once, so a
- * restarted runtime keeps its credentials.
+ * SASL/PLAIN over TLS for the embedded runtime: a self-signed certificate for 127.0.0.1 and
+ * localhost made with the JDK's keytool, a trust store holding it, and one client user with a
+ * random password. The broker then has no plaintext listener (its controller listener speaks SASL
+ * over TLS too), and the registry is reached through an HTTPS front that asks for basic
+ * authentication. Everything lives under one directory and is made once, so a restarted runtime
+ * keeps its credentials.
  */
 public final class EmbeddedSecurity {
   public static final String USER = "kalm";
@@ -42,8 +43,10 @@ public final class EmbeddedSecurity {
     try {
       Files.createDirectories(dir);
       Path secretsFile = dir.resolve("secrets.properties");
-      if (!Files.isRegularFile(secretsFile) || !Files.isRegularFile(dir.resolve("truststore.p12"))) {
-        Map<String, String> secrets = Map.of("store", randomSecret(), "user", randomSecret(), "broker", randomSecret());
+      if (!Files.isRegularFile(secretsFile)
+          || !Files.isRegularFile(dir.resolve("truststore.p12"))) {
+        Map<String, String> secrets =
+            Map.of("store", randomSecret(), "user", randomSecret(), "broker", randomSecret());
         generateStores(dir, secrets.get("store"));
         java.util.Properties p = new java.util.Properties();
         p.putAll(secrets);
@@ -55,29 +58,66 @@ public final class EmbeddedSecurity {
       try (var in = Files.newInputStream(secretsFile)) {
         p.load(in);
       }
-      return new EmbeddedSecurity(dir, Map.of("store", p.getProperty("store"), "user", p.getProperty("user"),
-          "broker", p.getProperty("broker")));
+      return new EmbeddedSecurity(
+          dir,
+          Map.of(
+              "store",
+              p.getProperty("store"),
+              "user",
+              p.getProperty("user"),
+              "broker",
+              p.getProperty("broker")));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot set up the embedded runtime's certificates in " + dir, e);
+      throw new UncheckedIOException(
+          "cannot set up the embedded runtime's certificates in " + dir, e);
     }
   }
 
-  /** Broker settings: SASL_SSL on the client port and on the controller port, no plaintext listener. */
+  /**
+   * Broker settings: SASL_SSL on the client port and on the controller port, no plaintext listener.
+   */
   Map<String, String> brokerConfig(int brokerPort, int controllerPort, String controllerListener) {
     Map<String, String> c = new LinkedHashMap<>();
-    c.put("listeners", "SASL_SSL://127.0.0.1:" + brokerPort + "," + controllerListener + "://127.0.0.1:" + controllerPort);
+    c.put(
+        "listeners",
+        "SASL_SSL://127.0.0.1:"
+            + brokerPort
+            + ","
+            + controllerListener
+            + "://127.0.0.1:"
+            + controllerPort);
     c.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + brokerPort);
-    c.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL," + controllerListener + ":SASL_SSL");
+    c.put(
+        "listener.security.protocol.map", "SASL_SSL:SASL_SSL," + controllerListener + ":SASL_SSL");
     c.put("inter.broker.listener.name", "SASL_SSL");
     c.put("sasl.enabled.mechanisms", "PLAIN");
     c.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
     c.put("sasl.mechanism.controller.protocol", "PLAIN");
-    String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + BROKER_USER
-        + "\" password=\"" + brokerPassword + "\" user_" + BROKER_USER + "=\"" + brokerPassword + "\" user_" + USER
-        + "=\"" + userPassword + "\";";
+    String jaas =
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+            + BROKER_USER
+            + "\" password=\""
+            + brokerPassword
+            + "\" user_"
+            + BROKER_USER
+            + "=\""
+            + brokerPassword
+            + "\" user_"
+            + USER
+            + "=\""
+            + userPassword
+            + "\";";
     c.put("listener.name.sasl_ssl.plain.sasl.jaas.config", jaas);
-    c.put("listener.name." + controllerListener.toLowerCase(java.util.Locale.ROOT) + ".plain.sasl.jaas.config", jaas);
-    c.put("listener.name." + controllerListener.toLowerCase(java.util.Locale.ROOT) + ".sasl.enabled.mechanisms", "PLAIN");
+    c.put(
+        "listener.name."
+            + controllerListener.toLowerCase(java.util.Locale.ROOT)
+            + ".plain.sasl.jaas.config",
+        jaas);
+    c.put(
+        "listener.name."
+            + controllerListener.toLowerCase(java.util.Locale.ROOT)
+            + ".sasl.enabled.mechanisms",
+        "PLAIN");
     c.put("ssl.keystore.location", keystore.toString());
     c.put("ssl.keystore.password", storePassword);
     c.put("ssl.key.password", storePassword);
@@ -98,8 +138,13 @@ public final class EmbeddedSecurity {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("security.protocol", "SASL_SSL");
     c.put("sasl.mechanism", "PLAIN");
-    c.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
-        + "\" password=\"" + password + "\";");
+    c.put(
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+            + user
+            + "\" password=\""
+            + password
+            + "\";");
     c.put("ssl.truststore.location", truststore.toString());
     c.put("ssl.truststore.password", storePassword);
     c.put("ssl.truststore.type", "PKCS12");
@@ -134,13 +179,55 @@ public final class EmbeddedSecurity {
     Path cert = dir.resolve("broker.crt");
     Files.deleteIfExists(keystore);
     Files.deleteIfExists(truststore);
-    keytool(keytool, "-genkeypair", "-alias", ALIAS, "-keyalg", "RSA", "-keysize", "2048", "-validity", "3650",
-        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
-        "-keystore", keystore.toString(), "-storepass", password, "-keypass", password);
-    keytool(keytool, "-exportcert", "-alias", ALIAS, "-keystore", keystore.toString(), "-storepass", password,
-        "-rfc", "-file", cert.toString());
-    keytool(keytool, "-importcert", "-noprompt", "-alias", ALIAS, "-file", cert.toString(), "-storetype", "PKCS12",
-        "-keystore", truststore.toString(), "-storepass", password);
+    keytool(
+        keytool,
+        "-genkeypair",
+        "-alias",
+        ALIAS,
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "3650",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=ip:127.0.0.1,dns:localhost",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        password,
+        "-keypass",
+        password);
+    keytool(
+        keytool,
+        "-exportcert",
+        "-alias",
+        ALIAS,
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        password,
+        "-rfc",
+        "-file",
+        cert.toString());
+    keytool(
+        keytool,
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        ALIAS,
+        "-file",
+        cert.toString(),
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        truststore.toString(),
+        "-storepass",
+        password);
   }
 
   private static void keytool(Path keytool, String... args) throws IOException {
@@ -148,7 +235,9 @@ public final class EmbeddedSecurity {
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
-      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String output =
+          new String(
+              process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
         throw new IOException("keytool " + args[0] + " failed: " + output.strip());
       }

@@ -11,7 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** Finds a Java runtime of a minimum feature version for child processes (the registry needs 21+). */
+/**
+ * Finds a Java runtime of a minimum feature version for child processes (the registry needs 21+).
+ */
 public final class JavaRuntimes {
   private static final Pattern RELEASE_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
   private static final Path JVM_DIR = Path.of("/usr/lib/jvm");
@@ -19,16 +21,17 @@ public final class JavaRuntimes {
   private JavaRuntimes() {}
 
   /**
-   * The {@code java} executable for the registry: {@code KALM_REGISTRY_JAVA_HOME} (or
-   * {@code -Dkalm.registry.java.home}) when set, else this JVM when it is new enough, else {@code JAVA_HOME},
-   * else the newest suitable JDK under /usr/lib/jvm.
+   * The {@code java} executable for the registry: {@code KALM_REGISTRY_JAVA_HOME} (or {@code
+   * -Dkalm.registry.java.home}) when set, else this JVM when it is new enough, else {@code
+   * JAVA_HOME}, else the newest suitable JDK under /usr/lib/jvm.
    */
   public static Path javaExecutable(int minFeature) {
     Path explicit = Settings.path("kalm.registry.java.home", "KALM_REGISTRY_JAVA_HOME");
     if (explicit != null) {
       Path java = explicit.resolve("bin/java");
       if (!Files.isExecutable(java)) {
-        throw new IllegalStateException("KALM_REGISTRY_JAVA_HOME=" + explicit + " has no executable bin/java");
+        throw new IllegalStateException(
+            "KALM_REGISTRY_JAVA_HOME=" + explicit + " has no executable bin/java");
       }
       return java;
     }
@@ -39,13 +42,21 @@ public final class JavaRuntimes {
       candidates.add(Path.of(javaHome));
     }
     for (Path home : candidates) {
-      if (featureVersion(home).orElse(0) >= minFeature && Files.isExecutable(home.resolve("bin/java"))) {
+      if (featureVersion(home).orElse(0) >= minFeature
+          && Files.isExecutable(home.resolve("bin/java"))) {
         return home.resolve("bin/java");
       }
     }
-    return newestUnder(JVM_DIR, minFeature).map(home -> home.resolve("bin/java")).orElseThrow(() ->
-        new IllegalStateException("No Java " + minFeature + "+ runtime found (checked this JVM, JAVA_HOME and "
-            + JVM_DIR + "); install one or set KALM_REGISTRY_JAVA_HOME"));
+    return newestUnder(JVM_DIR, minFeature)
+        .map(home -> home.resolve("bin/java"))
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "No Java "
+                        + minFeature
+                        + "+ runtime found (checked this JVM, JAVA_HOME and "
+                        + JVM_DIR
+                        + "); install one or set KALM_REGISTRY_JAVA_HOME"));
   }
 
   static Optional<Path> newestUnder(Path dir, int minFeature) {
@@ -56,7 +67,9 @@ public final class JavaRuntimes {
       return homes
           .filter(home -> Files.isExecutable(home.resolve("bin/java")))
           .filter(home -> featureVersion(home).orElse(0) >= minFeature)
-          .max(Comparator.comparingInt((Path home) -> featureVersion(home).orElse(0)).thenComparing(Path::toString));
+          .max(
+              Comparator.comparingInt((Path home) -> featureVersion(home).orElse(0))
+                  .thenComparing(Path::toString));
     } catch (IOException e) {
       return Optional.empty();
     }

@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Kafka broker and a real schema registry side by side, for tests and for {@code kalm local}.
+ * A real Kafka broker and a real schema registry side by side, for tests and for {@code kalm
+ * local}.
  *
  * <p>In tests, share one instance per JVM, since the registry takes several seconds to boot:
  *
@@ -27,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * The shared instance lives under {@code target/kalm-runtime-*} (a temporary directory outside a Maven module)
- * and is stopped and deleted when the JVM exits. Use distinct topic names per test class, as they share the broker.
- * For a runtime of your own (for example to restart it on the same directory), use {@link #start(Path)} in
- * try-with-resources.
+ * The shared instance lives under {@code target/kalm-runtime-*} (a temporary directory outside a
+ * Maven module) and is stopped and deleted when the JVM exits. Use distinct topic names per test
+ * class, as they share the broker. For a runtime of your own (for example to restart it on the same
+ * directory), use {@link #start(Path)} in try-with-resources.
  */
 public final class KafkaAndRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaAndRegistry.class);
@@ -44,8 +45,13 @@ public final class KafkaAndRegistry implements AutoCloseable {
   private final EmbeddedSecurity security;
   private final SecuredRegistryFront registryFront;
 
-  private KafkaAndRegistry(EmbeddedKafkaBroker broker, ApicurioRegistry registry, Path workDir, boolean deleteOnClose,
-      EmbeddedSecurity security, SecuredRegistryFront registryFront) {
+  private KafkaAndRegistry(
+      EmbeddedKafkaBroker broker,
+      ApicurioRegistry registry,
+      Path workDir,
+      boolean deleteOnClose,
+      EmbeddedSecurity security,
+      SecuredRegistryFront registryFront) {
     this.broker = broker;
     this.registry = registry;
     this.security = security;
@@ -54,7 +60,9 @@ public final class KafkaAndRegistry implements AutoCloseable {
     this.deleteOnClose = deleteOnClose;
   }
 
-  /** Starts both with their data in {@code workDir} (kept on close, so a later start resumes it). */
+  /**
+   * Starts both with their data in {@code workDir} (kept on close, so a later start resumes it).
+   */
   public static KafkaAndRegistry start(Path workDir) {
     return start(workDir, ApicurioRegistry.Options.defaults(), false, false);
   }
@@ -64,21 +72,24 @@ public final class KafkaAndRegistry implements AutoCloseable {
   }
 
   /**
-   * Starts both secured: the broker with SASL/PLAIN over TLS as its only listeners, the registry behind an HTTPS
-   * front with basic authentication ({@link EmbeddedSecurity}, certificates under {@code workDir/security}).
+   * Starts both secured: the broker with SASL/PLAIN over TLS as its only listeners, the registry
+   * behind an HTTPS front with basic authentication ({@link EmbeddedSecurity}, certificates under
+   * {@code workDir/security}).
    */
   public static KafkaAndRegistry startSecured(Path workDir) {
     return start(workDir, ApicurioRegistry.Options.defaults(), false, true);
   }
 
   /**
-   * One runtime per JVM, started on first use in a fresh directory and removed at JVM exit. A failed start is
-   * remembered, so the test classes after the first fail at once with the same cause instead of waiting again.
+   * One runtime per JVM, started on first use in a fresh directory and removed at JVM exit. A
+   * failed start is remembered, so the test classes after the first fail at once with the same
+   * cause instead of waiting again.
    */
   @SuppressWarnings("StaticAssignmentOfThrowable") // the remembered failure, see above
   public static synchronized KafkaAndRegistry shared() {
     if (sharedStartFailure != null) {
-      throw new IllegalStateException("the shared runtime failed to start earlier: " + sharedStartFailure.getMessage(),
+      throw new IllegalStateException(
+          "the shared runtime failed to start earlier: " + sharedStartFailure.getMessage(),
           sharedStartFailure);
     }
     if (shared == null) {
@@ -93,7 +104,10 @@ public final class KafkaAndRegistry implements AutoCloseable {
     return shared;
   }
 
-  private static KafkaAndRegistry start(Path workDir, ApicurioRegistry.Options registryOptions, boolean deleteOnClose,
+  private static KafkaAndRegistry start(
+      Path workDir,
+      ApicurioRegistry.Options registryOptions,
+      boolean deleteOnClose,
       boolean secured) {
     EmbeddedSecurity security = secured ? EmbeddedSecurity.in(workDir.resolve("security")) : null;
     // The registry boots for several seconds in its own process; the broker starts meanwhile.
@@ -111,10 +125,16 @@ public final class KafkaAndRegistry implements AutoCloseable {
       broker.close();
       throw e;
     }
-    SecuredRegistryFront front = security == null ? null : SecuredRegistryFront.start(security, registry.baseUrl());
-    KafkaAndRegistry runtime = new KafkaAndRegistry(broker, registry, workDir, deleteOnClose, security, front);
-    LOG.info("Runtime ready in {}: Kafka {}{}, registry {}", workDir, broker.bootstrapServers(),
-        secured ? " (SASL_SSL)" : "", runtime.registryUrl());
+    SecuredRegistryFront front =
+        security == null ? null : SecuredRegistryFront.start(security, registry.baseUrl());
+    KafkaAndRegistry runtime =
+        new KafkaAndRegistry(broker, registry, workDir, deleteOnClose, security, front);
+    LOG.info(
+        "Runtime ready in {}: Kafka {}{}, registry {}",
+        workDir,
+        broker.bootstrapServers(),
+        secured ? " (SASL_SSL)" : "",
+        runtime.registryUrl());
     return runtime;
   }
 
@@ -134,12 +154,19 @@ public final class KafkaAndRegistry implements AutoCloseable {
     return broker.bootstrapServers();
   }
 
-  /** URL of the Confluent Schema Registry API, for {@code schema.registry.url}; https when secured. */
+  /**
+   * URL of the Confluent Schema Registry API, for {@code schema.registry.url}; https when secured.
+   */
   public String registryUrl() {
-    return registryFront == null ? registry.confluentApiUrl() : registryFront.url() + ApicurioRegistry.CONFLUENT_API_PATH;
+    return registryFront == null
+        ? registry.confluentApiUrl()
+        : registryFront.url() + ApicurioRegistry.CONFLUENT_API_PATH;
   }
 
-  /** Security settings every Kafka client needs on top of {@link #bootstrapServers()}; empty when plaintext. */
+  /**
+   * Security settings every Kafka client needs on top of {@link #bootstrapServers()}; empty when
+   * plaintext.
+   */
   public Map<String, String> clientProperties() {
     return broker.clientProperties();
   }

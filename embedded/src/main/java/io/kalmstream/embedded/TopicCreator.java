@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates topics that are missing, on the embedded broker or any cluster; an existing topic is left untouched
- * (its partitions and config are the operator's business once it exists). Returns once every topic is described
- * with a leader for each partition: the controller acknowledges a creation before the broker serves it.
+ * Creates topics that are missing, on the embedded broker or any cluster; an existing topic is left
+ * untouched (its partitions and config are the operator's business once it exists). Returns once
+ * every topic is described with a leader for each partition: the controller acknowledges a creation
+ * before the broker serves it.
  */
 public final class TopicCreator {
   private static final Logger LOG = LoggerFactory.getLogger(TopicCreator.class);
@@ -30,11 +31,15 @@ public final class TopicCreator {
     for (NewTopic topic : topics) {
       try {
         admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-        LOG.info("Created topic {} ({} partitions, config {})", topic.name(), topic.numPartitions(),
+        LOG.info(
+            "Created topic {} ({} partitions, config {})",
+            topic.name(),
+            topic.numPartitions(),
             topic.configs() == null ? Map.of() : topic.configs());
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException("could not create topic " + topic.name() + ": " + e.getCause(), e.getCause());
+          throw new IllegalStateException(
+              "could not create topic " + topic.name() + ": " + e.getCause(), e.getCause());
         }
       } catch (TimeoutException e) {
         throw new IllegalStateException("timed out creating topic " + topic.name(), e);
@@ -51,7 +56,8 @@ public final class TopicCreator {
     try {
       while (!allHaveLeaders(admin, names)) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("topics " + names + " have no leaders after " + READY_TIMEOUT);
+          throw new IllegalStateException(
+              "topics " + names + " have no leaders after " + READY_TIMEOUT);
         }
         Thread.sleep(100);
       }
@@ -61,10 +67,13 @@ public final class TopicCreator {
     }
   }
 
-  private static boolean allHaveLeaders(Admin admin, List<String> names) throws InterruptedException {
+  private static boolean allHaveLeaders(Admin admin, List<String> names)
+      throws InterruptedException {
     try {
-      Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
-      return described.values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
+      Map<String, TopicDescription> described =
+          admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+      return described.values().stream()
+          .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
     } catch (ExecutionException | TimeoutException notYetServed) {
       // UnknownTopicOrPartition until the broker has caught up with the controller.
       return false;

@@ -19,7 +19,9 @@ class JavaRuntimesTest {
     fakeJdk(jvms.resolve("java-8"), "1.8.0_402");
     assertEquals(Optional.of(jvms.resolve("temurin-25")), JavaRuntimes.newestUnder(jvms, 21));
     assertEquals(Optional.empty(), JavaRuntimes.newestUnder(jvms, 26));
-    assertEquals(Optional.of(1), JavaRuntimes.featureVersion(jvms.resolve("java-8")),
+    assertEquals(
+        Optional.of(1),
+        JavaRuntimes.featureVersion(jvms.resolve("java-8")),
         "Java 8 reports 1.8, below any minimum we ask for");
   }
 
@@ -27,12 +29,14 @@ class JavaRuntimesTest {
   void findsAJava21RuntimeOnThisMachine() {
     Path java = JavaRuntimes.javaExecutable(21);
     assertTrue(Files.isExecutable(java), java.toString());
-    assertTrue(JavaRuntimes.featureVersion(java.getParent().getParent()).orElse(0) >= 21, java.toString());
+    assertTrue(
+        JavaRuntimes.featureVersion(java.getParent().getParent()).orElse(0) >= 21, java.toString());
   }
 
   private static void fakeJdk(Path home, String version) throws Exception {
     Files.createDirectories(home.resolve("bin"));
-    Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + version + "\"\n");
+    Files.writeString(
+        home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + version + "\"\n");
     Path java = home.resolve("bin/java");
     Files.writeString(java, "#!/bin/sh\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -32,12 +32,13 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Turns complete triples into batches. It runs under a single key because the false-negative mask needs every
- * known fact and the replay reservoir is one sample of the whole stream. Each triple gives a forward and an
- * inverse pair; the pairs wait in arrival order, and a contrastive batch closes when its live slots can be filled
- * with distinct tails, or when the batch timeout passes with at least one pair waiting. Replayed pairs from the
- * reservoir fill the remaining slots. Each contrastive batch comes with an instruction batch of the same id made
- * from its first live pairs, so the trainer's two streams advance in step.
+ * Turns complete triples into batches. It runs under a single key because the false-negative mask
+ * needs every known fact and the replay reservoir is one sample of the whole stream. Each triple
+ * gives a forward and an inverse pair; the pairs wait in arrival order, and a contrastive batch
+ * closes when its live slots can be filled with distinct tails, or when the batch timeout passes
+ * with at least one pair waiting. Replayed pairs from the reservoir fill the remaining slots. Each
+ * contrastive batch comes with an instruction batch of the same id made from its first live pairs,
+ * so the trainer's two streams advance in step.
  */
 final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, ContrastiveBatch> {
   static final String SINGLE_KEY = "all";
@@ -61,22 +62,29 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
   public void open(OpenContext openContext) {
     TypeInformation<ContrastivePair> pairType = TypeInformation.of(ContrastivePair.class);
     queue = new EventTimeQueue(getRuntimeContext(), "queue");
-    knownFacts = getRuntimeContext().getMapState(new MapStateDescriptor<>("known-facts", Types.STRING, Types.BOOLEAN));
+    knownFacts =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("known-facts", Types.STRING, Types.BOOLEAN));
     pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", pairType));
-    replay = new ReplayBuffer(config.policy().replayCapacity(), config.replaySeed(), new ReservoirState(pairType));
-    batchSequence = getRuntimeContext().getState(new ValueStateDescriptor<>("batch-sequence", Types.LONG));
+    replay =
+        new ReplayBuffer(
+            config.policy().replayCapacity(), config.replaySeed(), new ReservoirState(pairType));
+    batchSequence =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("batch-sequence", Types.LONG));
     timeoutAt = getRuntimeContext().getState(new ValueStateDescriptor<>("timeout-at", Types.LONG));
     examples = new Examples(new TextViews(Truncation.WORDS, config.maxTokens()));
     counters = new OutcomeCounters(getRuntimeContext());
   }
 
   @Override
-  public void processElement(KgEvent event, Context ctx, Collector<ContrastiveBatch> out) throws Exception {
+  public void processElement(KgEvent event, Context ctx, Collector<ContrastiveBatch> out)
+      throws Exception {
     queue.add(event, ctx.timestamp(), ctx.timerService(), counters);
   }
 
   @Override
-  public void onTimer(long time, OnTimerContext ctx, Collector<ContrastiveBatch> out) throws Exception {
+  public void onTimer(long time, OnTimerContext ctx, Collector<ContrastiveBatch> out)
+      throws Exception {
     DistinctTailPacker packer = new DistinctTailPacker(toList(pending.get()));
     boolean emitted = false;
     for (KgEvent event : queue.drain(time)) {
@@ -104,12 +112,13 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
   }
 
   /**
-   * A partial batch closes one timeout after the last batch, or after the first pair waiting since then. A
-   * superseded timeout timer is left to fire and ignored rather than deleted: timers are unique per timestamp, so
-   * deleting one could also delete the event-time queue's timer at the same instant.
+   * A partial batch closes one timeout after the last batch, or after the first pair waiting since
+   * then. A superseded timeout timer is left to fire and ignored rather than deleted: timers are
+   * unique per timestamp, so deleting one could also delete the event-time queue's timer at the
+   * same instant.
    */
-  private void scheduleTimeout(long time, boolean emitted, DistinctTailPacker packer, OnTimerContext ctx)
-      throws Exception {
+  private void scheduleTimeout(
+      long time, boolean emitted, DistinctTailPacker packer, OnTimerContext ctx) throws Exception {
     Long timeout = timeoutAt.value();
     if (packer.isEmpty()) {
       timeoutAt.clear();
@@ -122,7 +131,8 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
     }
   }
 
-  private void emit(DistinctTailPacker packer, long time, OnTimerContext ctx, Collector<ContrastiveBatch> out)
+  private void emit(
+      DistinctTailPacker packer, long time, OnTimerContext ctx, Collector<ContrastiveBatch> out)
       throws Exception {
     BatchPolicy policy = config.policy();
     List<ContrastivePair> live = packer.take(policy.contrastiveLiveSlots());
@@ -132,12 +142,15 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
     List<ContrastivePair> contrastive = withReplay(live, policy.contrastiveSize());
     out.collect(ContrastiveBatches.assemble(batchId, contrastive, knownFactsView(), createdAt));
 
-    List<ContrastivePair> instructionLive = live.subList(0, Math.min(live.size(), policy.instructionLiveSlots()));
+    List<ContrastivePair> instructionLive =
+        live.subList(0, Math.min(live.size(), policy.instructionLiveSlots()));
     List<ContrastivePair> instruction = withReplay(instructionLive, policy.instructionSize());
     ctx.output(INSTRUCTION, InstructionBatches.fromPairs(batchId, instruction, createdAt));
 
     counters.add(Outcome.LIVE_PAIRS_BATCHED, live.size());
-    counters.add(Outcome.REPLAYED_PAIRS, contrastive.size() - live.size() + instruction.size() - instructionLive.size());
+    counters.add(
+        Outcome.REPLAYED_PAIRS,
+        contrastive.size() - live.size() + instruction.size() - instructionLive.size());
     counters.inc(Outcome.CONTRASTIVE_BATCHES);
     counters.inc(Outcome.INSTRUCTION_BATCHES);
     for (ContrastivePair pair : live) {
@@ -177,7 +190,9 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
     private final ValueState<Long> draws;
 
     ReservoirState(TypeInformation<ContrastivePair> pairType) {
-      slots = getRuntimeContext().getMapState(new MapStateDescriptor<>("reservoir", Types.INT, pairType));
+      slots =
+          getRuntimeContext()
+              .getMapState(new MapStateDescriptor<>("reservoir", Types.INT, pairType));
       size = getRuntimeContext().getState(new ValueStateDescriptor<>("reservoir-size", Types.INT));
       seen = getRuntimeContext().getState(new ValueStateDescriptor<>("reservoir-seen", Types.LONG));
       draws = getRuntimeContext().getState(new ValueStateDescriptor<>("draws", Types.LONG));

@@ -11,10 +11,18 @@ final class DeadLetters {
 
   private DeadLetters() {}
 
-  /** {@code rejectedAt} is the event time of the rejection, so a replayed run rejects identically. */
+  /**
+   * {@code rejectedAt} is the event time of the rejection, so a replayed run rejects identically.
+   */
   static DeadLetter of(KgEvent event, String reason, long rejectedAt) {
-    return io.kalmstream.schemas.dlq.DeadLetters.of(COMPONENT,
-        event.sourceTopic == null ? "unknown" : event.sourceTopic, event.sourcePartition, event.sourceOffset,
-        event.rawKey, event.rawValue, reason, Instant.ofEpochMilli(rejectedAt));
+    return io.kalmstream.schemas.dlq.DeadLetters.of(
+        COMPONENT,
+        event.sourceTopic == null ? "unknown" : event.sourceTopic,
+        event.sourcePartition,
+        event.sourceOffset,
+        event.rawKey,
+        event.rawValue,
+        reason,
+        Instant.ofEpochMilli(rejectedAt));
   }
 }

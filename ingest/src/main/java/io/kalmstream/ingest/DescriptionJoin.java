@@ -1,7 +1,5 @@
 package io.kalmstream.ingest;
 
-import io.kalmstream.schemas.EntityDescription;
-import io.kalmstream.schemas.RelationDescription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +15,11 @@ import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * One of the three joins, keyed by the id of the head entity, the tail entity or the relation. Input 1 carries
- * triples and retractions, input 2 the descriptions of that id. A triple whose description is known passes on
- * with it attached; otherwise it waits in state until the description arrives or its deadline passes, then goes
- * to the dead-letter topic. Each triple takes the description current when it passes, so a later update applies
- * to the examples built after it.
+ * One of the three joins, keyed by the id of the head entity, the tail entity or the relation.
+ * Input 1 carries triples and retractions, input 2 the descriptions of that id. A triple whose
+ * description is known passes on with it attached; otherwise it waits in state until the
+ * description arrives or its deadline passes, then goes to the dead-letter topic. Each triple takes
+ * the description current when it passes, so a later update applies to the examples built after it.
  */
 final class DescriptionJoin extends KeyedCoProcessFunction<String, KgEvent, KgEvent, KgEvent> {
 
@@ -62,8 +60,10 @@ final class DescriptionJoin extends KeyedCoProcessFunction<String, KgEvent, KgEv
   private final Role role;
   private transient ValueState<KgEvent> description;
   private transient MapState<String, KgEvent> waiting;
+
   /** Ids of waiting triples by deadline, so a deadline timer looks at its own triples only. */
   private transient MapState<Long, List<String>> deadlines;
+
   private transient EventTimeQueue queue;
   private transient OutcomeCounters counters;
 
@@ -74,10 +74,15 @@ final class DescriptionJoin extends KeyedCoProcessFunction<String, KgEvent, KgEv
   @Override
   public void open(OpenContext openContext) {
     TypeInformation<KgEvent> eventType = TypeInformation.of(KgEvent.class);
-    description = getRuntimeContext().getState(new ValueStateDescriptor<>("description", eventType));
-    waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting", Types.STRING, eventType));
-    deadlines = getRuntimeContext().getMapState(
-        new MapStateDescriptor<>("deadlines", Types.LONG, Types.LIST(Types.STRING)));
+    description =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("description", eventType));
+    waiting =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("waiting", Types.STRING, eventType));
+    deadlines =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>("deadlines", Types.LONG, Types.LIST(Types.STRING)));
     queue = new EventTimeQueue(getRuntimeContext(), "queue");
     counters = new OutcomeCounters(getRuntimeContext());
   }
@@ -88,7 +93,8 @@ final class DescriptionJoin extends KeyedCoProcessFunction<String, KgEvent, KgEv
   }
 
   @Override
-  public void processElement2(KgEvent update, Context ctx, Collector<KgEvent> out) throws Exception {
+  public void processElement2(KgEvent update, Context ctx, Collector<KgEvent> out)
+      throws Exception {
     queue.add(update, ctx.timestamp(), ctx.timerService(), counters);
   }
 
@@ -107,7 +113,8 @@ final class DescriptionJoin extends KeyedCoProcessFunction<String, KgEvent, KgEv
   }
 
   private void applyDescription(KgEvent update, Collector<KgEvent> out) throws Exception {
-    if (update.kind == KgEvent.Kind.ENTITY_DELETION || update.kind == KgEvent.Kind.RELATION_DELETION) {
+    if (update.kind == KgEvent.Kind.ENTITY_DELETION
+        || update.kind == KgEvent.Kind.RELATION_DELETION) {
       description.clear();
       counters.inc(Outcome.DESCRIPTIONS_DELETED);
       return;
@@ -153,7 +160,9 @@ final class DescriptionJoin extends KeyedCoProcessFunction<String, KgEvent, KgEv
     out.collect(retraction);
   }
 
-  /** Sends the triples whose deadline is {@code time} and that still wait to the dead-letter topic. */
+  /**
+   * Sends the triples whose deadline is {@code time} and that still wait to the dead-letter topic.
+   */
   private void expire(long time, OnTimerContext ctx) throws Exception {
     List<String> due = deadlines.get(time);
     if (due == null) {
@@ -165,8 +174,14 @@ final class DescriptionJoin extends KeyedCoProcessFunction<String, KgEvent, KgEv
       if (fact == null || fact.deadline != time) {
         continue;
       }
-      String reason = "unknown " + role.label + " '" + role.factKey(fact) + "' after waiting until event time "
-          + java.time.Instant.ofEpochMilli(fact.deadline) + " for its description";
+      String reason =
+          "unknown "
+              + role.label
+              + " '"
+              + role.factKey(fact)
+              + "' after waiting until event time "
+              + java.time.Instant.ofEpochMilli(fact.deadline)
+              + " for its description";
       ctx.output(DeadLetters.TAG, DeadLetters.of(fact, reason, time));
       counters.inc(Outcome.TRIPLES_EXPIRED);
       waiting.remove(tripleId);

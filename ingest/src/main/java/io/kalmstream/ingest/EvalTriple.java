@@ -2,7 +2,9 @@ package io.kalmstream.ingest;
 
 import io.kalmstream.schemas.Triple;
 
-/** A held-out triple for kg.eval.triples; a null triple is the tombstone that retracts it there too. */
+/**
+ * A held-out triple for kg.eval.triples; a null triple is the tombstone that retracts it there too.
+ */
 public class EvalTriple implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
 

@@ -11,11 +11,12 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimerService;
 
 /**
- * Holds a keyed operator's input until the watermark passes it, then hands it out in event-time order, with
- * descriptions before triples and triples by id at equal times. Records of one triple id always travel one
- * channel, so their arrival order (kept by the stable sort) is fixed too. Processing in this order makes the
- * job's output a function of the input's event times alone, independent of how the inputs interleave at run
- * time, so a run restored from a checkpoint emits the same batches as one without a failure.
+ * Holds a keyed operator's input until the watermark passes it, then hands it out in event-time
+ * order, with descriptions before triples and triples by id at equal times. Records of one triple
+ * id always travel one channel, so their arrival order (kept by the stable sort) is fixed too.
+ * Processing in this order makes the job's output a function of the input's event times alone,
+ * independent of how the inputs interleave at run time, so a run restored from a checkpoint emits
+ * the same batches as one without a failure.
  */
 final class EventTimeQueue {
   private static final Comparator<KgEvent> ORDER =
@@ -24,15 +25,18 @@ final class EventTimeQueue {
   private final MapState<Long, List<KgEvent>> buffer;
 
   EventTimeQueue(RuntimeContext context, String name) {
-    this.buffer = context.getMapState(new MapStateDescriptor<>(
-        name, Types.LONG, Types.LIST(TypeInformation.of(KgEvent.class))));
+    this.buffer =
+        context.getMapState(
+            new MapStateDescriptor<>(
+                name, Types.LONG, Types.LIST(TypeInformation.of(KgEvent.class))));
   }
 
   /**
-   * Queues an event for the time it carries; an event behind the watermark (late) is queued for the next
-   * instant instead of being dropped, and counted.
+   * Queues an event for the time it carries; an event behind the watermark (late) is queued for the
+   * next instant instead of being dropped, and counted.
    */
-  void add(KgEvent event, long timestamp, TimerService timers, OutcomeCounters counters) throws Exception {
+  void add(KgEvent event, long timestamp, TimerService timers, OutcomeCounters counters)
+      throws Exception {
     long due = timestamp;
     if (due <= timers.currentWatermark()) {
       due = timers.currentWatermark() + 1;

@@ -8,30 +8,38 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * Settings of the ingest job. {@link #defaults()} holds the embedded-mode defaults, {@link #toBuilder()} changes
- * one field without restating the others, and the record's constructor validates every combination. The CLI maps
- * its options onto the builder (a test checks that its defaults are these).
+ * Settings of the ingest job. {@link #defaults()} holds the embedded-mode defaults, {@link
+ * #toBuilder()} changes one field without restating the others, and the record's constructor
+ * validates every combination. The CLI maps its options onto the builder (a test checks that its
+ * defaults are these).
  *
  * @param policy batch sizes, replay share and reservoir size
  * @param replaySeed seed of the reservoir's reproducible randomness
  * @param heldOut the deterministic held-out split
  * @param limits what a description must satisfy
- * @param maxTokens per-part truncation of the text views (word-based in the job, see Truncation.WORDS)
- * @param descriptionWait how long (event time) a triple waits for a missing description before the DLQ
- * @param batchTimeout how long (event time) a non-empty partial batch waits before it is emitted anyway
+ * @param maxTokens per-part truncation of the text views (word-based in the job, see
+ *     Truncation.WORDS)
+ * @param descriptionWait how long (event time) a triple waits for a missing description before the
+ *     DLQ
+ * @param batchTimeout how long (event time) a non-empty partial batch waits before it is emitted
+ *     anyway
  * @param outOfOrderness bound of the watermark's lateness allowance
- * @param idleness a partition without records for this long (processing time) moves its watermark with the wall
- *     clock: it stops holding the others back, and in a quiet stream description waits and batch timeouts still
- *     expire; zero disables it, which keeps bounded replays exactly reproducible
+ * @param idleness a partition without records for this long (processing time) moves its watermark
+ *     with the wall clock: it stops holding the others back, and in a quiet stream description
+ *     waits and batch timeouts still expire; zero disables it, which keeps bounded replays exactly
+ *     reproducible
  * @param checkpointInterval interval of the exactly-once checkpoints
- * @param batchIdPrefix prefix of the batch ids ("prefix-0000000001"), to tell runs of different jobs apart
- * @param maxFutureSkew how far ahead of this machine's clock an event time may be; one further ahead goes to the
- *     dead letters and never moves the watermark, which would otherwise hold every later record back until then
- * @param maxEventAge how far behind this machine's clock an event time may be (zero: no bound); an older one goes to
- *     the dead letters, because the outputs carry event times as record timestamps and a topic's retention would
- *     delete them as soon as they are written (Kafka's default retention is 7 days)
- * @param maxRecordBytes the largest serialized input value the job accepts; a larger record goes to the dead letters
- *     undecoded, so one huge record cannot bloat the job's state and the batches
+ * @param batchIdPrefix prefix of the batch ids ("prefix-0000000001"), to tell runs of different
+ *     jobs apart
+ * @param maxFutureSkew how far ahead of this machine's clock an event time may be; one further
+ *     ahead goes to the dead letters and never moves the watermark, which would otherwise hold
+ *     every later record back until then
+ * @param maxEventAge how far behind this machine's clock an event time may be (zero: no bound); an
+ *     older one goes to the dead letters, because the outputs carry event times as record
+ *     timestamps and a topic's retention would delete them as soon as they are written (Kafka's
+ *     default retention is 7 days)
+ * @param maxRecordBytes the largest serialized input value the job accepts; a larger record goes to
+ *     the dead letters undecoded, so one huge record cannot bloat the job's state and the batches
  */
 public record IngestConfig(
     BatchPolicy policy,
@@ -47,19 +55,32 @@ public record IngestConfig(
     String batchIdPrefix,
     Duration maxFutureSkew,
     Duration maxEventAge,
-    int maxRecordBytes) implements Serializable {
-  /** Far above the largest valid record: a description of {@link TextLimits#DEFAULT_MAX_CHARS} with its ids. */
+    int maxRecordBytes)
+    implements Serializable {
+  /**
+   * Far above the largest valid record: a description of {@link TextLimits#DEFAULT_MAX_CHARS} with
+   * its ids.
+   */
   public static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
 
   public IngestConfig {
-    for (Duration d : new Duration[] {descriptionWait, batchTimeout, outOfOrderness, idleness, checkpointInterval,
-        maxFutureSkew, maxEventAge}) {
+    for (Duration d :
+        new Duration[] {
+          descriptionWait,
+          batchTimeout,
+          outOfOrderness,
+          idleness,
+          checkpointInterval,
+          maxFutureSkew,
+          maxEventAge
+        }) {
       if (d == null || d.isNegative()) {
         throw new IllegalArgumentException("ingest durations must be set and >= 0, got " + d);
       }
     }
     if (policy == null || heldOut == null || limits == null) {
-      throw new IllegalArgumentException("the batch policy, held-out split and text limits must be set");
+      throw new IllegalArgumentException(
+          "the batch policy, held-out split and text limits must be set");
     }
     if (maxRecordBytes < 1) {
       throw new IllegalArgumentException("maxRecordBytes must be >= 1, got " + maxRecordBytes);
@@ -133,30 +154,99 @@ public record IngestConfig(
       maxRecordBytes = c.maxRecordBytes;
     }
 
-    public Builder policy(BatchPolicy v) { policy = v; return this; }
-    public Builder replaySeed(long v) { replaySeed = v; return this; }
-    public Builder heldOut(HeldOutSplit v) { heldOut = v; return this; }
-    public Builder limits(TextLimits v) { limits = v; return this; }
-    public Builder maxTokens(int v) { maxTokens = v; return this; }
-    public Builder descriptionWait(Duration v) { descriptionWait = v; return this; }
-    public Builder batchTimeout(Duration v) { batchTimeout = v; return this; }
-    public Builder outOfOrderness(Duration v) { outOfOrderness = v; return this; }
-    public Builder idleness(Duration v) { idleness = v; return this; }
-    public Builder checkpointInterval(Duration v) { checkpointInterval = v; return this; }
-    public Builder batchIdPrefix(String v) { batchIdPrefix = v; return this; }
-    public Builder maxFutureSkew(Duration v) { maxFutureSkew = v; return this; }
-    public Builder maxEventAge(Duration v) { maxEventAge = v; return this; }
-    public Builder maxRecordBytes(int v) { maxRecordBytes = v; return this; }
+    public Builder policy(BatchPolicy v) {
+      policy = v;
+      return this;
+    }
+
+    public Builder replaySeed(long v) {
+      replaySeed = v;
+      return this;
+    }
+
+    public Builder heldOut(HeldOutSplit v) {
+      heldOut = v;
+      return this;
+    }
+
+    public Builder limits(TextLimits v) {
+      limits = v;
+      return this;
+    }
+
+    public Builder maxTokens(int v) {
+      maxTokens = v;
+      return this;
+    }
+
+    public Builder descriptionWait(Duration v) {
+      descriptionWait = v;
+      return this;
+    }
+
+    public Builder batchTimeout(Duration v) {
+      batchTimeout = v;
+      return this;
+    }
+
+    public Builder outOfOrderness(Duration v) {
+      outOfOrderness = v;
+      return this;
+    }
+
+    public Builder idleness(Duration v) {
+      idleness = v;
+      return this;
+    }
+
+    public Builder checkpointInterval(Duration v) {
+      checkpointInterval = v;
+      return this;
+    }
+
+    public Builder batchIdPrefix(String v) {
+      batchIdPrefix = v;
+      return this;
+    }
+
+    public Builder maxFutureSkew(Duration v) {
+      maxFutureSkew = v;
+      return this;
+    }
+
+    public Builder maxEventAge(Duration v) {
+      maxEventAge = v;
+      return this;
+    }
+
+    public Builder maxRecordBytes(int v) {
+      maxRecordBytes = v;
+      return this;
+    }
 
     /** The batch policy with new sizes, its replay share and capacity kept. */
     public Builder batchSizes(int contrastive, int instruction) {
-      policy = new BatchPolicy(contrastive, instruction, policy.replayShare(), policy.replayCapacity());
+      policy =
+          new BatchPolicy(contrastive, instruction, policy.replayShare(), policy.replayCapacity());
       return this;
     }
 
     public IngestConfig build() {
-      return new IngestConfig(policy, replaySeed, heldOut, limits, maxTokens, descriptionWait, batchTimeout,
-          outOfOrderness, idleness, checkpointInterval, batchIdPrefix, maxFutureSkew, maxEventAge, maxRecordBytes);
+      return new IngestConfig(
+          policy,
+          replaySeed,
+          heldOut,
+          limits,
+          maxTokens,
+          descriptionWait,
+          batchTimeout,
+          outOfOrderness,
+          idleness,
+          checkpointInterval,
+          batchIdPrefix,
+          maxFutureSkew,
+          maxEventAge,
+          maxRecordBytes);
     }
   }
 }

@@ -17,9 +17,10 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The ingest job: kg.triples, kg.entities and kg.relations in; contrastive and instruction batches, held-out
- * triples and dead letters out. Sources and sinks come from outside (Kafka in production, see {@link IngestKafka};
- * anything in tests), so the same graph runs on the MiniCluster of {@code kalm local} and on a cluster.
+ * The ingest job: kg.triples, kg.entities and kg.relations in; contrastive and instruction batches,
+ * held-out triples and dead letters out. Sources and sinks come from outside (Kafka in production,
+ * see {@link IngestKafka}; anything in tests), so the same graph runs on the MiniCluster of {@code
+ * kalm local} and on a cluster.
  *
  * <pre>
  * input ─► validate ─┬─► lifecycle (key: triple) ─► join head ─► join tail ─► join relation ─► assemble (one key)
@@ -37,8 +38,13 @@ public final class IngestJob {
   private final Sink<EvalTriple> evalSink;
   private final Sink<DeadLetter> deadLetterSink;
 
-  public IngestJob(IngestConfig config, Source<KgEvent, ?, ?> input, Sink<ContrastiveBatch> contrastiveSink,
-      Sink<InstructionBatch> instructionSink, Sink<EvalTriple> evalSink, Sink<DeadLetter> deadLetterSink) {
+  public IngestJob(
+      IngestConfig config,
+      Source<KgEvent, ?, ?> input,
+      Sink<ContrastiveBatch> contrastiveSink,
+      Sink<InstructionBatch> instructionSink,
+      Sink<EvalTriple> evalSink,
+      Sink<DeadLetter> deadLetterSink) {
     this.config = config;
     this.input = input;
     this.contrastiveSink = contrastiveSink;
@@ -47,19 +53,24 @@ public final class IngestJob {
     this.deadLetterSink = deadLetterSink;
   }
 
-  public JobExecutionResult execute(StreamExecutionEnvironment env, String jobName) throws Exception {
+  public JobExecutionResult execute(StreamExecutionEnvironment env, String jobName)
+      throws Exception {
     build(env);
     return env.execute(jobName);
   }
 
-  /** Adds the job's operators to {@code env}; every stateful operator has a fixed uid so savepoints map. */
+  /**
+   * Adds the job's operators to {@code env}; every stateful operator has a fixed uid so savepoints
+   * map.
+   */
   public void build(StreamExecutionEnvironment env) {
     // every type on the wire is a POJO or Avro record; a Kryo fallback would be a bug (STACK.md)
     Configuration noKryo = new Configuration();
     noKryo.set(PipelineOptions.GENERIC_TYPES, false);
     env.configure(noKryo);
     if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
-      env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+      env.enableCheckpointing(
+          config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     }
 
     DataStream<KgEvent> events = env.fromSource(input, watermarks(), "kg-input").uid("kg-input");
@@ -68,45 +79,66 @@ public final class IngestJob {
     DataStream<KgEvent> entities = valid.getSideOutput(Validate.ENTITIES);
     DataStream<KgEvent> relations = valid.getSideOutput(Validate.RELATIONS);
 
-    SingleOutputStreamOperator<KgEvent> facts = valid
-        .keyBy(e -> e.key, Types.STRING)
-        .process(new TripleLifecycle(config.heldOut(), config.descriptionWait()))
-        .uid("triple-lifecycle").name("dedup, retract, hold out");
+    SingleOutputStreamOperator<KgEvent> facts =
+        valid
+            .keyBy(e -> e.key, Types.STRING)
+            .process(new TripleLifecycle(config.heldOut(), config.descriptionWait()))
+            .uid("triple-lifecycle")
+            .name("dedup, retract, hold out");
 
     SingleOutputStreamOperator<KgEvent> withHead = join(facts, entities, DescriptionJoin.Role.HEAD);
-    SingleOutputStreamOperator<KgEvent> withTail = join(withHead, entities, DescriptionJoin.Role.TAIL);
-    SingleOutputStreamOperator<KgEvent> complete = join(withTail, relations, DescriptionJoin.Role.RELATION);
+    SingleOutputStreamOperator<KgEvent> withTail =
+        join(withHead, entities, DescriptionJoin.Role.TAIL);
+    SingleOutputStreamOperator<KgEvent> complete =
+        join(withTail, relations, DescriptionJoin.Role.RELATION);
 
-    SingleOutputStreamOperator<ContrastiveBatch> batches = complete
-        .keyBy(e -> BatchAssembler.SINGLE_KEY, Types.STRING)
-        .process(new BatchAssembler(config))
-        .uid("batch-assembler").name("assemble batches");
+    SingleOutputStreamOperator<ContrastiveBatch> batches =
+        complete
+            .keyBy(e -> BatchAssembler.SINGLE_KEY, Types.STRING)
+            .process(new BatchAssembler(config))
+            .uid("batch-assembler")
+            .name("assemble batches");
 
     batches.sinkTo(contrastiveSink).uid("contrastive-sink").name("contrastive batches");
-    batches.getSideOutput(BatchAssembler.INSTRUCTION).sinkTo(instructionSink)
-        .uid("instruction-sink").name("instruction batches");
-    facts.getSideOutput(TripleLifecycle.EVAL).sinkTo(evalSink).uid("eval-sink").name("eval triples");
-    valid.getSideOutput(DeadLetters.TAG)
-        .union(facts.getSideOutput(DeadLetters.TAG), withHead.getSideOutput(DeadLetters.TAG), withTail.getSideOutput(DeadLetters.TAG),
+    batches
+        .getSideOutput(BatchAssembler.INSTRUCTION)
+        .sinkTo(instructionSink)
+        .uid("instruction-sink")
+        .name("instruction batches");
+    facts
+        .getSideOutput(TripleLifecycle.EVAL)
+        .sinkTo(evalSink)
+        .uid("eval-sink")
+        .name("eval triples");
+    valid
+        .getSideOutput(DeadLetters.TAG)
+        .union(
+            facts.getSideOutput(DeadLetters.TAG),
+            withHead.getSideOutput(DeadLetters.TAG),
+            withTail.getSideOutput(DeadLetters.TAG),
             complete.getSideOutput(DeadLetters.TAG))
-        .sinkTo(deadLetterSink).uid("dead-letter-sink").name("dead letters");
+        .sinkTo(deadLetterSink)
+        .uid("dead-letter-sink")
+        .name("dead letters");
   }
 
   private static SingleOutputStreamOperator<KgEvent> join(
       DataStream<KgEvent> facts, DataStream<KgEvent> descriptions, DescriptionJoin.Role role) {
     String name = "join " + role.name().toLowerCase(Locale.ROOT);
-    return facts.keyBy(role.factKeySelector(), Types.STRING)
+    return facts
+        .keyBy(role.factKeySelector(), Types.STRING)
         .connect(descriptions.keyBy(e -> e.key, Types.STRING))
         .process(new DescriptionJoin(role))
-        .uid(name.replace(' ', '-')).name(name);
+        .uid(name.replace(' ', '-'))
+        .name(name);
   }
 
   private WatermarkStrategy<KgEvent> watermarks() {
     long outOfOrdernessMs = config.outOfOrderness().toMillis();
     long maxFutureSkewMs = config.maxFutureSkew().toMillis();
     long quietAfterMs = config.idleness().toMillis();
-    return WatermarkStrategy
-        .<KgEvent>forGenerator(context -> new SkewBoundedWatermarks(outOfOrdernessMs, maxFutureSkewMs, quietAfterMs))
+    return WatermarkStrategy.<KgEvent>forGenerator(
+            context -> new SkewBoundedWatermarks(outOfOrdernessMs, maxFutureSkewMs, quietAfterMs))
         .withTimestampAssigner((event, recordTimestamp) -> event.eventTime);
   }
 }

@@ -15,11 +15,15 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The Kafka ends of the ingest job: one source over the three input topics and exactly-once transactional sinks.
- * Sink records become visible to read_committed consumers when the checkpoint that covers them completes.
+ * The Kafka ends of the ingest job: one source over the three input topics and exactly-once
+ * transactional sinks. Sink records become visible to read_committed consumers when the checkpoint
+ * that covers them completes.
  */
 public final class IngestKafka {
-  /** Kafka's default transaction.max.timeout.ms is 15 minutes; stay under it, well above a checkpoint. */
+  /**
+   * Kafka's default transaction.max.timeout.ms is 15 minutes; stay under it, well above a
+   * checkpoint.
+   */
   private static final String TRANSACTION_TIMEOUT_MS = "600000";
 
   private IngestKafka() {}
@@ -30,46 +34,82 @@ public final class IngestKafka {
   }
 
   /** The job on Kafka's sinks with the given source. */
-  public static IngestJob job(IngestConfig config, KafkaSettings kafka, KafkaSource<KgEvent> source) {
+  public static IngestJob job(
+      IngestConfig config, KafkaSettings kafka, KafkaSource<KgEvent> source) {
     Topics topics = kafka.topics();
-    return new IngestJob(config, source,
-        sink(kafka, "contrastive", KeyedAvroRecords.<ContrastiveBatch>stampedWithEventTime(topics.contrastiveBatches().name(),
-            kafka.registry(), ContrastiveBatch::getBatchId, b -> b)),
-        sink(kafka, "instruction", KeyedAvroRecords.<InstructionBatch>stampedWithEventTime(topics.instructionBatches().name(),
-            kafka.registry(), InstructionBatch::getBatchId, b -> b)),
-        sink(kafka, "eval", KeyedAvroRecords.<EvalTriple>stampedWithEventTime(topics.evalTriples().name(),
-            kafka.registry(), e -> e.tripleId, e -> e.triple)),
-        sink(kafka, "dlq", KeyedAvroRecords.<DeadLetter>stampedWhenWritten(topics.deadLetters().name(),
-            kafka.registry(), DeadLetter::getSourceTopic, d -> d)));
+    return new IngestJob(
+        config,
+        source,
+        sink(
+            kafka,
+            "contrastive",
+            KeyedAvroRecords.<ContrastiveBatch>stampedWithEventTime(
+                topics.contrastiveBatches().name(),
+                kafka.registry(),
+                ContrastiveBatch::getBatchId,
+                b -> b)),
+        sink(
+            kafka,
+            "instruction",
+            KeyedAvroRecords.<InstructionBatch>stampedWithEventTime(
+                topics.instructionBatches().name(),
+                kafka.registry(),
+                InstructionBatch::getBatchId,
+                b -> b)),
+        sink(
+            kafka,
+            "eval",
+            KeyedAvroRecords.<EvalTriple>stampedWithEventTime(
+                topics.evalTriples().name(), kafka.registry(), e -> e.tripleId, e -> e.triple)),
+        sink(
+            kafka,
+            "dlq",
+            KeyedAvroRecords.<DeadLetter>stampedWhenWritten(
+                topics.deadLetters().name(),
+                kafka.registry(),
+                DeadLetter::getSourceTopic,
+                d -> d)));
   }
 
   public static KafkaSource<KgEvent> source(KafkaSettings kafka) {
     Topics topics = kafka.topics();
-    return source(kafka, new KgRecordDeserializer(
-        topics.triples().name(), topics.entities().name(), topics.relations().name(), kafka.registry()));
+    return source(
+        kafka,
+        new KgRecordDeserializer(
+            topics.triples().name(),
+            topics.entities().name(),
+            topics.relations().name(),
+            kafka.registry()));
   }
 
-  /** The source with another record reader, for example one that wraps {@link KgRecordDeserializer}. */
-  public static KafkaSource<KgEvent> source(KafkaSettings kafka, KafkaRecordDeserializationSchema<KgEvent> reader) {
+  /**
+   * The source with another record reader, for example one that wraps {@link KgRecordDeserializer}.
+   */
+  public static KafkaSource<KgEvent> source(
+      KafkaSettings kafka, KafkaRecordDeserializationSchema<KgEvent> reader) {
     Topics topics = kafka.topics();
-    KafkaSourceBuilder<KgEvent> builder = KafkaSource.<KgEvent>builder()
-        .setBootstrapServers(kafka.bootstrapServers())
-        .setTopics(topics.triples().name(), topics.entities().name(), topics.relations().name())
-        .setGroupId(kafka.groupId())
-        // the job's position lives in its checkpoints; a fresh job reads the graph from the beginning
-        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-        .setDeserializer(reader)
-        .setProperty("isolation.level", "read_committed");
+    KafkaSourceBuilder<KgEvent> builder =
+        KafkaSource.<KgEvent>builder()
+            .setBootstrapServers(kafka.bootstrapServers())
+            .setTopics(topics.triples().name(), topics.entities().name(), topics.relations().name())
+            .setGroupId(kafka.groupId())
+            // the job's position lives in its checkpoints; a fresh job reads the graph from the
+            // beginning
+            .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .setDeserializer(reader)
+            .setProperty("isolation.level", "read_committed");
     if (kafka.bounded()) {
       builder.setBounded(OffsetsInitializer.latest());
-      // a reader whose splits are done opens a fresh consumer for every commit; a replay needs no group offsets
+      // a reader whose splits are done opens a fresh consumer for every commit; a replay needs no
+      // group offsets
       builder.setProperty("commit.offsets.on.checkpoint", "false");
     }
     kafka.clientProperties().forEach(builder::setProperty);
     return builder.build();
   }
 
-  private static <T> KafkaSink<T> sink(KafkaSettings kafka, String name, KafkaRecordSerializationSchema<T> records) {
+  private static <T> KafkaSink<T> sink(
+      KafkaSettings kafka, String name, KafkaRecordSerializationSchema<T> records) {
     KafkaSinkBuilder<T> builder = KafkaSink.<T>builder();
     kafka.clientProperties().forEach(builder::setProperty);
     return builder

@@ -5,25 +5,38 @@ import io.kalmstream.schemas.RelationDescription;
 import io.kalmstream.schemas.Triple;
 
 /**
- * Everything that flows through the ingest job, as one Flink POJO so that every stage shares one serializer and
- * no Kryo fallback is involved (Kryo fails on unmodifiable collections, STACK.md). A triple picks up its three
- * descriptions as it passes the join stages. The origin fields keep the input's coordinates and bytes so that a
- * rejection at any stage can go to the dead-letter topic whole.
+ * Everything that flows through the ingest job, as one Flink POJO so that every stage shares one
+ * serializer and no Kryo fallback is involved (Kryo fails on unmodifiable collections, STACK.md). A
+ * triple picks up its three descriptions as it passes the join stages. The origin fields keep the
+ * input's coordinates and bytes so that a rejection at any stage can go to the dead-letter topic
+ * whole.
  */
 public class KgEvent implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
 
   /** What an input record means. */
   public enum Kind {
-    TRIPLE, RETRACTION, ENTITY, ENTITY_DELETION, RELATION, RELATION_DELETION, UNDECODABLE
+    TRIPLE,
+    RETRACTION,
+    ENTITY,
+    ENTITY_DELETION,
+    RELATION,
+    RELATION_DELETION,
+    UNDECODABLE
   }
 
   public Kind kind;
+
   /** The record key as text: triple id, entity id or relation id. */
   public String key;
+
   /** Event time of the input, epoch milliseconds. */
   public long eventTime;
-  /** For a triple: the event time after which it goes to the dead-letter topic if a description is missing. */
+
+  /**
+   * For a triple: the event time after which it goes to the dead-letter topic if a description is
+   * missing.
+   */
   public long deadline;
 
   public String sourceTopic;
@@ -31,14 +44,18 @@ public class KgEvent implements java.io.Serializable {
   public long sourceOffset = -1;
   public byte[] rawKey;
   public byte[] rawValue;
+
   /** Why the input could not be decoded (kind UNDECODABLE). */
   public String error;
 
   public Triple triple;
+
   /** The description carried by an ENTITY event. */
   public EntityDescription entity;
+
   /** The description carried by a RELATION event, or the relation joined to a triple. */
   public RelationDescription relation;
+
   public EntityDescription head;
   public EntityDescription tail;
 
@@ -66,12 +83,25 @@ public class KgEvent implements java.io.Serializable {
   }
 
   public boolean isDescription() {
-    return kind == Kind.ENTITY || kind == Kind.ENTITY_DELETION || kind == Kind.RELATION
+    return kind == Kind.ENTITY
+        || kind == Kind.ENTITY_DELETION
+        || kind == Kind.RELATION
         || kind == Kind.RELATION_DELETION;
   }
 
   @Override
   public String toString() {
-    return kind + " " + key + " @" + eventTime + " (" + sourceTopic + "/" + sourcePartition + "@" + sourceOffset + ")";
+    return kind
+        + " "
+        + key
+        + " @"
+        + eventTime
+        + " ("
+        + sourceTopic
+        + "/"
+        + sourcePartition
+        + "@"
+        + sourceOffset
+        + ")";
   }
 }

@@ -9,16 +9,28 @@ import java.nio.charset.StandardCharsets;
 /** Builds the job's input events from what a record of each input topic holds. */
 public final class KgEvents {
   /** Which input topic a record came from. */
-  public enum Input { TRIPLES, ENTITIES, RELATIONS }
+  public enum Input {
+    TRIPLES,
+    ENTITIES,
+    RELATIONS
+  }
 
   private KgEvents() {}
 
   /**
-   * The event for one decoded record; {@code value} null is a tombstone. A record without a key takes the id its
-   * value names. Event time is the triple's own eventTime when it has one, else the record timestamp.
+   * The event for one decoded record; {@code value} null is a tombstone. A record without a key
+   * takes the id its value names. Event time is the triple's own eventTime when it has one, else
+   * the record timestamp.
    */
-  public static KgEvent of(Input input, String topic, int partition, long offset, long timestamp, byte[] rawKey,
-      byte[] rawValue, Object value) {
+  public static KgEvent of(
+      Input input,
+      String topic,
+      int partition,
+      long offset,
+      long timestamp,
+      byte[] rawKey,
+      byte[] rawValue,
+      Object value) {
     KgEvent e = origin(topic, partition, offset, timestamp, rawKey, rawValue);
     switch (input) {
       case TRIPLES -> {
@@ -50,17 +62,26 @@ public final class KgEvents {
     return e;
   }
 
-  /** A record whose bytes could not be decoded; it goes to the dead-letter topic with {@code reason}. */
-  public static KgEvent undecodable(String topic, int partition, long offset, long timestamp, byte[] rawKey,
-      byte[] rawValue, String reason) {
+  /**
+   * A record whose bytes could not be decoded; it goes to the dead-letter topic with {@code
+   * reason}.
+   */
+  public static KgEvent undecodable(
+      String topic,
+      int partition,
+      long offset,
+      long timestamp,
+      byte[] rawKey,
+      byte[] rawValue,
+      String reason) {
     KgEvent e = origin(topic, partition, offset, timestamp, rawKey, rawValue);
     e.kind = KgEvent.Kind.UNDECODABLE;
     e.error = reason;
     return e;
   }
 
-  private static KgEvent origin(String topic, int partition, long offset, long timestamp, byte[] rawKey,
-      byte[] rawValue) {
+  private static KgEvent origin(
+      String topic, int partition, long offset, long timestamp, byte[] rawKey, byte[] rawValue) {
     KgEvent e = new KgEvent();
     e.sourceTopic = topic;
     e.sourcePartition = partition;
@@ -72,7 +93,10 @@ public final class KgEvents {
     return e;
   }
 
-  /** The triple a tombstone's key names, or null when the key is not a triple id (the event is then rejected). */
+  /**
+   * The triple a tombstone's key names, or null when the key is not a triple id (the event is then
+   * rejected).
+   */
   private static Triple tripleOfKey(String key) {
     if (key == null) {
       return null;

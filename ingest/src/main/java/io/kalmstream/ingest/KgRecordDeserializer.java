@@ -15,10 +15,10 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Reads records of the three input topics with the registry-aware Avro codec. It sees the whole consumer record,
- * so tombstones (null values) pass through as retractions and deletions, and a record whose bytes do not decode
- * becomes an UNDECODABLE event with its bytes and coordinates, bound for the dead-letter topic, instead of failing
- * the job.
+ * Reads records of the three input topics with the registry-aware Avro codec. It sees the whole
+ * consumer record, so tombstones (null values) pass through as retractions and deletions, and a
+ * record whose bytes do not decode becomes an UNDECODABLE event with its bytes and coordinates,
+ * bound for the dead-letter topic, instead of failing the job.
  */
 public final class KgRecordDeserializer implements KafkaRecordDeserializationSchema<KgEvent> {
   private static final long serialVersionUID = 1L;
@@ -29,12 +29,14 @@ public final class KgRecordDeserializer implements KafkaRecordDeserializationSch
   private transient AvroCodec<EntityDescription> entities;
   private transient AvroCodec<RelationDescription> relations;
 
-  public KgRecordDeserializer(String triplesTopic, String entitiesTopic, String relationsTopic,
-      RegistryConfig registry) {
-    this.inputsByTopic = new java.util.HashMap<>(Map.of(
-        triplesTopic, KgEvents.Input.TRIPLES,
-        entitiesTopic, KgEvents.Input.ENTITIES,
-        relationsTopic, KgEvents.Input.RELATIONS));
+  public KgRecordDeserializer(
+      String triplesTopic, String entitiesTopic, String relationsTopic, RegistryConfig registry) {
+    this.inputsByTopic =
+        new java.util.HashMap<>(
+            Map.of(
+                triplesTopic, KgEvents.Input.TRIPLES,
+                entitiesTopic, KgEvents.Input.ENTITIES,
+                relationsTopic, KgEvents.Input.RELATIONS));
     this.registry = registry;
   }
 
@@ -50,7 +52,9 @@ public final class KgRecordDeserializer implements KafkaRecordDeserializationSch
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<KgEvent> out) {
     KgEvents.Input input = inputsByTopic.get(record.topic());
     if (input == null) {
-      out.collect(undecodable(record, "record from topic " + record.topic() + ", which is not an input of ingest"));
+      out.collect(
+          undecodable(
+              record, "record from topic " + record.topic() + ", which is not an input of ingest"));
       return;
     }
     Object value;
@@ -60,8 +64,16 @@ public final class KgRecordDeserializer implements KafkaRecordDeserializationSch
       out.collect(undecodable(record, DeadLetters.reason(e)));
       return;
     }
-    out.collect(KgEvents.of(input, record.topic(), record.partition(), record.offset(), record.timestamp(),
-        record.key(), record.value(), value));
+    out.collect(
+        KgEvents.of(
+            input,
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            record.timestamp(),
+            record.key(),
+            record.value(),
+            value));
   }
 
   private AvroCodec<?> codec(KgEvents.Input input) {
@@ -73,8 +85,14 @@ public final class KgRecordDeserializer implements KafkaRecordDeserializationSch
   }
 
   private static KgEvent undecodable(ConsumerRecord<byte[], byte[]> record, String reason) {
-    return KgEvents.undecodable(record.topic(), record.partition(), record.offset(), record.timestamp(),
-        record.key(), record.value(), reason);
+    return KgEvents.undecodable(
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.timestamp(),
+        record.key(),
+        record.value(),
+        reason);
   }
 
   @Override

@@ -12,44 +12,48 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 
 /**
- * Flink settings for running the job on a local MiniCluster ({@code kalm ingest}, {@code kalm local}, the tests):
- * exactly-once checkpoints kept in a directory and retained on cancellation, so the next start resumes from the
- * newest one.
+ * Flink settings for running the job on a local MiniCluster ({@code kalm ingest}, {@code kalm
+ * local}, the tests): exactly-once checkpoints kept in a directory and retained on cancellation, so
+ * the next start resumes from the newest one.
  */
 public final class LocalFlink {
   private static final String LOOPBACK = "127.0.0.1";
 
   private LocalFlink() {}
 
-  public static Configuration configuration(IngestConfig config, Path checkpointDir, int parallelism,
-      Optional<Path> restoreFrom) {
+  public static Configuration configuration(
+      IngestConfig config, Path checkpointDir, int parallelism, Optional<Path> restoreFrom) {
     Configuration flink = new Configuration();
     flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
     flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
     flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
     flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
     flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
-    flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+    flink.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-    // A MiniCluster serves only this machine: its REST endpoint, blob server and RPC stay on loopback.
+    // A MiniCluster serves only this machine: its REST endpoint, blob server and RPC stay on
+    // loopback.
     flink.set(RestOptions.BIND_ADDRESS, LOOPBACK);
     flink.set(RestOptions.ADDRESS, LOOPBACK);
     flink.set(JobManagerOptions.BIND_HOST, LOOPBACK);
     flink.set(JobManagerOptions.ADDRESS, LOOPBACK);
     flink.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
     flink.set(TaskManagerOptions.HOST, LOOPBACK);
-    restoreFrom.ifPresent(path -> flink.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toUri().toString()));
+    restoreFrom.ifPresent(
+        path -> flink.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toUri().toString()));
     return flink;
   }
 
   /**
-   * The newest complete checkpoint ({@code <dir>/<job id>/chk-N} with its {@code _metadata}) under a directory.
-   * A running job deletes subsumed checkpoints meanwhile, so entries that vanish while listed are skipped.
+   * The newest complete checkpoint ({@code <dir>/<job id>/chk-N} with its {@code _metadata}) under
+   * a directory. A running job deletes subsumed checkpoints meanwhile, so entries that vanish while
+   * listed are skipped.
    */
   public static Optional<Path> latestCheckpoint(Path checkpointDir) {
     Path newest = null;

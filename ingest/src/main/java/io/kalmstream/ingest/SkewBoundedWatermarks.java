@@ -9,13 +9,13 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * Bounded out-of-orderness watermarks with two guards against a stalled event-time clock:
  *
  * <ul>
- *   <li>event times beyond the allowed skew ahead of the wall clock are ignored: one record stamped years ahead
- *       would otherwise move the watermark there, and every later record would wait for it ({@link Validate}
- *       sends such records to the dead letters);
- *   <li>a split without records for {@code quietAfter} (processing time) moves its watermark with the wall clock.
- *       It then neither holds back the other splits (what Flink's idleness does) nor, when the whole stream is
- *       quiet, keeps the description waits and batch timeouts from expiring: they run on event time, which
- *       would otherwise stop at the last record.
+ *   <li>event times beyond the allowed skew ahead of the wall clock are ignored: one record stamped
+ *       years ahead would otherwise move the watermark there, and every later record would wait for
+ *       it ({@link Validate} sends such records to the dead letters);
+ *   <li>a split without records for {@code quietAfter} (processing time) moves its watermark with
+ *       the wall clock. It then neither holds back the other splits (what Flink's idleness does)
+ *       nor, when the whole stream is quiet, keeps the description waits and batch timeouts from
+ *       expiring: they run on event time, which would otherwise stop at the last record.
  * </ul>
  */
 final class SkewBoundedWatermarks implements WatermarkGenerator<KgEvent> {
@@ -27,12 +27,16 @@ final class SkewBoundedWatermarks implements WatermarkGenerator<KgEvent> {
   private long lastEventAt;
   private long emitted = Long.MIN_VALUE;
 
-  /** @param quietAfterMs 0 keeps the watermark on event times alone (exactly reproducible bounded replays) */
+  /**
+   * @param quietAfterMs 0 keeps the watermark on event times alone (exactly reproducible bounded
+   *     replays)
+   */
   SkewBoundedWatermarks(long outOfOrdernessMs, long maxFutureSkewMs, long quietAfterMs) {
     this(outOfOrdernessMs, maxFutureSkewMs, quietAfterMs, System::currentTimeMillis);
   }
 
-  SkewBoundedWatermarks(long outOfOrdernessMs, long maxFutureSkewMs, long quietAfterMs, LongSupplier clock) {
+  SkewBoundedWatermarks(
+      long outOfOrdernessMs, long maxFutureSkewMs, long quietAfterMs, LongSupplier clock) {
     this.outOfOrdernessMs = outOfOrdernessMs;
     this.maxFutureSkewMs = maxFutureSkewMs;
     this.quietAfterMs = quietAfterMs;

@@ -11,12 +11,12 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed by triple id: deduplicates repeated triples, applies tombstones, and sends held-out triples to
- * kg.eval.triples (and their tombstones after them). Training triples and their retractions go on to the joins.
- * A key's records come from one Kafka partition in order, so no reordering is needed here. A tombstone for a
- * triple this job does not hold, and one stamped before the triple it retracts (the joins order by event time, so
- * it would be applied before the triple and the triple trained though counted as retracted), go to the dead
- * letters with the reason instead.
+ * Keyed by triple id: deduplicates repeated triples, applies tombstones, and sends held-out triples
+ * to kg.eval.triples (and their tombstones after them). Training triples and their retractions go
+ * on to the joins. A key's records come from one Kafka partition in order, so no reordering is
+ * needed here. A tombstone for a triple this job does not hold, and one stamped before the triple
+ * it retracts (the joins order by event time, so it would be applied before the triple and the
+ * triple trained though counted as retracted), go to the dead letters with the reason instead.
  */
 final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEvent> {
   static final OutputTag<EvalTriple> EVAL = new OutputTag<>("eval-triples") {};
@@ -27,8 +27,10 @@ final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEven
   private final HeldOutSplit split;
   private final long descriptionWaitMillis;
   private transient ValueState<String> status;
+
   /** Event time of the triple the status belongs to. */
   private transient ValueState<Long> addedAt;
+
   private transient OutcomeCounters counters;
 
   TripleLifecycle(HeldOutSplit split, Duration descriptionWait) {
@@ -68,17 +70,29 @@ final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEven
     // a retraction
     if (current == null) {
       counters.inc(Outcome.RETRACTIONS_OF_UNKNOWN);
-      ctx.output(DeadLetters.TAG, DeadLetters.of(event,
-          "tombstone for triple '" + event.key + "', which this job does not hold (never seen, or already retracted)",
-          ctx.timestamp()));
+      ctx.output(
+          DeadLetters.TAG,
+          DeadLetters.of(
+              event,
+              "tombstone for triple '"
+                  + event.key
+                  + "', which this job does not hold (never seen, or already retracted)",
+              ctx.timestamp()));
       return;
     }
     Long added = addedAt.value();
     if (added != null && ctx.timestamp() < added) {
       counters.inc(Outcome.RETRACTIONS_OUT_OF_ORDER);
-      ctx.output(DeadLetters.TAG, DeadLetters.of(event, "tombstone stamped " + java.time.Instant.ofEpochMilli(
-          ctx.timestamp()) + " is older than its triple (" + java.time.Instant.ofEpochMilli(added)
-          + "); the triple stays", ctx.timestamp()));
+      ctx.output(
+          DeadLetters.TAG,
+          DeadLetters.of(
+              event,
+              "tombstone stamped "
+                  + java.time.Instant.ofEpochMilli(ctx.timestamp())
+                  + " is older than its triple ("
+                  + java.time.Instant.ofEpochMilli(added)
+                  + "); the triple stays",
+              ctx.timestamp()));
       return;
     }
     if (HELD_OUT.equals(current)) {

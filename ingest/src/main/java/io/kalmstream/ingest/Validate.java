@@ -10,9 +10,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The first stage: rejects what cannot be used (undecodable or oversized records, event times too far ahead or
- * too old, keys that contradict their values, empty or oversized text) to the dead-letter topic and splits the rest into triples (main output), entity descriptions
- * and relation descriptions.
+ * The first stage: rejects what cannot be used (undecodable or oversized records, event times too
+ * far ahead or too old, keys that contradict their values, empty or oversized text) to the
+ * dead-letter topic and splits the rest into triples (main output), entity descriptions and
+ * relation descriptions.
  */
 final class Validate extends ProcessFunction<KgEvent, KgEvent> {
   static final OutputTag<KgEvent> ENTITIES = new OutputTag<>("entities") {};
@@ -31,7 +32,10 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
     this.maxRecordBytes = config.maxRecordBytes();
   }
 
-  /** Whether an event time lies beyond the allowed skew ahead of {@code nowMs}; the watermarks skip such events. */
+  /**
+   * Whether an event time lies beyond the allowed skew ahead of {@code nowMs}; the watermarks skip
+   * such events.
+   */
   static boolean tooFarAhead(long eventTime, long nowMs, long maxFutureSkewMs) {
     return eventTime > nowMs + maxFutureSkewMs;
   }
@@ -45,13 +49,16 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
   public void processElement(KgEvent event, Context ctx, Collector<KgEvent> out) {
     long time = ctx.timestamp() == null ? event.eventTime : ctx.timestamp();
     long now = ctx.timerService().currentProcessingTime();
-    Optional<String> problem = sizeProblem(event)
-        .or(() -> futureSkewProblem(event, now))
-        .or(() -> ageProblem(event, now))
-        .or(() -> problem(event));
+    Optional<String> problem =
+        sizeProblem(event)
+            .or(() -> futureSkewProblem(event, now))
+            .or(() -> ageProblem(event, now))
+            .or(() -> problem(event));
     if (problem.isPresent()) {
-      counters.inc(event.kind == KgEvent.Kind.UNDECODABLE ? Outcome.UNDECODABLE
-          : event.isDescription() ? Outcome.DESCRIPTIONS_REJECTED : Outcome.TRIPLES_REJECTED);
+      counters.inc(
+          event.kind == KgEvent.Kind.UNDECODABLE
+              ? Outcome.UNDECODABLE
+              : event.isDescription() ? Outcome.DESCRIPTIONS_REJECTED : Outcome.TRIPLES_REJECTED);
       ctx.output(DeadLetters.TAG, DeadLetters.of(event, problem.get(), time));
       return;
     }
@@ -64,31 +71,49 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
   }
 
   private Optional<String> futureSkewProblem(KgEvent event, long now) {
-    if (event.kind == KgEvent.Kind.UNDECODABLE || !tooFarAhead(event.eventTime, now, maxFutureSkewMs)) {
+    if (event.kind == KgEvent.Kind.UNDECODABLE
+        || !tooFarAhead(event.eventTime, now, maxFutureSkewMs)) {
       return Optional.empty();
     }
-    return Optional.of("event time " + java.time.Instant.ofEpochMilli(event.eventTime) + " is "
-        + java.time.Duration.ofMillis(event.eventTime - now) + " ahead of this clock ("
-        + java.time.Instant.ofEpochMilli(now) + "), beyond the allowed skew of "
-        + java.time.Duration.ofMillis(maxFutureSkewMs) + "; it would hold back every later record");
+    return Optional.of(
+        "event time "
+            + java.time.Instant.ofEpochMilli(event.eventTime)
+            + " is "
+            + java.time.Duration.ofMillis(event.eventTime - now)
+            + " ahead of this clock ("
+            + java.time.Instant.ofEpochMilli(now)
+            + "), beyond the allowed skew of "
+            + java.time.Duration.ofMillis(maxFutureSkewMs)
+            + "; it would hold back every later record");
   }
 
   private Optional<String> sizeProblem(KgEvent event) {
     if (event.rawValue == null || event.rawValue.length <= maxRecordBytes) {
       return Optional.empty();
     }
-    return Optional.of("record of " + event.rawValue.length + " bytes is larger than the " + maxRecordBytes
-        + " bytes the job accepts (--max-record-bytes)");
+    return Optional.of(
+        "record of "
+            + event.rawValue.length
+            + " bytes is larger than the "
+            + maxRecordBytes
+            + " bytes the job accepts (--max-record-bytes)");
   }
 
   private Optional<String> ageProblem(KgEvent event, long now) {
-    if (event.kind == KgEvent.Kind.UNDECODABLE || maxEventAgeMs == 0 || event.eventTime >= now - maxEventAgeMs) {
+    if (event.kind == KgEvent.Kind.UNDECODABLE
+        || maxEventAgeMs == 0
+        || event.eventTime >= now - maxEventAgeMs) {
       return Optional.empty();
     }
-    return Optional.of("event time " + java.time.Instant.ofEpochMilli(event.eventTime) + " is "
-        + java.time.Duration.ofMillis(now - event.eventTime) + " behind this clock, beyond the allowed age of "
-        + java.time.Duration.ofMillis(maxEventAgeMs) + " (--max-event-age): its outputs would carry that time and "
-        + "a topic's retention would delete them as soon as they are written");
+    return Optional.of(
+        "event time "
+            + java.time.Instant.ofEpochMilli(event.eventTime)
+            + " is "
+            + java.time.Duration.ofMillis(now - event.eventTime)
+            + " behind this clock, beyond the allowed age of "
+            + java.time.Duration.ofMillis(maxEventAgeMs)
+            + " (--max-event-age): its outputs would carry that time and "
+            + "a topic's retention would delete them as soon as they are written");
   }
 
   private Optional<String> problem(KgEvent event) {
@@ -98,7 +123,8 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
       case TRIPLE:
         Triple t = event.triple;
         if (t.getHead().isBlank() || t.getRelation().isBlank() || t.getTail().isBlank()) {
-          return Optional.of("triple has an empty head, relation or tail: '" + TripleIds.of(t) + "'");
+          return Optional.of(
+              "triple has an empty head, relation or tail: '" + TripleIds.of(t) + "'");
         }
         for (String part : new String[] {t.getHead(), t.getRelation(), t.getTail()}) {
           Optional<String> idProblem = TextLimits.idProblem("triple part", part);
@@ -107,7 +133,8 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
           }
         }
         if (!TripleIds.of(t).equals(event.key)) {
-          return Optional.of("key '" + event.key + "' does not match the triple '" + TripleIds.of(t) + "'");
+          return Optional.of(
+              "key '" + event.key + "' does not match the triple '" + TripleIds.of(t) + "'");
         }
         return Optional.empty();
       case RETRACTION:
@@ -115,20 +142,30 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
             ? Optional.of("tombstone key is not head<TAB>relation<TAB>tail: '" + event.key + "'")
             : Optional.empty();
       case ENTITY:
-        return descriptionProblem("entity", event.key, event.entity.getId(), event.entity.getName(),
+        return descriptionProblem(
+            "entity",
+            event.key,
+            event.entity.getId(),
+            event.entity.getName(),
             event.entity.getDescription());
       case RELATION:
-        return descriptionProblem("relation", event.key, event.relation.getId(), event.relation.getName(),
+        return descriptionProblem(
+            "relation",
+            event.key,
+            event.relation.getId(),
+            event.relation.getName(),
             event.relation.getDescription());
       case ENTITY_DELETION, RELATION_DELETION:
         return event.key == null || event.key.isBlank()
-            ? Optional.of("tombstone without a key") : Optional.empty();
+            ? Optional.of("tombstone without a key")
+            : Optional.empty();
       default:
         return Optional.of("unknown kind " + event.kind);
     }
   }
 
-  private Optional<String> descriptionProblem(String kind, String key, String id, String name, String text) {
+  private Optional<String> descriptionProblem(
+      String kind, String key, String id, String name, String text) {
     if (!id.equals(key)) {
       return Optional.of(kind + " key '" + key + "' does not match its id '" + id + "'");
     }

@@ -24,14 +24,22 @@ import java.util.TreeMap;
 final class Accounting {
   private Accounting() {}
 
-  /** Where each triple id ended: "batch", "eval", "dlq" or "retracted"; fails when one ends in two places. */
-  static Map<String, String> outcomes(KgSlice slice, List<ContrastiveBatch> batches, List<String> evalIds,
+  /**
+   * Where each triple id ended: "batch", "eval", "dlq" or "retracted"; fails when one ends in two
+   * places.
+   */
+  static Map<String, String> outcomes(
+      KgSlice slice,
+      List<ContrastiveBatch> batches,
+      List<String> evalIds,
       List<DeadLetter> deadLetters) {
     Map<String, List<String>> places = new TreeMap<>();
     for (ContrastiveBatch batch : batches) {
       for (ContrastivePair pair : batch.getPairs()) {
         if (!pair.getReplayed() && !pair.getInverse()) {
-          places.computeIfAbsent(Examples.sourceTripleId(pair), k -> new ArrayList<>()).add("batch");
+          places
+              .computeIfAbsent(Examples.sourceTripleId(pair), k -> new ArrayList<>())
+              .add("batch");
         }
       }
     }
@@ -44,21 +52,29 @@ final class Accounting {
         }
       }
     }
-    slice.retracted.forEach(id -> places.computeIfAbsent(id, k -> new ArrayList<>()).add("retracted"));
+    slice.retracted.forEach(
+        id -> places.computeIfAbsent(id, k -> new ArrayList<>()).add("retracted"));
     Map<String, String> outcome = new HashMap<>();
     for (String id : slice.tripleIds) {
       List<String> where = places.getOrDefault(id, List.of());
       assertEquals(1, where.size(), "triple " + id.replace('\t', ' ') + " ended in " + where);
       outcome.put(id, where.get(0));
     }
-    assertTrue(slice.tripleIds.containsAll(places.keySet()), "output names triples that were never input");
+    assertTrue(
+        slice.tripleIds.containsAll(places.keySet()), "output names triples that were never input");
     slice.expectedDeadLetters.forEach(id -> assertEquals("dlq", outcome.get(id), id));
     return outcome;
   }
 
-  /** Distinct tails, sizes within the policy, both directions of each triple trained, masks only on true facts. */
-  static void assertWellFormed(List<ContrastiveBatch> batches, List<InstructionBatch> instructions,
-      BatchPolicy policy, Set<String> trainedTripleIds) {
+  /**
+   * Distinct tails, sizes within the policy, both directions of each triple trained, masks only on
+   * true facts.
+   */
+  static void assertWellFormed(
+      List<ContrastiveBatch> batches,
+      List<InstructionBatch> instructions,
+      BatchPolicy policy,
+      Set<String> trainedTripleIds) {
     Set<String> liveForward = new HashSet<>();
     Set<String> liveInverse = new HashSet<>();
     for (ContrastiveBatch batch : batches) {
@@ -66,27 +82,34 @@ final class Accounting {
       assertTrue(pairs.size() <= policy.contrastiveSize(), batch.getBatchId());
       Set<String> tails = new HashSet<>();
       long live = pairs.stream().filter(p -> !p.getReplayed()).count();
-      assertTrue(live >= 1 && live <= policy.contrastiveLiveSlots(), batch.getBatchId() + " live " + live);
+      assertTrue(
+          live >= 1 && live <= policy.contrastiveLiveSlots(), batch.getBatchId() + " live " + live);
       for (int i = 0; i < pairs.size(); i++) {
         ContrastivePair pair = pairs.get(i);
         assertTrue(tails.add(pair.getTail()), "repeated tail in " + batch.getBatchId());
         if (!pair.getReplayed()) {
-          assertTrue((pair.getInverse() ? liveInverse : liveForward).add(Examples.sourceTripleId(pair)),
+          assertTrue(
+              (pair.getInverse() ? liveInverse : liveForward).add(Examples.sourceTripleId(pair)),
               "pair trained live twice: " + pair);
         }
         for (int j : batch.getFalseNegatives().get(i)) {
           assertFalse(j == i);
           ContrastivePair column = pairs.get(j);
-          String fact = pair.getInverse()
-              ? TripleIds.of(column.getTail(), pair.getRelation().substring("inverse ".length()), pair.getHead())
-              : TripleIds.of(pair.getHead(), pair.getRelation(), column.getTail());
+          String fact =
+              pair.getInverse()
+                  ? TripleIds.of(
+                      column.getTail(),
+                      pair.getRelation().substring("inverse ".length()),
+                      pair.getHead())
+                  : TripleIds.of(pair.getHead(), pair.getRelation(), column.getTail());
           assertTrue(trainedTripleIds.contains(fact), "masked a fact that is not known: " + fact);
         }
       }
     }
     assertEquals(trainedTripleIds, liveForward);
     assertEquals(trainedTripleIds, liveInverse);
-    assertEquals(batches.stream().map(ContrastiveBatch::getBatchId).toList(),
+    assertEquals(
+        batches.stream().map(ContrastiveBatch::getBatchId).toList(),
         instructions.stream().map(InstructionBatch::getBatchId).toList());
     for (InstructionBatch batch : instructions) {
       assertTrue(batch.getExamples().size() <= policy.instructionSize());

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Batch assembly under the operator harness: batches of four with half the slots for replay (two live pairs, one
- * triple's forward and inverse pair), instruction batches of two (one live example), a one-second batch timeout.
- * Each test ends by checking what the function still holds.
+ * Batch assembly under the operator harness: batches of four with half the slots for replay (two
+ * live pairs, one triple's forward and inverse pair), instruction batches of two (one live
+ * example), a one-second batch timeout. Each test ends by checking what the function still holds.
  */
 class BatchAssemblerTest {
   private static final long TIMEOUT = 1_000;
@@ -38,13 +38,17 @@ class BatchAssemblerTest {
 
   @BeforeEach
   void open() throws Exception {
-    IngestConfig config = IngestConfig.builder()
-        .policy(new BatchPolicy(4, 2, 0.5, 8))
-        .batchTimeout(Duration.ofMillis(TIMEOUT))
-        .batchIdPrefix("t")
-        .build();
-    harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new BatchAssembler(config)),
-        e -> BatchAssembler.SINGLE_KEY, Types.STRING);
+    IngestConfig config =
+        IngestConfig.builder()
+            .policy(new BatchPolicy(4, 2, 0.5, 8))
+            .batchTimeout(Duration.ofMillis(TIMEOUT))
+            .batchIdPrefix("t")
+            .build();
+    harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new BatchAssembler(config)),
+            e -> BatchAssembler.SINGLE_KEY,
+            Types.STRING);
     harness.open();
   }
 
@@ -61,27 +65,39 @@ class BatchAssemblerTest {
     harness.processWatermark(new Watermark(20));
 
     List<ContrastiveBatch> batches = harness.extractOutputValues();
-    assertEquals(List.of("t-0000000001", "t-0000000002"), batches.stream().map(b -> b.getBatchId().toString()).toList());
+    assertEquals(
+        List.of("t-0000000001", "t-0000000002"),
+        batches.stream().map(b -> b.getBatchId().toString()).toList());
     ContrastiveBatch first = batches.get(0);
-    assertEquals(List.of("a r b", "b inverse r a"), describe(first.getPairs()), "nothing to replay yet");
+    assertEquals(
+        List.of("a r b", "b inverse r a"), describe(first.getPairs()), "nothing to replay yet");
     ContrastiveBatch second = batches.get(1);
-    // the free slots take earlier pairs whose tails differ from the live ones: (b, inverse r, a) would repeat a
+    // the free slots take earlier pairs whose tails differ from the live ones: (b, inverse r, a)
+    // would repeat a
     assertEquals(List.of("a r c", "c inverse r a", "a r b*"), describe(second.getPairs()));
     for (ContrastiveBatch batch : batches) {
       Set<String> tails = new HashSet<>();
-      batch.getPairs().forEach(p -> assertTrue(tails.add(p.getTail().toString()), "distinct tails in " + batch));
+      batch
+          .getPairs()
+          .forEach(
+              p -> assertTrue(tails.add(p.getTail().toString()), "distinct tails in " + batch));
     }
     // b is a known answer to (a, r) and c too: each masks the other's column
     assertEquals(List.of(List.of(2), List.of(), List.of(0)), second.getFalseNegatives());
 
-    List<InstructionBatch> instruction = harness.getSideOutput(BatchAssembler.INSTRUCTION).stream()
-        .map(StreamRecord::getValue).toList();
-    assertEquals(List.of("t-0000000001", "t-0000000002"),
-        instruction.stream().map(b -> b.getBatchId().toString()).toList(), "one instruction batch per batch, same id");
+    List<InstructionBatch> instruction =
+        harness.getSideOutput(BatchAssembler.INSTRUCTION).stream()
+            .map(StreamRecord::getValue)
+            .toList();
+    assertEquals(
+        List.of("t-0000000001", "t-0000000002"),
+        instruction.stream().map(b -> b.getBatchId().toString()).toList(),
+        "one instruction batch per batch, same id");
     assertEquals(2, instruction.get(1).getExamples().size(), "one live example and one replayed");
 
     assertDrained();
-    assertEquals(1, HarnessState.keysWith(harness, "reservoir"), "the reservoir keeps what it sampled");
+    assertEquals(
+        1, HarnessState.keysWith(harness, "reservoir"), "the reservoir keeps what it sampled");
   }
 
   @Test
@@ -97,7 +113,10 @@ class BatchAssemblerTest {
     assertTrue(harness.extractOutputValues().isEmpty(), "not before the timeout");
     harness.processWatermark(new Watermark(100 + TIMEOUT));
     assertEquals(1, harness.extractOutputValues().size());
-    assertEquals(1, harness.extractOutputValues().get(0).getPairs().size(), "one live pair, nothing to replay");
+    assertEquals(
+        1,
+        harness.extractOutputValues().get(0).getPairs().size(),
+        "one live pair, nothing to replay");
 
     harness.processWatermark(new Watermark(100 + 2 * TIMEOUT));
     assertEquals(2, harness.extractOutputValues().size(), "the other pair one timeout later");
@@ -118,7 +137,10 @@ class BatchAssemblerTest {
     harness.processElement(new StreamRecord<>(retraction("a", "b"), 30));
     harness.processElement(new StreamRecord<>(retraction("s", "s"), 30));
     harness.processWatermark(new Watermark(30 + 2 * TIMEOUT));
-    assertEquals(1, harness.extractOutputValues().size(), "the waiting pairs were retracted before their batch");
+    assertEquals(
+        1,
+        harness.extractOutputValues().size(),
+        "the waiting pairs were retracted before their batch");
 
     assertDrained();
     assertEquals(0, HarnessState.keysWith(harness, "known-facts"), "no known fact left");
@@ -135,15 +157,31 @@ class BatchAssemblerTest {
   }
 
   private static List<String> describe(List<ContrastivePair> pairs) {
-    return pairs.stream().map(p -> p.getHead() + " " + p.getRelation() + " " + p.getTail()
-        + (p.getReplayed() ? "*" : "")).toList();
+    return pairs.stream()
+        .map(
+            p ->
+                p.getHead()
+                    + " "
+                    + p.getRelation()
+                    + " "
+                    + p.getTail()
+                    + (p.getReplayed() ? "*" : ""))
+        .toList();
   }
 
   /** A triple (head, r, tail) with its descriptions joined, as the relation join hands it on. */
   private static KgEvent joined(String head, String tail) {
     Triple t = Triple.newBuilder().setHead(head).setRelation("r").setTail(tail).build();
-    KgEvent e = KgEvents.of(KgEvents.Input.TRIPLES, "kg.triples", 0, 0, 0,
-        TripleIds.of(t).getBytes(StandardCharsets.UTF_8), new byte[] {1}, t);
+    KgEvent e =
+        KgEvents.of(
+            KgEvents.Input.TRIPLES,
+            "kg.triples",
+            0,
+            0,
+            0,
+            TripleIds.of(t).getBytes(StandardCharsets.UTF_8),
+            new byte[] {1},
+            t);
     e.head = new EntityDescription(head, head, "the " + head);
     e.tail = new EntityDescription(tail, tail, "the " + tail);
     e.relation = new RelationDescription("r", "r", "");
@@ -151,7 +189,14 @@ class BatchAssemblerTest {
   }
 
   private static KgEvent retraction(String head, String tail) {
-    return KgEvents.of(KgEvents.Input.TRIPLES, "kg.triples", 0, 1, 0,
-        TripleIds.of(head, "r", tail).getBytes(StandardCharsets.UTF_8), null, null);
+    return KgEvents.of(
+        KgEvents.Input.TRIPLES,
+        "kg.triples",
+        0,
+        1,
+        0,
+        TripleIds.of(head, "r", tail).getBytes(StandardCharsets.UTF_8),
+        null,
+        null);
   }
 }

@@ -24,14 +24,18 @@ class DescriptionJoinTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-        new KeyedCoProcessOperator<>(new DescriptionJoin(DescriptionJoin.Role.HEAD)),
-        fact -> fact.triple.getHead(), description -> description.key, Types.STRING);
+    harness =
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new KeyedCoProcessOperator<>(new DescriptionJoin(DescriptionJoin.Role.HEAD)),
+            fact -> fact.triple.getHead(),
+            description -> description.key,
+            Types.STRING);
     harness.open();
   }
 
   @Test
-  void aTripleTakesTheDescriptionCurrentWhenItPassesSoUpdatesApplyToLaterExamples() throws Exception {
+  void aTripleTakesTheDescriptionCurrentWhenItPassesSoUpdatesApplyToLaterExamples()
+      throws Exception {
     harness.processElement2(entity("e", "old text"), 10);
     harness.processElement1(fact("e", "r", "t1", 1_000), 20);
     watermark(25);
@@ -40,7 +44,8 @@ class DescriptionJoinTest {
     watermark(45);
 
     List<KgEvent> out = outputs();
-    assertEquals(List.of("old text", "new text"), out.stream().map(e -> e.head.getDescription()).toList());
+    assertEquals(
+        List.of("old text", "new text"), out.stream().map(e -> e.head.getDescription()).toList());
   }
 
   @Test
@@ -53,9 +58,14 @@ class DescriptionJoinTest {
     harness.processElement2(entity("late", "arrived"), 200);
     watermark(600);
     assertEquals(List.of("late\tr\tt"), outputs().stream().map(e -> e.key).toList());
-    List<DeadLetter> dead = harness.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
+    List<DeadLetter> dead =
+        harness.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
     assertEquals(1, dead.size());
-    assertTrue(dead.get(0).getReason().startsWith("unknown head entity 'never' after waiting until event time 1970-01-01T00:00:00.500Z"),
+    assertTrue(
+        dead.get(0)
+            .getReason()
+            .startsWith(
+                "unknown head entity 'never' after waiting until event time 1970-01-01T00:00:00.500Z"),
         dead.get(0).getReason());
     assertEquals("never\tr\tt", StandardCharsets.UTF_8.decode(dead.get(0).getKey()).toString());
   }
@@ -70,9 +80,12 @@ class DescriptionJoinTest {
     harness.processElement2(entity("w", "too late"), 50);
     watermark(2_000);
 
-    assertEquals(List.of("TRIPLE p\tr\tt", "RETRACTION p\tr\tt"),
+    assertEquals(
+        List.of("TRIPLE p\tr\tt", "RETRACTION p\tr\tt"),
         outputs().stream().map(e -> e.kind + " " + e.key).collect(Collectors.toList()));
-    assertTrue(harness.getSideOutput(DeadLetters.TAG) == null || harness.getSideOutput(DeadLetters.TAG).isEmpty());
+    assertTrue(
+        harness.getSideOutput(DeadLetters.TAG) == null
+            || harness.getSideOutput(DeadLetters.TAG).isEmpty());
   }
 
   private void watermark(long time) throws Exception {
@@ -87,19 +100,42 @@ class DescriptionJoinTest {
   private static KgEvent fact(String head, String relation, String tail, long deadline) {
     Triple triple = Triple.newBuilder().setHead(head).setRelation(relation).setTail(tail).build();
     String id = TripleIds.of(triple);
-    KgEvent e = KgEvents.of(KgEvents.Input.TRIPLES, "kg.triples", 0, 0, 0, id.getBytes(StandardCharsets.UTF_8),
-        new byte[] {1}, triple);
+    KgEvent e =
+        KgEvents.of(
+            KgEvents.Input.TRIPLES,
+            "kg.triples",
+            0,
+            0,
+            0,
+            id.getBytes(StandardCharsets.UTF_8),
+            new byte[] {1},
+            triple);
     e.deadline = deadline;
     return e;
   }
 
   private static KgEvent retraction(String head, String relation, String tail) {
     String id = TripleIds.of(head, relation, tail);
-    return KgEvents.of(KgEvents.Input.TRIPLES, "kg.triples", 0, 1, 0, id.getBytes(StandardCharsets.UTF_8), null, null);
+    return KgEvents.of(
+        KgEvents.Input.TRIPLES,
+        "kg.triples",
+        0,
+        1,
+        0,
+        id.getBytes(StandardCharsets.UTF_8),
+        null,
+        null);
   }
 
   private static KgEvent entity(String id, String description) {
-    return KgEvents.of(KgEvents.Input.ENTITIES, "kg.entities", 0, 0, 0, id.getBytes(StandardCharsets.UTF_8),
-        new byte[] {1}, new EntityDescription(id, id, description));
+    return KgEvents.of(
+        KgEvents.Input.ENTITIES,
+        "kg.entities",
+        0,
+        0,
+        0,
+        id.getBytes(StandardCharsets.UTF_8),
+        new byte[] {1},
+        new EntityDescription(id, id, description));
   }
 }

@@ -17,7 +17,10 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
-/** The event-time queue under a keyed function that emits what it drains: order, late events, cleanup. */
+/**
+ * The event-time queue under a keyed function that emits what it drains: order, late events,
+ * cleanup.
+ */
 class EventTimeQueueTest {
 
   /** Queues every input and emits it, as "key@time", when the watermark passes its time. */
@@ -46,20 +49,35 @@ class EventTimeQueueTest {
 
   private static KgEvent triple(String head) {
     Triple t = Triple.newBuilder().setHead(head).setRelation("r").setTail("t").build();
-    return KgEvents.of(KgEvents.Input.TRIPLES, "kg.triples", 0, 0, 0,
-        TripleIds.of(t).getBytes(StandardCharsets.UTF_8), new byte[] {1}, t);
+    return KgEvents.of(
+        KgEvents.Input.TRIPLES,
+        "kg.triples",
+        0,
+        0,
+        0,
+        TripleIds.of(t).getBytes(StandardCharsets.UTF_8),
+        new byte[] {1},
+        t);
   }
 
   private static KgEvent entity(String id) {
-    return KgEvents.of(KgEvents.Input.ENTITIES, "kg.entities", 0, 0, 0, id.getBytes(StandardCharsets.UTF_8),
-        new byte[] {1}, new EntityDescription(id, id, "text"));
+    return KgEvents.of(
+        KgEvents.Input.ENTITIES,
+        "kg.entities",
+        0,
+        0,
+        0,
+        id.getBytes(StandardCharsets.UTF_8),
+        new byte[] {1},
+        new EntityDescription(id, id, "text"));
   }
 
   @Test
-  void eventsLeaveInEventTimeOrderDescriptionsFirstThenByIdAndTheQueueDrainsToNothing() throws Exception {
+  void eventsLeaveInEventTimeOrderDescriptionsFirstThenByIdAndTheQueueDrainsToNothing()
+      throws Exception {
     try (KeyedOneInputStreamOperatorTestHarness<String, KgEvent, String> harness =
-        new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new Emitting()), e -> "one",
-            Types.STRING)) {
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new Emitting()), e -> "one", Types.STRING)) {
       harness.open();
       harness.processElement(new StreamRecord<>(triple("b"), 20));
       harness.processElement(new StreamRecord<>(triple("a"), 20));
@@ -74,8 +92,14 @@ class EventTimeQueueTest {
       // behind the watermark: queued for the next instant rather than dropped
       harness.processElement(new StreamRecord<>(triple("late"), 5));
       harness.processWatermark(new Watermark(30));
-      assertEquals(List.of("TRIPLE c\tr\tt@10", "TRIPLE late\tr\tt@16", "ENTITY e@20", "TRIPLE a\tr\tt@20",
-          "TRIPLE b\tr\tt@20"), harness.extractOutputValues());
+      assertEquals(
+          List.of(
+              "TRIPLE c\tr\tt@10",
+              "TRIPLE late\tr\tt@16",
+              "ENTITY e@20",
+              "TRIPLE a\tr\tt@20",
+              "TRIPLE b\tr\tt@20"),
+          harness.extractOutputValues());
 
       assertEquals(0, harness.numEventTimeTimers(), "no timer left");
       assertEquals(0, HarnessState.keysWith(harness, "queue"), "no queued event left");

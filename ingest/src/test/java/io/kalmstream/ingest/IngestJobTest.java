@@ -40,8 +40,15 @@ class IngestJobTest {
   void everyTripleEndsInExactlyOnePlaceAndBatchesAreWellFormed() throws Exception {
     KgSlice slice = KgSlice.wn18rr(200, 5);
     List<KgEvent> events = slice.events();
-    events.add(KgEvents.undecodable("kg.triples", 0, 999, KgSlice.START + 5, new byte[] {1}, new byte[] {2, 3},
-        "not in the Confluent wire format"));
+    events.add(
+        KgEvents.undecodable(
+            "kg.triples",
+            0,
+            999,
+            KgSlice.START + 5,
+            new byte[] {1},
+            new byte[] {2, 3},
+            "not in the Confluent wire format"));
 
     CollectingSink<ContrastiveBatch> contrastive = CollectingSink.named("contrastive");
     CollectingSink<InstructionBatch> instruction = CollectingSink.named("instruction");
@@ -49,24 +56,38 @@ class IngestJobTest {
     CollectingSink<DeadLetter> dead = CollectingSink.named("dead");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
-    JobExecutionResult result = new IngestJob(testConfig(), fromList(events), contrastive, instruction, eval, dead)
-        .execute(env, "ingest-in-memory");
+    JobExecutionResult result =
+        new IngestJob(testConfig(), fromList(events), contrastive, instruction, eval, dead)
+            .execute(env, "ingest-in-memory");
 
-    List<String> evalIds = eval.collected().stream().filter(e -> e.triple != null).map(e -> e.tripleId).toList();
-    Map<String, String> outcomes = Accounting.outcomes(slice, contrastive.collected(), evalIds, dead.collected());
-    Set<String> trained = outcomes.entrySet().stream().filter(e -> e.getValue().equals("batch"))
-        .map(Map.Entry::getKey).collect(Collectors.toSet());
+    List<String> evalIds =
+        eval.collected().stream().filter(e -> e.triple != null).map(e -> e.tripleId).toList();
+    Map<String, String> outcomes =
+        Accounting.outcomes(slice, contrastive.collected(), evalIds, dead.collected());
+    Set<String> trained =
+        outcomes.entrySet().stream()
+            .filter(e -> e.getValue().equals("batch"))
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toSet());
     Accounting.assertWellFormed(contrastive.collected(), instruction.collected(), SMALL, trained);
 
     assertTrue(trained.size() > 30, "most of the slice trains: " + trained.size());
     assertTrue(evalIds.size() > 3, "about a fifth is held out: " + evalIds.size());
     assertTrue(dead.collected().stream().anyMatch(d -> d.getReason().contains("oversized")));
-    assertTrue(dead.collected().stream().anyMatch(d -> d.getReason().contains("not in the Confluent wire format")));
-    assertTrue(dead.collected().stream().anyMatch(d -> d.getReason().startsWith("unknown head entity '99999999'")));
+    assertTrue(
+        dead.collected().stream()
+            .anyMatch(d -> d.getReason().contains("not in the Confluent wire format")));
+    assertTrue(
+        dead.collected().stream()
+            .anyMatch(d -> d.getReason().startsWith("unknown head entity '99999999'")));
     assertEquals(1L, (Long) result.getAccumulatorResult(Outcome.TRIPLES_DUPLICATE.metricName()));
     assertEquals(1L, (Long) result.getAccumulatorResult(Outcome.UNDECODABLE.metricName()));
-    assertEquals((long) trained.size(), (Long) result.getAccumulatorResult(Outcome.TRIPLES_JOINED.metricName()));
-    assertTrue(contrastive.collected().stream().anyMatch(b -> b.getPairs().stream().anyMatch(p -> p.getReplayed())),
+    assertEquals(
+        (long) trained.size(),
+        (Long) result.getAccumulatorResult(Outcome.TRIPLES_JOINED.metricName()));
+    assertTrue(
+        contrastive.collected().stream()
+            .anyMatch(b -> b.getPairs().stream().anyMatch(p -> p.getReplayed())),
         "the reservoir fills reserved slots");
   }
 

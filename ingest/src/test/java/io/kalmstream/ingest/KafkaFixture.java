@@ -26,7 +26,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** The real broker and registry of the embedded module, with helpers to write a slice and read the outputs. */
+/**
+ * The real broker and registry of the embedded module, with helpers to write a slice and read the
+ * outputs.
+ */
 final class KafkaFixture {
   final KafkaAndRegistry runtime = KafkaAndRegistry.shared();
   final RegistryConfig registry = RegistryConfig.of(runtime.registryUrl());
@@ -38,8 +41,9 @@ final class KafkaFixture {
     Topics topics = Topics.defaults().withOverrides(renames);
     List<NewTopic> created = new ArrayList<>();
     for (TopicSpec spec : topics.all()) {
-      created.add(new NewTopic(spec.name(), spec.partitions(), (short) 1)
-          .configs(Map.of("cleanup.policy", spec.compacted() ? "compact" : "delete")));
+      created.add(
+          new NewTopic(spec.name(), spec.partitions(), (short) 1)
+              .configs(Map.of("cleanup.policy", spec.compacted() ? "compact" : "delete")));
     }
     runtime.createTopics(created);
     return topics;
@@ -49,15 +53,19 @@ final class KafkaFixture {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, runtime.bootstrapServers());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, GenericContainer> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new RegistryAvroSerializer<>(registry))) {
+    try (KafkaProducer<String, GenericContainer> producer =
+        new KafkaProducer<>(
+            props, new StringSerializer(), new RegistryAvroSerializer<>(registry))) {
       for (KgSlice.Input in : slice.records) {
-        String topic = switch (in.topic()) {
-          case TRIPLES -> topics.triples().name();
-          case ENTITIES -> topics.entities().name();
-          case RELATIONS -> topics.relations().name();
-        };
-        producer.send(new ProducerRecord<>(topic, null, in.timestamp(), in.key(), (GenericContainer) in.value()));
+        String topic =
+            switch (in.topic()) {
+              case TRIPLES -> topics.triples().name();
+              case ENTITIES -> topics.entities().name();
+              case RELATIONS -> topics.relations().name();
+            };
+        producer.send(
+            new ProducerRecord<>(
+                topic, null, in.timestamp(), in.key(), (GenericContainer) in.value()));
       }
       producer.flush();
     }
@@ -73,17 +81,23 @@ final class KafkaFixture {
     }
   }
 
-  /** Every committed record of a topic, values decoded (null for tombstones), in partition order. */
-  <T extends SpecificRecord> List<ConsumerRecord<String, T>> readCommitted(String topic, Class<T> type) {
+  /**
+   * Every committed record of a topic, values decoded (null for tombstones), in partition order.
+   */
+  <T extends SpecificRecord> List<ConsumerRecord<String, T>> readCommitted(
+      String topic, Class<T> type) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, runtime.bootstrapServers());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<ConsumerRecord<String, T>> records = new ArrayList<>();
-    try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        RegistryAvroDeserializer.specific(type, registry))) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (KafkaConsumer<String, T> consumer =
+        new KafkaConsumer<>(
+            props, new StringDeserializer(), RegistryAvroDeserializer.specific(type, registry))) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

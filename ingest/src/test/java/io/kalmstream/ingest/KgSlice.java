@@ -18,9 +18,10 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * A small slice of WN18RR as input records in an awkward order: all triples first (shuffled), then the
- * descriptions, with a duplicate, a retraction that comes before the descriptions, triples about an entity that
- * is never described, and an entity whose text is oversized. Records carry explicit, increasing timestamps.
+ * A small slice of WN18RR as input records in an awkward order: all triples first (shuffled), then
+ * the descriptions, with a duplicate, a retraction that comes before the descriptions, triples
+ * about an entity that is never described, and an entity whose text is oversized. Records carry
+ * explicit, increasing timestamps.
  */
 final class KgSlice {
   /** One input record: a null value is a tombstone. */
@@ -28,9 +29,11 @@ final class KgSlice {
 
   static final String UNDESCRIBED = "99999999";
   static final String OVERSIZED = "88888888";
+
   /**
-   * Event times start two hours back: recent enough that the broker's 7-day retention does not delete the outputs
-   * (their record timestamps are event times), and the closing records an hour later are not in the future.
+   * Event times start two hours back: recent enough that the broker's 7-day retention does not
+   * delete the outputs (their record timestamps are event times), and the closing records an hour
+   * later are not in the future.
    */
   static final long START = System.currentTimeMillis() - 7_200_000L;
 
@@ -52,8 +55,18 @@ final class KgSlice {
       triples.add(Triple.newBuilder(t).setSplit(null).build());
     }
     Triple first = triples.get(0);
-    triples.add(Triple.newBuilder().setHead(UNDESCRIBED).setRelation(first.getRelation()).setTail(first.getTail()).build());
-    triples.add(Triple.newBuilder().setHead(first.getHead()).setRelation(first.getRelation()).setTail(OVERSIZED).build());
+    triples.add(
+        Triple.newBuilder()
+            .setHead(UNDESCRIBED)
+            .setRelation(first.getRelation())
+            .setTail(first.getTail())
+            .build());
+    triples.add(
+        Triple.newBuilder()
+            .setHead(first.getHead())
+            .setRelation(first.getRelation())
+            .setTail(OVERSIZED)
+            .build());
     Collections.shuffle(triples, random);
 
     long time = START;
@@ -63,7 +76,9 @@ final class KgSlice {
       records.add(new Input(KgEvents.Input.TRIPLES, id, t, time += 10));
     }
     // the same fact again, and a retraction that reaches the job before the descriptions do
-    records.add(new Input(KgEvents.Input.TRIPLES, TripleIds.of(triples.get(3)), triples.get(3), time += 10));
+    records.add(
+        new Input(
+            KgEvents.Input.TRIPLES, TripleIds.of(triples.get(3)), triples.get(3), time += 10));
     String gone = TripleIds.of(triples.get(5));
     records.add(new Input(KgEvents.Input.TRIPLES, gone, null, time += 10));
     retracted.add(gone);
@@ -96,32 +111,42 @@ final class KgSlice {
   }
 
   /**
-   * Records far in the event-time future on every input partition, which carry the watermark past every wait and
-   * timeout, so an unbounded run flushes what a bounded one flushes at its end. They add nothing to the outputs:
-   * descriptions of an entity and a relation no triple names, and tombstones of triples never sent.
+   * Records far in the event-time future on every input partition, which carry the watermark past
+   * every wait and timeout, so an unbounded run flushes what a bounded one flushes at its end. They
+   * add nothing to the outputs: descriptions of an entity and a relation no triple names, and
+   * tombstones of triples never sent.
    */
   KgSlice withClosingRecords(int triplePartitions, int entityPartitions) {
     long time = lastTimestamp() + 3_600_000L;
     for (int p = 0; p < triplePartitions; p++) {
-      String key = keyFor(p, triplePartitions, i -> TripleIds.of("closing-" + i, "closing", "closing"));
+      String key =
+          keyFor(p, triplePartitions, i -> TripleIds.of("closing-" + i, "closing", "closing"));
       records.add(new Input(KgEvents.Input.TRIPLES, key, null, time));
     }
     for (int p = 0; p < entityPartitions; p++) {
       String key = keyFor(p, entityPartitions, i -> "closing-entity-" + i);
-      records.add(new Input(KgEvents.Input.ENTITIES, key, new EntityDescription(key, "closing", ""), time));
+      records.add(
+          new Input(KgEvents.Input.ENTITIES, key, new EntityDescription(key, "closing", ""), time));
     }
-    records.add(new Input(KgEvents.Input.RELATIONS, "closing-relation",
-        new RelationDescription("closing-relation", "closing", ""), time));
+    records.add(
+        new Input(
+            KgEvents.Input.RELATIONS,
+            "closing-relation",
+            new RelationDescription("closing-relation", "closing", ""),
+            time));
     return this;
   }
 
   /** A key that Kafka's default partitioner sends to {@code partition}. */
-  private static String keyFor(int partition, int partitions, java.util.function.IntFunction<String> key) {
+  private static String keyFor(
+      int partition, int partitions, java.util.function.IntFunction<String> key) {
     for (int i = 0; ; i++) {
       String candidate = key.apply(i);
       byte[] bytes = candidate.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes))
-          % partitions == partition) {
+      if (org.apache.kafka.common.utils.Utils.toPositive(
+                  org.apache.kafka.common.utils.Utils.murmur2(bytes))
+              % partitions
+          == partition) {
         return candidate;
       }
     }
@@ -136,8 +161,16 @@ final class KgSlice {
     List<KgEvent> events = new ArrayList<>();
     long offset = 0;
     for (Input in : records) {
-      events.add(KgEvents.of(in.topic(), in.topic().name().toLowerCase(Locale.ROOT), 0, offset++, in.timestamp(),
-          in.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), null, in.value()));
+      events.add(
+          KgEvents.of(
+              in.topic(),
+              in.topic().name().toLowerCase(Locale.ROOT),
+              0,
+              offset++,
+              in.timestamp(),
+              in.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+              null,
+              in.value()));
     }
     return events;
   }

@@ -22,7 +22,8 @@ final class ThrottledReader implements KafkaRecordDeserializationSchema<KgEvent>
   }
 
   @Override
-  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<KgEvent> out) throws java.io.IOException {
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<KgEvent> out)
+      throws java.io.IOException {
     try {
       Thread.sleep(pauseMillis);
     } catch (InterruptedException e) {

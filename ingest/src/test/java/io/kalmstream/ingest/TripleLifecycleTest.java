@@ -18,28 +18,32 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dedup, retraction and its order, and the held-out split, record by record; each test ends with no keyed state
- * and no timer left for the keys it retracted.
+ * Dedup, retraction and its order, and the held-out split, record by record; each test ends with no
+ * keyed state and no timer left for the keys it retracted.
  */
 class TripleLifecycleTest {
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, KgEvent, KgEvent> harness(double heldOut)
-      throws Exception {
+  private static KeyedOneInputStreamOperatorTestHarness<String, KgEvent, KgEvent> harness(
+      double heldOut) throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new TripleLifecycle(new HeldOutSplit(heldOut, "s"), Duration.ofMinutes(5))),
-        e -> e.key, Types.STRING);
+        new KeyedProcessOperator<>(
+            new TripleLifecycle(new HeldOutSplit(heldOut, "s"), Duration.ofMinutes(5))),
+        e -> e.key,
+        Types.STRING);
   }
 
-  private static void assertNothingHeld(KeyedOneInputStreamOperatorTestHarness<String, KgEvent, KgEvent> harness)
-      throws Exception {
+  private static void assertNothingHeld(
+      KeyedOneInputStreamOperatorTestHarness<String, KgEvent, KgEvent> harness) throws Exception {
     assertEquals(0, HarnessState.keysWith(harness, "status"), "no status left");
     assertEquals(0, HarnessState.keysWith(harness, "added-at"), "no event time left");
     assertEquals(0, harness.numKeyedStateEntries(), "no keyed state left");
-    assertEquals(0, harness.numEventTimeTimers() + harness.numProcessingTimeTimers(), "no timer left");
+    assertEquals(
+        0, harness.numEventTimeTimers() + harness.numProcessingTimeTimers(), "no timer left");
   }
 
   @Test
-  void aRepeatedTripleIsForwardedOnceWithItsDeadlineAndARetractionAfterItLeavesNothing() throws Exception {
+  void aRepeatedTripleIsForwardedOnceWithItsDeadlineAndARetractionAfterItLeavesNothing()
+      throws Exception {
     try (KeyedOneInputStreamOperatorTestHarness<String, KgEvent, KgEvent> harness = harness(0)) {
       harness.open();
       harness.processElement(new StreamRecord<>(triple("a", 1), 1_000));
@@ -48,8 +52,11 @@ class TripleLifecycleTest {
       assertEquals(2, HarnessState.keysWith(harness, "status"), "a and b are held");
 
       List<KgEvent> out = harness.extractOutputValues();
-      assertEquals(List.of("TRIPLE a", "TRIPLE b"), out.stream().map(e -> e.kind + " " + e.triple.getHead()).toList());
-      assertEquals(1_000 + Duration.ofMinutes(5).toMillis(), out.get(0).deadline, "the first copy's wait");
+      assertEquals(
+          List.of("TRIPLE a", "TRIPLE b"),
+          out.stream().map(e -> e.kind + " " + e.triple.getHead()).toList());
+      assertEquals(
+          1_000 + Duration.ofMinutes(5).toMillis(), out.get(0).deadline, "the first copy's wait");
 
       harness.processElement(new StreamRecord<>(tombstone("a", 4), 4_000));
       harness.processElement(new StreamRecord<>(tombstone("b", 5), 5_000));
@@ -80,8 +87,15 @@ class TripleLifecycleTest {
 
   private static KgEvent triple(String head, long offset) {
     Triple t = Triple.newBuilder().setHead(head).setRelation("_hypernym").setTail("t").build();
-    return KgEvents.of(KgEvents.Input.TRIPLES, "kg.triples", 0, offset, 0,
-        TripleIds.of(t).getBytes(StandardCharsets.UTF_8), new byte[] {1}, t);
+    return KgEvents.of(
+        KgEvents.Input.TRIPLES,
+        "kg.triples",
+        0,
+        offset,
+        0,
+        TripleIds.of(t).getBytes(StandardCharsets.UTF_8),
+        new byte[] {1},
+        t);
   }
 
   private static KgEvent testSplit(KgEvent event) {
@@ -90,16 +104,25 @@ class TripleLifecycleTest {
   }
 
   private static KgEvent tombstone(String head, long offset) {
-    return KgEvents.of(KgEvents.Input.TRIPLES, "kg.triples", 0, offset, 0,
-        TripleIds.of(head, "_hypernym", "t").getBytes(StandardCharsets.UTF_8), null, null);
+    return KgEvents.of(
+        KgEvents.Input.TRIPLES,
+        "kg.triples",
+        0,
+        offset,
+        0,
+        TripleIds.of(head, "_hypernym", "t").getBytes(StandardCharsets.UTF_8),
+        null,
+        null);
   }
 
   @Test
   void tombstonesForUnknownTriplesAndOlderThanTheirTripleAreDeadLettered() throws Exception {
     try (KeyedOneInputStreamOperatorTestHarness<String, KgEvent, KgEvent> harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new TripleLifecycle(new HeldOutSplit(0, "s"), Duration.ofMinutes(5))),
-            e -> e.key, Types.STRING)) {
+            new KeyedProcessOperator<>(
+                new TripleLifecycle(new HeldOutSplit(0, "s"), Duration.ofMinutes(5))),
+            e -> e.key,
+            Types.STRING)) {
       harness.open();
       harness.processElement(new StreamRecord<>(tombstone("never-seen", 1), 1_000));
       harness.processElement(new StreamRecord<>(triple("a", 2), 10_000));
@@ -109,16 +132,23 @@ class TripleLifecycleTest {
 
       List<String> passed = new ArrayList<>();
       harness.extractOutputValues().forEach(e -> passed.add(e.kind + " " + e.triple.getHead()));
-      assertEquals(List.of("TRIPLE a", "TRIPLE b", "RETRACTION b"), passed, "a stays, b is retracted");
+      assertEquals(
+          List.of("TRIPLE a", "TRIPLE b", "RETRACTION b"), passed, "a stays, b is retracted");
       List<DeadLetter> dead = new ArrayList<>();
       harness.getSideOutput(DeadLetters.TAG).forEach(r -> dead.add(r.getValue()));
       assertEquals(List.of(1L, 3L), dead.stream().map(DeadLetter::getSourceOffset).toList());
       assertTrue(dead.get(0).getReason().toString().contains("which this job does not hold"));
-      assertTrue(dead.get(1).getReason().toString().contains("is older than its triple"), dead.get(1).getReason());
+      assertTrue(
+          dead.get(1).getReason().toString().contains("is older than its triple"),
+          dead.get(1).getReason());
 
       harness.processElement(new StreamRecord<>(tombstone("a", 6), 30_000));
-      assertEquals("RETRACTION a", harness.extractOutputValues().get(3).kind + " "
-          + harness.extractOutputValues().get(3).triple.getHead(), "a later tombstone still retracts it");
+      assertEquals(
+          "RETRACTION a",
+          harness.extractOutputValues().get(3).kind
+              + " "
+              + harness.extractOutputValues().get(3).triple.getHead(),
+          "a later tombstone still retracts it");
       assertNothingHeld(harness);
     }
   }

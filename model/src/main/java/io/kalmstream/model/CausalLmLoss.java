@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
-/** Next-token cross-entropy for causal language modelling, in float32 whatever the logits' precision. */
+/**
+ * Next-token cross-entropy for causal language modelling, in float32 whatever the logits'
+ * precision.
+ */
 public final class CausalLmLoss {
 
   private CausalLmLoss() {}
@@ -15,8 +18,8 @@ public final class CausalLmLoss {
    *
    * @param logits [B, T, V]
    * @param inputIds [B, T] int64, the same ids the logits were computed from
-   * @param lossMask [B, T], 1 where a token is a prediction target (e.g. response tokens only), 0 on prompt
-   *     and padding; position 0 is never a target
+   * @param lossMask [B, T], 1 where a token is a prediction target (e.g. response tokens only), 0
+   *     on prompt and padding; position 0 is never a target
    * @return a scalar float32 loss (0 when no position is a target)
    */
   public static NDArray mean(NDArray logits, NDArray inputIds, NDArray lossMask) {
@@ -32,9 +35,10 @@ public final class CausalLmLoss {
   }
 
   /**
-   * The same loss with the LM head applied only where it is needed: at the positions t whose next token t+1 is a
-   * target. The head and the log-softmax over the vocabulary are the widest operations of a small model's
-   * pass, and an instruction sequence has targets on its response only (about a fifth of its positions).
+   * The same loss with the LM head applied only where it is needed: at the positions t whose next
+   * token t+1 is a target. The head and the log-softmax over the vocabulary are the widest
+   * operations of a small model's pass, and an instruction sequence has targets on its response
+   * only (about a fifth of its positions).
    *
    * @param hidden [B, T, H] final-norm hidden states
    * @param inputIds [B][T] the ids they were computed from
@@ -42,7 +46,10 @@ public final class CausalLmLoss {
    * @param head the LM head, hidden [K, H] → logits [K, V]
    * @return a scalar float32 loss (0 when no position is a target)
    */
-  public static NDArray meanAtTargets(NDArray hidden, long[][] inputIds, long[][] lossMask,
+  public static NDArray meanAtTargets(
+      NDArray hidden,
+      long[][] inputIds,
+      long[][] lossMask,
       java.util.function.UnaryOperator<NDArray> head) {
     long b = hidden.getShape().get(0);
     long t = hidden.getShape().get(1);

@@ -7,9 +7,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * One pre-norm decoder layer: {@code h = x + attn(norm₁(x))}, {@code y = h + mlp(norm₂(h))}.
- * Inputs and outputs as {@link GroupedQueryAttention}: x [B, T, H], cos, sin [T, D], mask bias, optionally past
- * keys and values (then the extended keys and values are returned after the output).
+ * One pre-norm decoder layer: {@code h = x + attn(norm₁(x))}, {@code y = h + mlp(norm₂(h))}. Inputs
+ * and outputs as {@link GroupedQueryAttention}: x [B, T, H], cos, sin [T, D], mask bias, optionally
+ * past keys and values (then the extended keys and values are returned after the output).
  */
 public final class DecoderLayer extends CheckpointBlock {
 
@@ -19,10 +19,12 @@ public final class DecoderLayer extends CheckpointBlock {
   private final SwiGluMlp mlp;
 
   public DecoderLayer(LlamaConfig config) {
-    inputNorm = addChildBlock("input_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
+    inputNorm =
+        addChildBlock("input_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
     attention = addChildBlock("self_attn", new GroupedQueryAttention(config));
     postAttentionNorm =
-        addChildBlock("post_attention_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
+        addChildBlock(
+            "post_attention_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
     mlp = addChildBlock("mlp", new SwiGluMlp(config));
   }
 

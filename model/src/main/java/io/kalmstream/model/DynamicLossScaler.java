@@ -6,10 +6,11 @@ import ai.djl.nn.Parameter;
 import java.util.List;
 
 /**
- * Dynamic loss scaling for float16 training (PyTorch's GradScaler policy): the loss is multiplied by a scale
- * before backward so small float16 gradients do not flush to zero; gradients are divided by it before the
- * optimizer step. A step whose gradients hold inf/NaN is skipped and the scale halves; after
- * {@code growthInterval} good steps in a row it doubles. On float32 (CPU) training use {@link #disabled()}.
+ * Dynamic loss scaling for float16 training (PyTorch's GradScaler policy): the loss is multiplied
+ * by a scale before backward so small float16 gradients do not flush to zero; gradients are divided
+ * by it before the optimizer step. A step whose gradients hold inf/NaN is skipped and the scale
+ * halves; after {@code growthInterval} good steps in a row it doubles. On float32 (CPU) training
+ * use {@link #disabled()}.
  */
 public final class DynamicLossScaler {
 
@@ -49,8 +50,9 @@ public final class DynamicLossScaler {
   }
 
   /**
-   * Divides the gradients of {@code parameters} by the scale in place and reports whether the step may be
-   * taken (all finite). Updates the scale either way; on false the caller skips the optimizer step.
+   * Divides the gradients of {@code parameters} by the scale in place and reports whether the step
+   * may be taken (all finite). Updates the scale either way; on false the caller skips the
+   * optimizer step.
    */
   public boolean unscaleAndCheck(List<Parameter> parameters) {
     if (!enabled) {

@@ -10,12 +10,13 @@ import ai.djl.util.PairList;
 /**
  * Multi-head self-attention with grouped key/value heads, rotary positions and an additive mask.
  *
- * <p>Inputs: x [B, T, H], cos and sin [T, D], mask bias [B, 1, 1, T, P+T] (0 where a query may attend, a
- * large negative number elsewhere), and for incremental decoding the past keys and values [B, KV, 1, P, D]
- * (rotated; P may be 0). Output [B, T, H]; with past keys and values given, also the extended keys and values
- * [B, KV, 1, P+T, D] for the next step. The G = numHeads / numKvHeads query heads that share a
- * key/value head are kept together, [B, KV, G·T, D], so each key/value head meets its G query heads in one
- * batched matmul instead of being copied G times (Hugging Face's {@code repeat_kv}, without the copy).
+ * <p>Inputs: x [B, T, H], cos and sin [T, D], mask bias [B, 1, 1, T, P+T] (0 where a query may
+ * attend, a large negative number elsewhere), and for incremental decoding the past keys and values
+ * [B, KV, 1, P, D] (rotated; P may be 0). Output [B, T, H]; with past keys and values given, also
+ * the extended keys and values [B, KV, 1, P+T, D] for the next step. The G = numHeads / numKvHeads
+ * query heads that share a key/value head are kept together, [B, KV, G·T, D], so each key/value
+ * head meets its G query heads in one batched matmul instead of being copied G times (Hugging
+ * Face's {@code repeat_kv}, without the copy).
  */
 public final class GroupedQueryAttention extends CheckpointBlock {
 
@@ -78,8 +79,10 @@ public final class GroupedQueryAttention extends CheckpointBlock {
       v = inputs.get(5).concat(v, 3);
     }
     long keys = k.getShape().get(3);
-    // Scores [B, KV, G·T, P+T]: one batched matmul per key/value head, keys are not copied G times. The T×T
-    // arrays are the largest of the pass, so each handle is closed as soon as the next exists (autograd keeps
+    // Scores [B, KV, G·T, P+T]: one batched matmul per key/value head, keys are not copied G times.
+    // The T×T
+    // arrays are the largest of the pass, so each handle is closed as soon as the next exists
+    // (autograd keeps
     // its own references to what backward needs; a view keeps its storage alive).
     NDArray queries = q.reshape(b, kv, g * t, d);
     NDArray flatScores = queries.matMul(k.reshape(b, kv, keys, d).transpose(0, 1, 3, 2));
@@ -93,12 +96,16 @@ public final class GroupedQueryAttention extends CheckpointBlock {
     NDArray weighted = flatProbs.matMul(v.reshape(b, kv, keys, d));
     flatProbs.close();
     // [B, KV, G·T, D] -> [B, KV, G, T, D] -> [B, T, KV, G, D] -> [B, T, KV·G·D]
-    NDArray context = weighted.reshape(b, kv, g, t, d).transpose(0, 3, 1, 2, 4).reshape(b, t, (long) kv * g * d);
+    NDArray context =
+        weighted.reshape(b, kv, g, t, d).transpose(0, 3, 1, 2, 4).reshape(b, t, (long) kv * g * d);
     NDArray out = oProj.forward(ps, new NDList(context), training).singletonOrThrow();
     return cached ? new NDList(out, k, v) : new NDList(out);
   }
 
-  /** Softmax over the last axis in float32, as Hugging Face's eager attention does; consumes its input. */
+  /**
+   * Softmax over the last axis in float32, as Hugging Face's eager attention does; consumes its
+   * input.
+   */
   private static NDArray softmax32(NDArray scores) {
     if (scores.getDataType() == DataType.FLOAT32) {
       NDArray probs = scores.softmax(-1);

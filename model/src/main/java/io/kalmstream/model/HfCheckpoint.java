@@ -16,8 +16,8 @@ import java.util.Set;
 
 /**
  * The weights of a Hugging Face model directory: {@code model.safetensors}, or the shards named by
- * {@code model.safetensors.index.json}. Tensors are read on demand, one at a time, so a large checkpoint
- * never sits in Java memory as a whole.
+ * {@code model.safetensors.index.json}. Tensors are read on demand, one at a time, so a large
+ * checkpoint never sits in Java memory as a whole.
  */
 public final class HfCheckpoint {
 
@@ -40,18 +40,21 @@ public final class HfCheckpoint {
     } else if (Files.isRegularFile(index)) {
       Map<String, Safetensors.Header> byShard = new HashMap<>();
       try {
-        JsonNode weightMap = new ObjectMapper().readTree(Files.readAllBytes(index)).path("weight_map");
+        JsonNode weightMap =
+            new ObjectMapper().readTree(Files.readAllBytes(index)).path("weight_map");
         for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
-          Safetensors.Header shard = byShard.computeIfAbsent(
-              e.getValue().asText(), f -> Safetensors.readHeader(modelDir.resolve(f)));
+          Safetensors.Header shard =
+              byShard.computeIfAbsent(
+                  e.getValue().asText(), f -> Safetensors.readHeader(modelDir.resolve(f)));
           byTensor.put(e.getKey(), shard);
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + index, e);
       }
     } else {
-      throw new IllegalArgumentException(modelDir + " has neither " + SINGLE_FILE + " nor " + INDEX_FILE);
+      throw new IllegalArgumentException(
+          modelDir + " has neither " + SINGLE_FILE + " nor " + INDEX_FILE);
     }
     return new HfCheckpoint(byTensor);
   }
@@ -64,7 +67,9 @@ public final class HfCheckpoint {
     return headerByTensor.keySet();
   }
 
-  /** Loads a tensor as {@code type} on the manager's device; fails clearly when the name is absent. */
+  /**
+   * Loads a tensor as {@code type} on the manager's device; fails clearly when the name is absent.
+   */
   public NDArray load(String name, NDManager manager, DataType type) {
     Safetensors.Header header = headerByTensor.get(name);
     if (header == null) {

@@ -7,8 +7,9 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Rotated keys and values of the tokens decoded so far, per layer, each [1, KV, 1, P, D], for
- * {@link LlamaDecoder#forwardCached}. It owns its arrays (in its own manager): each step replaces a layer's
- * entries and frees the previous ones, so a step's scratch manager can be closed right after the step.
+ * {@link LlamaDecoder#forwardCached}. It owns its arrays (in its own manager): each step replaces a
+ * layer's entries and frees the previous ones, so a step's scratch manager can be closed right
+ * after the step.
  */
 public final class KvCache implements AutoCloseable {
 

@@ -13,9 +13,9 @@ import java.util.Locale;
 /**
  * The architecture of a Llama-family decoder, read from a Hugging Face {@code config.json}.
  *
- * <p>Covers Llama 2/3 ({@code model_type} llama, optional {@code llama3} or {@code linear} rope scaling),
- * Mistral (no biases) and Qwen2 (bias on q/k/v, none on o_proj). Fields that a config may omit get
- * the defaults of the corresponding Hugging Face configuration class.
+ * <p>Covers Llama 2/3 ({@code model_type} llama, optional {@code llama3} or {@code linear} rope
+ * scaling), Mistral (no biases) and Qwen2 (bias on q/k/v, none on o_proj). Fields that a config may
+ * omit get the defaults of the corresponding Hugging Face configuration class.
  *
  * @param modelType {@code model_type}: llama, mistral or qwen2
  * @param vocabSize V
@@ -35,9 +35,11 @@ import java.util.Locale;
  * @param mlpBias bias on gate_proj, up_proj and down_proj
  * @param bosTokenId beginning-of-sequence id, or -1
  * @param eosTokenIds end-of-sequence ids (Llama 3 lists several), possibly empty
- * @param padTokenId padding id, or -1 when the config has none (masked positions are ignored anyway)
- * @param slidingWindow Mistral-style local attention width (a query sees the last {@code slidingWindow}
- *     positions), 0 for full causal attention; Qwen2 only uses it with {@code use_sliding_window}
+ * @param padTokenId padding id, or -1 when the config has none (masked positions are ignored
+ *     anyway)
+ * @param slidingWindow Mistral-style local attention width (a query sees the last {@code
+ *     slidingWindow} positions), 0 for full causal attention; Qwen2 only uses it with {@code
+ *     use_sliding_window}
  */
 public record LlamaConfig(
     String modelType,
@@ -67,10 +69,14 @@ public record LlamaConfig(
     eosTokenIds = List.copyOf(eosTokenIds);
     if (numHeads % numKvHeads != 0) {
       throw new IllegalArgumentException(
-          "num_attention_heads " + numHeads + " is not a multiple of num_key_value_heads " + numKvHeads);
+          "num_attention_heads "
+              + numHeads
+              + " is not a multiple of num_key_value_heads "
+              + numKvHeads);
     }
     if (headDim % 2 != 0) {
-      throw new IllegalArgumentException("head_dim must be even for rotary embeddings, got " + headDim);
+      throw new IllegalArgumentException(
+          "head_dim must be even for rotary embeddings, got " + headDim);
     }
   }
 
@@ -105,15 +111,18 @@ public record LlamaConfig(
     String type = c.path("model_type").asText("llama").toLowerCase(Locale.ROOT);
     boolean qwen2 = type.equals("qwen2");
     if (!type.equals("llama") && !type.equals("mistral") && !qwen2) {
-      throw new IllegalArgumentException("unsupported model_type '" + type + "' (llama, mistral, qwen2)");
+      throw new IllegalArgumentException(
+          "unsupported model_type '" + type + "' (llama, mistral, qwen2)");
     }
     String act = c.path("hidden_act").asText("silu");
     if (!act.equals("silu")) {
-      throw new IllegalArgumentException("unsupported hidden_act '" + act + "' (SwiGLU needs silu)");
+      throw new IllegalArgumentException(
+          "unsupported hidden_act '" + act + "' (SwiGLU needs silu)");
     }
     int hidden = required(c, "hidden_size");
     int heads = required(c, "num_attention_heads");
-    int kvHeads = c.path("num_key_value_heads").isNumber() ? c.get("num_key_value_heads").asInt() : heads;
+    int kvHeads =
+        c.path("num_key_value_heads").isNumber() ? c.get("num_key_value_heads").asInt() : heads;
     int headDim = c.path("head_dim").isNumber() ? c.get("head_dim").asInt() : hidden / heads;
     boolean attentionBias = c.path("attention_bias").asBoolean(false);
     return new LlamaConfig(
@@ -153,7 +162,9 @@ public record LlamaConfig(
       }
       if (firstWindowLayer > 0) {
         throw new IllegalArgumentException(
-            "a sliding window on only some layers (max_window_layers " + firstWindowLayer + ") is not supported");
+            "a sliding window on only some layers (max_window_layers "
+                + firstWindowLayer
+                + ") is not supported");
       }
     }
     return window.asInt();
@@ -178,18 +189,24 @@ public record LlamaConfig(
   }
 
   /**
-   * Rotary frequency scaling ({@code rope_scaling}). {@code llama3} is Llama 3.1's frequency-dependent
-   * wavelength scaling; {@code linear} divides every frequency by {@code factor}.
+   * Rotary frequency scaling ({@code rope_scaling}). {@code llama3} is Llama 3.1's
+   * frequency-dependent wavelength scaling; {@code linear} divides every frequency by {@code
+   * factor}.
    */
   public record RopeScaling(
-      String type, double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {
+      String type,
+      double factor,
+      double lowFreqFactor,
+      double highFreqFactor,
+      int originalMaxPositions) {
     public static final RopeScaling NONE = new RopeScaling("default", 1, 1, 1, 0);
 
     static RopeScaling fromJson(JsonNode s) {
       if (s == null || s.isNull() || s.isMissingNode()) {
         return NONE;
       }
-      String type = s.has("rope_type") ? s.get("rope_type").asText() : s.path("type").asText("default");
+      String type =
+          s.has("rope_type") ? s.get("rope_type").asText() : s.path("type").asText("default");
       switch (type) {
         case "default":
           return NONE;
@@ -203,11 +220,15 @@ public record LlamaConfig(
               s.path("high_freq_factor").asDouble(4),
               s.path("original_max_position_embeddings").asInt(8192));
         default:
-          throw new IllegalArgumentException("unsupported rope_scaling type '" + type + "' (linear, llama3)");
+          throw new IllegalArgumentException(
+              "unsupported rope_scaling type '" + type + "' (linear, llama3)");
       }
     }
 
-    /** Applies this scaling to the unscaled inverse frequencies, as Hugging Face's rope init functions do. */
+    /**
+     * Applies this scaling to the unscaled inverse frequencies, as Hugging Face's rope init
+     * functions do.
+     */
     double[] apply(double[] invFreq) {
       double[] out = invFreq.clone();
       if (type.equals("linear")) {
@@ -222,7 +243,8 @@ public record LlamaConfig(
           if (wavelen > lowFreqWavelen) {
             out[i] = invFreq[i] / factor;
           } else if (wavelen >= highFreqWavelen) {
-            double smooth = (originalMaxPositions / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+            double smooth =
+                (originalMaxPositions / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
             out[i] = (1 - smooth) * invFreq[i] / factor + smooth * invFreq[i];
           }
         }

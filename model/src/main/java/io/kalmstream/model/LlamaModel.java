@@ -24,18 +24,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A loaded Llama-family model: configuration, tokenizer, the {@link LlamaDecoder} block with its frozen base
- * weights, and optionally a LoRA adapter. This is what the trainer, the scorer and {@code kalm generate} use.
+ * A loaded Llama-family model: configuration, tokenizer, the {@link LlamaDecoder} block with its
+ * frozen base weights, and optionally a LoRA adapter. This is what the trainer, the scorer and
+ * {@code kalm generate} use.
  *
- * <p>Arrays passed in stay owned by the caller: every result is attached to the manager of the input ids,
- * so a caller that opens a sub-manager per batch frees the whole forward pass by closing it. Forward passes
- * work under a DJL {@code GradientCollector}; only LoRA parameters require gradients. Not thread-safe.
+ * <p>Arrays passed in stay owned by the caller: every result is attached to the manager of the
+ * input ids, so a caller that opens a sub-manager per batch frees the whole forward pass by closing
+ * it. Forward passes work under a DJL {@code GradientCollector}; only LoRA parameters require
+ * gradients. Not thread-safe.
  */
 public final class LlamaModel implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LlamaModel.class);
-  /** PEFT's key prefix for a causal LM: PeftModel.base_model (LoraModel).model (LlamaForCausalLM).model. */
+
+  /**
+   * PEFT's key prefix for a causal LM: PeftModel.base_model (LoraModel).model
+   * (LlamaForCausalLM).model.
+   */
   static final String PEFT_PREFIX = "base_model.model.model.layers.";
+
   static final String ADAPTER_WEIGHTS = "adapter_model.safetensors";
   private static final String LORA_A_SUFFIX = ".lora_A.weight";
   private static final String LORA_B_SUFFIX = ".lora_B.weight";
@@ -50,11 +57,19 @@ public final class LlamaModel implements AutoCloseable {
   private NDManager adapterManager;
   private LoraConfig lora;
 
-  /** A linear projection with its PEFT module name and its short name (the one target_modules lists). */
+  /**
+   * A linear projection with its PEFT module name and its short name (the one target_modules
+   * lists).
+   */
   private record NamedProjection(String peftName, String projection, LoraLinear layer) {}
 
-  private LlamaModel(Path modelDir, LlamaConfig config, LlamaTokenizer tokenizer, LlamaDecoder decoder,
-      NDManager manager, ModelOptions options) {
+  private LlamaModel(
+      Path modelDir,
+      LlamaConfig config,
+      LlamaTokenizer tokenizer,
+      LlamaDecoder decoder,
+      NDManager manager,
+      ModelOptions options) {
     this.modelDir = modelDir;
     this.config = config;
     this.tokenizer = tokenizer;
@@ -65,8 +80,9 @@ public final class LlamaModel implements AutoCloseable {
     for (int i = 0; i < decoder.numLayers(); i++) {
       for (Map.Entry<String, LoraLinear> p : decoder.projections(i).entrySet()) {
         String path = p.getKey();
-        projections.add(new NamedProjection(
-            PEFT_PREFIX + i + "." + path, path.substring(path.indexOf('.') + 1), p.getValue()));
+        projections.add(
+            new NamedProjection(
+                PEFT_PREFIX + i + "." + path, path.substring(path.indexOf('.') + 1), p.getValue()));
       }
     }
   }
@@ -83,8 +99,14 @@ public final class LlamaModel implements AutoCloseable {
       LlamaDecoder decoder = new LlamaDecoder(config);
       decoder.loadWeights(checkpoint, manager, options.baseType());
       tokenizer = LlamaTokenizer.load(modelDir, config);
-      LOG.info("loaded {} ({} layers, hidden {}, vocab {}) from {} on {} as {}", config.modelType(),
-          config.numLayers(), config.hiddenSize(), config.vocabSize(), modelDir, options.device(),
+      LOG.info(
+          "loaded {} ({} layers, hidden {}, vocab {}) from {} on {} as {}",
+          config.modelType(),
+          config.numLayers(),
+          config.hiddenSize(),
+          config.vocabSize(),
+          modelDir,
+          options.device(),
           options.baseType());
       return new LlamaModel(modelDir, config, tokenizer, decoder, manager, options);
     } catch (RuntimeException e) {
@@ -138,19 +160,23 @@ public final class LlamaModel implements AutoCloseable {
 
   /**
    * Last-layer hidden states (after the final norm) [B, T, H] for {@code inputIds} [B, T] int64 and
-   * {@code attentionMask} [B, T] (1 = token, 0 = right padding). {@code training} enables LoRA dropout.
+   * {@code attentionMask} [B, T] (1 = token, 0 = right padding). {@code training} enables LoRA
+   * dropout.
    */
   public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask, boolean training) {
-    return decoder.forward(new ParameterStore(manager, false), new NDList(inputIds, attentionMask), training)
+    return decoder
+        .forward(new ParameterStore(manager, false), new NDList(inputIds, attentionMask), training)
         .singletonOrThrow();
   }
 
   /**
-   * Last-layer hidden states [M, S, H] of M right-padded suffixes [M, S] that all continue one prefix [1, P];
-   * see {@link LlamaDecoder#forwardPrefixed}.
+   * Last-layer hidden states [M, S, H] of M right-padded suffixes [M, S] that all continue one
+   * prefix [1, P]; see {@link LlamaDecoder#forwardPrefixed}.
    */
-  public NDArray hiddenStatesPrefixed(NDArray prefixIds, NDArray suffixIds, NDArray suffixMask, boolean training) {
-    return decoder.forwardPrefixed(new ParameterStore(manager, false), prefixIds, suffixIds, suffixMask, training);
+  public NDArray hiddenStatesPrefixed(
+      NDArray prefixIds, NDArray suffixIds, NDArray suffixMask, boolean training) {
+    return decoder.forwardPrefixed(
+        new ParameterStore(manager, false), prefixIds, suffixIds, suffixMask, training);
   }
 
   /** LM-head logits [B, T, V] (or [B, V] for hidden [B, H]) in the base precision. */
@@ -159,8 +185,9 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   /**
-   * Sentence embeddings [B, H]: the hidden state at each row's last non-padding token, L2-normalised in float32.
-   * Differentiable, so the trainer's contrastive loss can use it directly.
+   * Sentence embeddings [B, H]: the hidden state at each row's last non-padding token,
+   * L2-normalised in float32. Differentiable, so the trainer's contrastive loss can use it
+   * directly.
    */
   public static NDArray poolLastToken(NDArray hidden, NDArray attentionMask) {
     long b = hidden.getShape().get(0);
@@ -178,7 +205,10 @@ public final class LlamaModel implements AutoCloseable {
     return poolLastToken(hiddenStates(inputIds, attentionMask, training), attentionMask);
   }
 
-  /** A text embedder over this model (micro-batched, length-sorted); closing it leaves the model open. */
+  /**
+   * A text embedder over this model (micro-batched, length-sorted); closing it leaves the model
+   * open.
+   */
   public LlamaTextEmbedder embedder(int maxTokens) {
     return new LlamaTextEmbedder(this, maxTokens, LlamaTextEmbedder.DEFAULT_TOKEN_BUDGET, false);
   }
@@ -186,16 +216,19 @@ public final class LlamaModel implements AutoCloseable {
   // ---------------------------------------------------------------- generation
 
   /**
-   * Greedy decoding: appends the arg-max token until {@code maxNewTokens} were produced or a token in
-   * {@code stopIds} appears (the stop token is not returned). Returns only the new ids.
+   * Greedy decoding: appends the arg-max token until {@code maxNewTokens} were produced or a token
+   * in {@code stopIds} appears (the stop token is not returned). Returns only the new ids.
    */
   public long[] generateGreedy(long[] prompt, int maxNewTokens, Collection<Long> stopIds) {
     if (prompt.length == 0) {
       throw new IllegalArgumentException("generation needs at least one prompt token (e.g. BOS)");
     }
     if (prompt.length + maxNewTokens > config.maxPositionEmbeddings()) {
-      LOG.warn("generating past the model's {} positions (prompt {} + {} new tokens)",
-          config.maxPositionEmbeddings(), prompt.length, maxNewTokens);
+      LOG.warn(
+          "generating past the model's {} positions (prompt {} + {} new tokens)",
+          config.maxPositionEmbeddings(),
+          prompt.length,
+          maxNewTokens);
     }
     long[] generated = new long[maxNewTokens];
     int count = 0;
@@ -206,9 +239,15 @@ public final class LlamaModel implements AutoCloseable {
       while (count < maxNewTokens) {
         long next;
         try (NDManager scratch = session.newSubManager()) {
-          NDArray hidden = decoder.forwardCached(ps, scratch.create(step, new Shape(1, step.length)), cache);
+          NDArray hidden =
+              decoder.forwardCached(ps, scratch.create(step, new Shape(1, step.length)), cache);
           NDArray lastHidden = hidden.get(":, -1, :");
-          next = decoder.logits(ps, lastHidden, false).argMax(-1).toType(DataType.INT64, false).getLong(0);
+          next =
+              decoder
+                  .logits(ps, lastHidden, false)
+                  .argMax(-1)
+                  .toType(DataType.INT64, false)
+                  .getLong(0);
         }
         if (stopIds.contains(next)) {
           break;
@@ -221,14 +260,15 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   /**
-   * Greedy continuation of {@code prompt} (BOS alone when empty), decoded without special tokens. Stops at
-   * the config's EOS ids plus {@code extraStopIds}.
+   * Greedy continuation of {@code prompt} (BOS alone when empty), decoded without special tokens.
+   * Stops at the config's EOS ids plus {@code extraStopIds}.
    */
   public String generate(String prompt, int maxNewTokens, Collection<Long> extraStopIds) {
     long[] promptIds;
     if (prompt.isEmpty()) {
       if (config.bosTokenId() < 0) {
-        throw new IllegalArgumentException("the model has no bos_token_id to start from: give a prompt");
+        throw new IllegalArgumentException(
+            "the model has no bos_token_id to start from: give a prompt");
       }
       promptIds = new long[] {config.bosTokenId()};
     } else {
@@ -241,7 +281,10 @@ public final class LlamaModel implements AutoCloseable {
 
   // ---------------------------------------------------------------- LoRA
 
-  /** Adds fresh adapters (A random, B zero) to the projections {@code lora} targets, replacing any present. */
+  /**
+   * Adds fresh adapters (A random, B zero) to the projections {@code lora} targets, replacing any
+   * present.
+   */
   public void addLora(LoraConfig loraConfig, long seed) {
     removeLora();
     adapterManager = manager.newSubManager();
@@ -252,7 +295,10 @@ public final class LlamaModel implements AutoCloseable {
     lora = loraConfig;
   }
 
-  /** Loads a PEFT adapter directory ({@code adapter_config.json} + {@code adapter_model.safetensors}). */
+  /**
+   * Loads a PEFT adapter directory ({@code adapter_config.json} + {@code
+   * adapter_model.safetensors}).
+   */
   public void loadAdapter(Path adapterDir) {
     LoraConfig loraConfig = LoraConfig.read(adapterDir);
     Safetensors.Header header = Safetensors.readHeader(adapterDir.resolve(ADAPTER_WEIGHTS));
@@ -263,9 +309,11 @@ public final class LlamaModel implements AutoCloseable {
       for (NamedProjection p : targets(loraConfig)) {
         String a = p.peftName() + LORA_A_SUFFIX;
         String b = p.peftName() + LORA_B_SUFFIX;
-        p.layer().setAdapter(loraConfig,
-            Safetensors.load(header, a, adapterManager, DataType.FLOAT32),
-            Safetensors.load(header, b, adapterManager, DataType.FLOAT32));
+        p.layer()
+            .setAdapter(
+                loraConfig,
+                Safetensors.load(header, a, adapterManager, DataType.FLOAT32),
+                Safetensors.load(header, b, adapterManager, DataType.FLOAT32));
         unused.remove(a);
         unused.remove(b);
       }
@@ -274,11 +322,16 @@ public final class LlamaModel implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       removeLora();
-      throw new IllegalArgumentException("cannot load adapter " + adapterDir + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot load adapter " + adapterDir + ": " + e.getMessage(), e);
     }
     lora = loraConfig;
-    LOG.info("loaded LoRA adapter {} (r={}, alpha={}, targets {})", adapterDir, loraConfig.rank(),
-        loraConfig.alpha(), loraConfig.targetModules());
+    LOG.info(
+        "loaded LoRA adapter {} (r={}, alpha={}, targets {})",
+        adapterDir,
+        loraConfig.rank(),
+        loraConfig.alpha(),
+        loraConfig.targetModules());
   }
 
   /** Writes the current adapter in PEFT layout; {@code adapterDir} is created if needed. */
@@ -308,8 +361,8 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   /**
-   * The adapter's parameters keyed by their PEFT names
-   * ({@code base_model.model.model.layers.0.mlp.gate_proj.lora_A.weight}, ...), layer by layer.
+   * The adapter's parameters keyed by their PEFT names ({@code
+   * base_model.model.model.layers.0.mlp.gate_proj.lora_A.weight}, ...), layer by layer.
    */
   public Map<String, Parameter> adapterParameters() {
     Map<String, Parameter> out = new LinkedHashMap<>();
@@ -327,7 +380,10 @@ public final class LlamaModel implements AutoCloseable {
     return new ArrayList<>(adapterParameters().values());
   }
 
-  /** Number of base-model weights (the adapter not counted): what size-dependent defaults are picked by. */
+  /**
+   * Number of base-model weights (the adapter not counted): what size-dependent defaults are picked
+   * by.
+   */
   public long parameterCount() {
     long count = 0;
     for (Parameter p : decoder.baseParameters().values()) {
@@ -336,7 +392,10 @@ public final class LlamaModel implements AutoCloseable {
     return count;
   }
 
-  /** Every base and adapter parameter, keyed by its Hugging Face / PEFT name (for tests and diagnostics). */
+  /**
+   * Every base and adapter parameter, keyed by its Hugging Face / PEFT name (for tests and
+   * diagnostics).
+   */
   public Map<String, Parameter> allParameters() {
     Map<String, Parameter> out = decoder.baseParameters();
     out.putAll(adapterParameters());

@@ -12,14 +12,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link TextEmbedder} over a {@link LlamaModel}: texts are tokenized (truncated to {@code maxTokens}),
- * sorted by length and cut into micro-batches whose padded size B·T stays under a token budget, so little
- * compute goes to padding. When the engine runs out of memory the budget halves and the batch is retried;
- * the smaller budget is kept for later calls.
+ * {@link TextEmbedder} over a {@link LlamaModel}: texts are tokenized (truncated to {@code
+ * maxTokens}), sorted by length and cut into micro-batches whose padded size B·T stays under a
+ * token budget, so little compute goes to padding. When the engine runs out of memory the budget
+ * halves and the batch is retried; the smaller budget is kept for later calls.
  */
 public final class LlamaTextEmbedder implements TextEmbedder {
 
-  /** Padded tokens per micro-batch: activations of a 7B-class model for this many tokens fit a 24 GB GPU. */
+  /**
+   * Padded tokens per micro-batch: activations of a 7B-class model for this many tokens fit a 24 GB
+   * GPU.
+   */
   public static final int DEFAULT_TOKEN_BUDGET = 8192;
 
   private static final Logger LOG = LoggerFactory.getLogger(LlamaTextEmbedder.class);
@@ -35,7 +38,10 @@ public final class LlamaTextEmbedder implements TextEmbedder {
   public LlamaTextEmbedder(LlamaModel model, int maxTokens, int tokenBudget, boolean ownsModel) {
     if (maxTokens < 1 || tokenBudget < maxTokens) {
       throw new IllegalArgumentException(
-          "need 1 <= maxTokens <= tokenBudget, got maxTokens " + maxTokens + ", tokenBudget " + tokenBudget);
+          "need 1 <= maxTokens <= tokenBudget, got maxTokens "
+              + maxTokens
+              + ", tokenBudget "
+              + tokenBudget);
     }
     this.model = model;
     this.maxTokens = maxTokens;
@@ -66,16 +72,22 @@ public final class LlamaTextEmbedder implements TextEmbedder {
           throw e;
         }
         tokenBudget = Math.max(maxTokens, tokenBudget / 2);
-        LOG.warn("out of memory on a batch of {} texts; token budget lowered to {}", end - start, tokenBudget);
+        LOG.warn(
+            "out of memory on a batch of {} texts; token budget lowered to {}",
+            end - start,
+            tokenBudget);
       }
     }
     return out;
   }
 
-  /** Texts are sorted by length, so the last one in a batch is the longest: B·T = count·len(last). */
+  /**
+   * Texts are sorted by length, so the last one in a batch is the longest: B·T = count·len(last).
+   */
   private int batchEnd(List<Integer> order, List<long[]> encoded, int start) {
     int end = start + 1;
-    while (end < order.size() && (long) (end + 1 - start) * encoded.get(order.get(end)).length <= tokenBudget) {
+    while (end < order.size()
+        && (long) (end + 1 - start) * encoded.get(order.get(end)).length <= tokenBudget) {
       end++;
     }
     return end;

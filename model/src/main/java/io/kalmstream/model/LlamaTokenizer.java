@@ -12,8 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A model directory's {@code tokenizer.json} through DJL's Hugging Face tokenizers, with the truncation and
- * padding the model needs done here (the native tokenizer's own truncation/padding is off).
+ * A model directory's {@code tokenizer.json} through DJL's Hugging Face tokenizers, with the
+ * truncation and padding the model needs done here (the native tokenizer's own truncation/padding
+ * is off).
  */
 public final class LlamaTokenizer implements AutoCloseable {
 
@@ -36,22 +37,26 @@ public final class LlamaTokenizer implements AutoCloseable {
       throw new IllegalArgumentException(modelDir + " has no tokenizer.json");
     }
     try {
-      HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
-          .optTokenizerPath(file)
-          .optAddSpecialTokens(true)
-          .optTruncation(false)
-          .optPadding(false)
-          .build();
-      long pad = config.padTokenId() >= 0
-          ? config.padTokenId()
-          : config.eosTokenIds().isEmpty() ? 0 : config.eosTokenIds().get(0);
+      HuggingFaceTokenizer tokenizer =
+          HuggingFaceTokenizer.builder()
+              .optTokenizerPath(file)
+              .optAddSpecialTokens(true)
+              .optTruncation(false)
+              .optPadding(false)
+              .build();
+      long pad =
+          config.padTokenId() >= 0
+              ? config.padTokenId()
+              : config.eosTokenIds().isEmpty() ? 0 : config.eosTokenIds().get(0);
       return new LlamaTokenizer(tokenizer, pad);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load " + file, e);
     }
   }
 
-  /** Token ids with the tokenizer's special tokens (e.g. BOS), cut to the first {@code maxTokens}. */
+  /**
+   * Token ids with the tokenizer's special tokens (e.g. BOS), cut to the first {@code maxTokens}.
+   */
   public long[] encode(String text, int maxTokens) {
     if (maxTokens < 1) {
       throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
@@ -60,16 +65,19 @@ public final class LlamaTokenizer implements AutoCloseable {
     return ids.length > maxTokens ? Arrays.copyOf(ids, maxTokens) : ids;
   }
 
-  /** Token ids without special tokens, for pieces that are appended to an already-started sequence. */
+  /**
+   * Token ids without special tokens, for pieces that are appended to an already-started sequence.
+   */
   public long[] encodeContinuation(String text) {
     return tokenizer.encode(text, false, false).getIds();
   }
 
   /**
-   * The longest leading part of {@code text} (stripped) that its first {@code maxTokens} tokens cover, cut at a
-   * token boundary: DESIGN.md's per-part cut of an entity or relation text. Cutting the text rather than the id
-   * sequence lets the caller wrap each part ("[" D_h ", " D_r "]") and still tokenize the whole view at once,
-   * the way the scorer tokenizes it, so the wrapper and the relation are never the part that is lost.
+   * The longest leading part of {@code text} (stripped) that its first {@code maxTokens} tokens
+   * cover, cut at a token boundary: DESIGN.md's per-part cut of an entity or relation text. Cutting
+   * the text rather than the id sequence lets the caller wrap each part ("[" D_h ", " D_r "]") and
+   * still tokenize the whole view at once, the way the scorer tokenizes it, so the wrapper and the
+   * relation are never the part that is lost.
    */
   public String truncate(String text, int maxTokens) {
     if (maxTokens < 1) {
@@ -81,7 +89,8 @@ public final class LlamaTokenizer implements AutoCloseable {
       return stripped;
     }
     CharSpan[] spans = encoding.getCharTokenSpans();
-    // byte-fallback pieces of one character share its span or carry none: take the last token that has one
+    // byte-fallback pieces of one character share its span or carry none: take the last token that
+    // has one
     for (int i = maxTokens - 1; i >= 0; i--) {
       CharSpan span = spans[i];
       if (span != null && span.getEnd() > 0) {

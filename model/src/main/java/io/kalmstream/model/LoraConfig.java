@@ -21,15 +21,18 @@ import java.util.List;
  *     gate_proj, up_proj, down_proj
  * @param useRsLora rank-stabilised scaling, as PEFT's {@code use_rslora}
  */
-public record LoraConfig(int rank, double alpha, double dropout, List<String> targetModules, boolean useRsLora) {
+public record LoraConfig(
+    int rank, double alpha, double dropout, List<String> targetModules, boolean useRsLora) {
 
-  public static final List<String> ATTENTION_PROJECTIONS = List.of("q_proj", "k_proj", "v_proj", "o_proj");
+  public static final List<String> ATTENTION_PROJECTIONS =
+      List.of("q_proj", "k_proj", "v_proj", "o_proj");
   public static final List<String> MLP_PROJECTIONS = List.of("gate_proj", "up_proj", "down_proj");
   public static final List<String> ALL_PROJECTIONS =
       List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
   public static final String CONFIG_FILE = "adapter_config.json";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public LoraConfig {
     targetModules = List.copyOf(targetModules);
@@ -41,7 +44,8 @@ public record LoraConfig(int rank, double alpha, double dropout, List<String> ta
     }
     for (String m : targetModules) {
       if (!ALL_PROJECTIONS.contains(m)) {
-        throw new IllegalArgumentException("unknown LoRA target module '" + m + "', expected one of " + ALL_PROJECTIONS);
+        throw new IllegalArgumentException(
+            "unknown LoRA target module '" + m + "', expected one of " + ALL_PROJECTIONS);
       }
     }
   }
@@ -114,14 +118,16 @@ public record LoraConfig(int rank, double alpha, double dropout, List<String> ta
       throw new IllegalArgumentException(file + ": DoRA adapters are not supported");
     }
     if (c.path("rank_pattern").size() > 0 || c.path("alpha_pattern").size() > 0) {
-      throw new IllegalArgumentException(file + ": per-module rank_pattern/alpha_pattern are not supported");
+      throw new IllegalArgumentException(
+          file + ": per-module rank_pattern/alpha_pattern are not supported");
     }
     List<String> targets = new ArrayList<>();
     JsonNode t = c.path("target_modules");
     if (t.isArray()) {
       t.forEach(n -> targets.add(n.asText()));
     } else if (t.isTextual()) {
-      throw new IllegalArgumentException(file + ": target_modules as a regular expression is not supported");
+      throw new IllegalArgumentException(
+          file + ": target_modules as a regular expression is not supported");
     }
     return new LoraConfig(
         c.path("r").asInt(8),

@@ -13,12 +13,12 @@ import ai.djl.util.PairList;
 import java.util.Random;
 
 /**
- * A frozen linear projection {@code y = x·Wᵀ + b} with an optional trainable LoRA update
- * {@code y += scaling · dropout(x)·Aᵀ·Bᵀ}.
+ * A frozen linear projection {@code y = x·Wᵀ + b} with an optional trainable LoRA update {@code y
+ * += scaling · dropout(x)·Aᵀ·Bᵀ}.
  *
- * <p>Shapes: x [..., in] → y [..., out]; W [out, in], b [out], A [r, in], B [out, r]. The base weights may be
- * float16 (GPU) while A and B stay float32: the adapter path runs in float32 and is cast back to the base
- * type before it is added.
+ * <p>Shapes: x [..., in] → y [..., out]; W [out, in], b [out], A [r, in], B [out, r]. The base
+ * weights may be float16 (GPU) while A and B stay float32: the adapter path runs in float32 and is
+ * cast back to the base type before it is added.
  */
 public final class LoraLinear extends CheckpointBlock {
 
@@ -58,8 +58,8 @@ public final class LoraLinear extends CheckpointBlock {
   }
 
   /**
-   * Adds a fresh adapter: A drawn like PyTorch's {@code nn.Linear} default (kaiming-uniform with a = √5, i.e.
-   * U(−1/√in, 1/√in)), B zero, so the layer's output is unchanged until B is trained.
+   * Adds a fresh adapter: A drawn like PyTorch's {@code nn.Linear} default (kaiming-uniform with a
+   * = √5, i.e. U(−1/√in, 1/√in)), B zero, so the layer's output is unchanged until B is trained.
    */
   void initAdapter(LoraConfig config, NDManager manager, Random random) {
     float bound = (float) (1 / Math.sqrt(inFeatures));
@@ -78,8 +78,10 @@ public final class LoraLinear extends CheckpointBlock {
     removeAdapter();
     checkShape(LORA_A, a, new Shape(config.rank(), inFeatures));
     checkShape(LORA_B, b, new Shape(outFeatures, config.rank()));
-    loraA = addParameter(Parameter.builder().setName(LORA_A).setType(Parameter.Type.WEIGHT).build());
-    loraB = addParameter(Parameter.builder().setName(LORA_B).setType(Parameter.Type.WEIGHT).build());
+    loraA =
+        addParameter(Parameter.builder().setName(LORA_A).setType(Parameter.Type.WEIGHT).build());
+    loraB =
+        addParameter(Parameter.builder().setName(LORA_B).setType(Parameter.Type.WEIGHT).build());
     loraA.setArray(a.toType(DataType.FLOAT32, false));
     loraB.setArray(b.toType(DataType.FLOAT32, false));
     loraA.freeze(false);
@@ -139,7 +141,9 @@ public final class LoraLinear extends CheckpointBlock {
       xa = Dropout.dropout(xa, dropout, true).singletonOrThrow();
     }
     // the scaling goes on the rank-r intermediate, out/r times smaller than the update itself
-    NDArray update = Linear.linear(Linear.linear(xa, a).singletonOrThrow().mul(scaling), bMat).singletonOrThrow();
+    NDArray update =
+        Linear.linear(Linear.linear(xa, a).singletonOrThrow().mul(scaling), bMat)
+            .singletonOrThrow();
     return new NDList(y.add(Casts.to(update, y.getDataType())));
   }
 
@@ -152,7 +156,11 @@ public final class LoraLinear extends CheckpointBlock {
   private static void checkShape(String name, NDArray array, Shape expected) {
     if (array == null || !array.getShape().equals(expected)) {
       throw new IllegalArgumentException(
-          name + " has shape " + (array == null ? "none" : array.getShape()) + ", expected " + expected);
+          name
+              + " has shape "
+              + (array == null ? "none" : array.getShape())
+              + ", expected "
+              + expected);
     }
   }
 }

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Throughput of the model on its own engine: forward (hidden states + LM head) and forward+backward (causal-LM
- * loss, gradients for a fresh KaLM LoRA adapter) in tokens/s, and the FLOP/s they achieve as a share of the
- * peak square-matmul FLOP/s measured with the same engine, device and precision in the same run.
+ * Throughput of the model on its own engine: forward (hidden states + LM head) and forward+backward
+ * (causal-LM loss, gradients for a fresh KaLM LoRA adapter) in tokens/s, and the FLOP/s they
+ * achieve as a share of the peak square-matmul FLOP/s measured with the same engine, device and
+ * precision in the same run.
  */
 public final class ModelBenchmark {
 
@@ -24,14 +25,16 @@ public final class ModelBenchmark {
    * @param secondsPerMeasurement wall time each measurement runs for (after warm-up)
    * @param matmulSizes square sizes N tried for the peak (2N³ FLOPs each); the best is the peak
    */
-  public record Settings(int batch, int length, double secondsPerMeasurement, List<Integer> matmulSizes) {
+  public record Settings(
+      int batch, int length, double secondsPerMeasurement, List<Integer> matmulSizes) {
     public static Settings defaults() {
       return new Settings(8, 256, 3.0, List.of(256, 512, 1024, 2048));
     }
   }
 
   /** One timed loop: how many passes, how long, and what they achieved. */
-  public record Measurement(int iterations, double seconds, double tokensPerSecond, double flopsPerSecond) {}
+  public record Measurement(
+      int iterations, double seconds, double tokensPerSecond, double flopsPerSecond) {}
 
   /** Peak of one matmul size. */
   public record MatmulPeak(int size, int iterations, double seconds, double flopsPerSecond) {}
@@ -67,9 +70,11 @@ public final class ModelBenchmark {
       model.addLora(LoraConfig.kalmDefault(), 0);
     }
     try {
-      ModelFlops flops = ModelFlops.of(model.config(), model.lora(), settings.batch(), settings.length());
+      ModelFlops flops =
+          ModelFlops.of(model.config(), model.lora(), settings.batch(), settings.length());
       Measurement forward = time(settings, flops.forward(), () -> forwardPass(model, settings));
-      Measurement backward = time(settings, flops.forwardBackward(), () -> trainingPass(model, settings));
+      Measurement backward =
+          time(settings, flops.forwardBackward(), () -> trainingPass(model, settings));
       return new Result(settings, flops, peaks, peak, forward, backward);
     } finally {
       if (!hadAdapter) {
@@ -95,13 +100,14 @@ public final class ModelBenchmark {
       DataType type = model.options().baseType();
       NDArray a = scope.randomNormal(0, 1, new Shape(n, n), DataType.FLOAT32).toType(type, false);
       NDArray b = scope.randomNormal(0, 1, new Shape(n, n), DataType.FLOAT32).toType(type, false);
-      Runnable multiply = () -> {
-        try (NDManager step = scope.newSubManager()) {
-          NDArray c = a.matMul(b);
-          c.attach(step);
-          sync(c);
-        }
-      };
+      Runnable multiply =
+          () -> {
+            try (NDManager step = scope.newSubManager()) {
+              NDArray c = a.matMul(b);
+              c.attach(step);
+              sync(c);
+            }
+          };
       multiply.run();
       long start = System.nanoTime();
       int iterations = 0;
@@ -127,7 +133,8 @@ public final class ModelBenchmark {
       elapsed = (System.nanoTime() - start) / 1e9;
     } while (elapsed < settings.secondsPerMeasurement());
     double tokens = (double) settings.batch() * settings.length() * iterations;
-    return new Measurement(iterations, elapsed, tokens / elapsed, flopsPerPass * iterations / elapsed);
+    return new Measurement(
+        iterations, elapsed, tokens / elapsed, flopsPerPass * iterations / elapsed);
   }
 
   private static void forwardPass(LlamaModel model, Settings settings) {
@@ -140,7 +147,8 @@ public final class ModelBenchmark {
 
   private static void trainingPass(LlamaModel model, Settings settings) {
     try (NDManager scope = NDManager.newBaseManager(model.device(), ModelOptions.ENGINE);
-        GradientCollector collector = Engine.getEngine(ModelOptions.ENGINE).newGradientCollector()) {
+        GradientCollector collector =
+            Engine.getEngine(ModelOptions.ENGINE).newGradientCollector()) {
       NDList batch = randomBatch(model, scope, settings);
       NDArray logits = model.logits(model.hiddenStates(batch.get(0), batch.get(1), true));
       NDArray loss = CausalLmLoss.mean(logits, batch.get(0), batch.get(1));

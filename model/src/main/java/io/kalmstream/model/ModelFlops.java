@@ -1,14 +1,15 @@
 package io.kalmstream.model;
 
 /**
- * Matrix-multiply FLOPs of one pass over a [B, T] batch (2 FLOPs per multiply-add), the usual basis for
- * "achieved FLOP/s". Element-wise work (norms, softmax, RoPE, activations) is left out.
+ * Matrix-multiply FLOPs of one pass over a [B, T] batch (2 FLOPs per multiply-add), the usual basis
+ * for "achieved FLOP/s". Element-wise work (norms, softmax, RoPE, activations) is left out.
  *
- * <p>Forward: per token and layer the q/k/v/o and gate/up/down projections plus LoRA's A and B, the LM head per
- * token, and per sequence and layer the two attention products QKᵀ and PV over the full T×T (this
- * implementation computes masked entries too). Backward with frozen base weights: the gradient with respect
- * to the input of every projection and of the LM head (1× their forward cost), both operands of the attention
- * products (2×), and for LoRA the input and the weight gradients (2×).
+ * <p>Forward: per token and layer the q/k/v/o and gate/up/down projections plus LoRA's A and B, the
+ * LM head per token, and per sequence and layer the two attention products QKᵀ and PV over the full
+ * T×T (this implementation computes masked entries too). Backward with frozen base weights: the
+ * gradient with respect to the input of every projection and of the LM head (1× their forward
+ * cost), both operands of the attention products (2×), and for LoRA the input and the weight
+ * gradients (2×).
  */
 public record ModelFlops(double forward, double backward) {
 
@@ -19,8 +20,10 @@ public record ModelFlops(double forward, double backward) {
   public static ModelFlops of(LlamaConfig c, LoraConfig lora, long batch, long length) {
     double h = c.hiddenSize();
     double tokens = (double) batch * length;
-    double projections = 2 * h * (c.queryWidth() + 2.0 * c.kvWidth()) + 2.0 * c.queryWidth() * h
-        + 3 * 2 * h * c.intermediateSize();
+    double projections =
+        2 * h * (c.queryWidth() + 2.0 * c.kvWidth())
+            + 2.0 * c.queryWidth() * h
+            + 3 * 2 * h * c.intermediateSize();
     double loraPerToken = 0;
     if (lora != null) {
       for (String target : lora.targetModules()) {
@@ -32,7 +35,8 @@ public record ModelFlops(double forward, double backward) {
     double layersPerToken = c.numLayers() * (projections + loraPerToken);
     double attentionAll = batch * c.numLayers() * attention;
     double forward = tokens * (layersPerToken + head) + attentionAll;
-    double backward = tokens * (c.numLayers() * (projections + 2 * loraPerToken) + head) + 2 * attentionAll;
+    double backward =
+        tokens * (c.numLayers() * (projections + 2 * loraPerToken) + head) + 2 * attentionAll;
     return new ModelFlops(forward, backward);
   }
 

@@ -6,12 +6,13 @@ import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 
 /**
- * Where the model runs and in which precision. The commands build it from the environment (KALM_DEVICE,
- * KALM_PRECISION); the engine's thread count is process-wide and set by them too.
+ * Where the model runs and in which precision. The commands build it from the environment
+ * (KALM_DEVICE, KALM_PRECISION); the engine's thread count is process-wide and set by them too.
  *
  * @param device CPU or a GPU
- * @param baseType type of the frozen base weights and activations: FLOAT32 on CPU, FLOAT16 on GPU (LoRA
- *     parameters are always FLOAT32; BFLOAT16 is refused because DJL's PyTorch JNI aborts on it)
+ * @param baseType type of the frozen base weights and activations: FLOAT32 on CPU, FLOAT16 on GPU
+ *     (LoRA parameters are always FLOAT32; BFLOAT16 is refused because DJL's PyTorch JNI aborts on
+ *     it)
  */
 public record ModelOptions(Device device, DataType baseType) {
 
@@ -19,7 +20,8 @@ public record ModelOptions(Device device, DataType baseType) {
 
   public ModelOptions {
     if (baseType != DataType.FLOAT32 && baseType != DataType.FLOAT16) {
-      throw new IllegalArgumentException("base weights must be FLOAT32 or FLOAT16, got " + baseType);
+      throw new IllegalArgumentException(
+          "base weights must be FLOAT32 or FLOAT16, got " + baseType);
     }
   }
 
@@ -40,7 +42,8 @@ public record ModelOptions(Device device, DataType baseType) {
       case "fp16":
         return DataType.FLOAT16;
       default:
-        throw new IllegalArgumentException("precision must be float32 or float16, got '" + name + "'");
+        throw new IllegalArgumentException(
+            "precision must be float32 or float16, got '" + name + "'");
     }
   }
 }

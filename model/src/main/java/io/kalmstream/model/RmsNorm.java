@@ -9,8 +9,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * Root-mean-square layer norm, {@code y = γ · x / sqrt(mean(x²) + ε)}, computed in float32 as Hugging Face's
- * LlamaRMSNorm does, then cast back to the input type before the gain. x [..., H] → y [..., H], γ [H].
+ * Root-mean-square layer norm, {@code y = γ · x / sqrt(mean(x²) + ε)}, computed in float32 as
+ * Hugging Face's LlamaRMSNorm does, then cast back to the input type before the gain. x [..., H] →
+ * y [..., H], γ [H].
  */
 public final class RmsNorm extends CheckpointBlock {
 
@@ -21,13 +22,19 @@ public final class RmsNorm extends CheckpointBlock {
   public RmsNorm(long size, double eps) {
     this.size = size;
     this.eps = (float) eps;
-    gain = addParameter(
-        Parameter.builder().setName("weight").setType(Parameter.Type.GAMMA).optRequiresGrad(false).build());
+    gain =
+        addParameter(
+            Parameter.builder()
+                .setName("weight")
+                .setType(Parameter.Type.GAMMA)
+                .optRequiresGrad(false)
+                .build());
   }
 
   void setGain(NDArray g) {
     if (!g.getShape().equals(new Shape(size))) {
-      throw new IllegalArgumentException("norm weight has shape " + g.getShape() + ", expected (" + size + ")");
+      throw new IllegalArgumentException(
+          "norm weight has shape " + g.getShape() + ", expected (" + size + ")");
     }
     gain.setArray(g);
     gain.freeze(true);

@@ -7,8 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Rotary position embedding in the Hugging Face {@code rotate_half} convention: the head's first and second
- * halves form the (real, imaginary) pairs, {@code x' = x·cos + rotate_half(x)·sin} with
+ * Rotary position embedding in the Hugging Face {@code rotate_half} convention: the head's first
+ * and second halves form the (real, imaginary) pairs, {@code x' = x·cos + rotate_half(x)·sin} with
  * {@code rotate_half([x1, x2]) = [−x2, x1]}.
  */
 final class RotaryEmbedding {
@@ -30,11 +30,13 @@ final class RotaryEmbedding {
   }
 
   /**
-   * cos and sin tables for positions start..start+length-1, each [length, D], created in {@code manager} (the
-   * caller's per-batch manager, so nothing accumulates in the model's) and cast to {@code type}.
+   * cos and sin tables for positions start..start+length-1, each [length, D], created in {@code
+   * manager} (the caller's per-batch manager, so nothing accumulates in the model's) and cast to
+   * {@code type}.
    */
   NDList cosSin(NDManager manager, int start, int length, DataType type) {
-    NDArray positions = manager.arange((float) start, start + length, 1f, DataType.FLOAT32).reshape(length, 1);
+    NDArray positions =
+        manager.arange((float) start, start + length, 1f, DataType.FLOAT32).reshape(length, 1);
     NDArray freqs = positions.mul(manager.create(invFreq, new Shape(1, invFreq.length)));
     NDArray angles = freqs.concat(freqs, 1);
     return new NDList(angles.cos().toType(type, false), angles.sin().toType(type, false));

@@ -25,22 +25,36 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads and writes the safetensors format directly: an 8-byte little-endian header length, a JSON header
- * (dtype, shape, data_offsets per tensor), then raw little-endian tensor bytes.
+ * Reads and writes the safetensors format directly: an 8-byte little-endian header length, a JSON
+ * header (dtype, shape, data_offsets per tensor), then raw little-endian tensor bytes.
  *
- * <p>Reading converts on the Java side: BF16 is widened to F32 by shifting its 16 bits left, because DJL's
- * PyTorch JNI aborts the JVM on any BFLOAT16 array. F16 and F32 are handed to the engine as they are and cast
- * to the requested type there.
+ * <p>Reading converts on the Java side: BF16 is widened to F32 by shifting its 16 bits left,
+ * because DJL's PyTorch JNI aborts the JVM on any BFLOAT16 array. F16 and F32 are handed to the
+ * engine as they are and cast to the requested type there.
  */
 public final class Safetensors {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String METADATA = "__metadata__";
-  /** The reference implementation's limit: a header is a table of names and offsets, never this large. */
+
+  /**
+   * The reference implementation's limit: a header is a table of names and offsets, never this
+   * large.
+   */
   private static final long MAX_HEADER_BYTES = 100L << 20;
-  private static final Map<String, Integer> DTYPE_BYTES = Map.ofEntries(Map.entry("F64", 8), Map.entry("F32", 4),
-      Map.entry("F16", 2), Map.entry("BF16", 2), Map.entry("I64", 8), Map.entry("I32", 4), Map.entry("I16", 2),
-      Map.entry("I8", 1), Map.entry("U8", 1), Map.entry("BOOL", 1));
+
+  private static final Map<String, Integer> DTYPE_BYTES =
+      Map.ofEntries(
+          Map.entry("F64", 8),
+          Map.entry("F32", 4),
+          Map.entry("F16", 2),
+          Map.entry("BF16", 2),
+          Map.entry("I64", 8),
+          Map.entry("I32", 4),
+          Map.entry("I16", 2),
+          Map.entry("I8", 1),
+          Map.entry("U8", 1),
+          Map.entry("BOOL", 1));
 
   private Safetensors() {}
 
@@ -56,8 +70,13 @@ public final class Safetensors {
       readFully(ch, len, 0);
       long headerLength = len.flip().getLong();
       if (headerLength <= 0 || headerLength > ch.size() - 8 || headerLength > MAX_HEADER_BYTES) {
-        throw new IllegalArgumentException(file + " is not a safetensors file: header length " + headerLength
-            + " in a file of " + ch.size() + " bytes");
+        throw new IllegalArgumentException(
+            file
+                + " is not a safetensors file: header length "
+                + headerLength
+                + " in a file of "
+                + ch.size()
+                + " bytes");
       }
       ByteBuffer json = ByteBuffer.allocate((int) headerLength);
       readFully(ch, json, 8);
@@ -74,45 +93,66 @@ public final class Safetensors {
           shape[i] = t.get("shape").get(i).asLong();
         }
         JsonNode off = t.get("data_offsets");
-        TensorInfo info = new TensorInfo(e.getKey(), t.get("dtype").asText(), shape, off.get(0).asLong(),
-            off.get(1).asLong());
+        TensorInfo info =
+            new TensorInfo(
+                e.getKey(),
+                t.get("dtype").asText(),
+                shape,
+                off.get(0).asLong(),
+                off.get(1).asLong());
         checkExtent(file, info, ch.size() - 8 - headerLength);
         tensors.put(e.getKey(), info);
       }
       return new Header(file, 8 + headerLength, tensors);
     } catch (NullPointerException | ArithmeticException e) {
-      throw new IllegalArgumentException(file + " has a malformed safetensors header: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          file + " has a malformed safetensors header: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read safetensors header of " + file, e);
     }
   }
 
   /**
-   * A tensor's declared bytes must be exactly what its dtype and shape need and lie inside the data section, so a
-   * small file cannot make a reader allocate what its header claims.
+   * A tensor's declared bytes must be exactly what its dtype and shape need and lie inside the data
+   * section, so a small file cannot make a reader allocate what its header claims.
    */
   private static void checkExtent(Path file, TensorInfo t, long dataBytes) {
     Integer width = DTYPE_BYTES.get(t.dtype());
     if (width == null) {
-      throw new IllegalArgumentException(file + ": tensor " + t.name() + " has unknown dtype " + t.dtype());
+      throw new IllegalArgumentException(
+          file + ": tensor " + t.name() + " has unknown dtype " + t.dtype());
     }
     long elements = 1;
     for (long d : t.shape()) {
       if (d < 0) {
-        throw new IllegalArgumentException(file + ": tensor " + t.name() + " has a negative dimension");
+        throw new IllegalArgumentException(
+            file + ": tensor " + t.name() + " has a negative dimension");
       }
       elements = Math.multiplyExact(elements, d);
     }
     long expected = Math.multiplyExact(elements, width);
-    if (t.begin() < 0 || t.end() < t.begin() || t.end() > dataBytes || t.end() - t.begin() != expected) {
-      throw new IllegalArgumentException(file + ": tensor " + t.name() + " declares bytes [" + t.begin() + ", "
-          + t.end() + ") but its shape needs " + expected + " and the data section holds " + dataBytes);
+    if (t.begin() < 0
+        || t.end() < t.begin()
+        || t.end() > dataBytes
+        || t.end() - t.begin() != expected) {
+      throw new IllegalArgumentException(
+          file
+              + ": tensor "
+              + t.name()
+              + " declares bytes ["
+              + t.begin()
+              + ", "
+              + t.end()
+              + ") but its shape needs "
+              + expected
+              + " and the data section holds "
+              + dataBytes);
     }
   }
 
   /**
-   * Loads one tensor as an array of {@code target} type (FLOAT32 or FLOAT16) owned by {@code manager} and
-   * placed on the manager's device.
+   * Loads one tensor as an array of {@code target} type (FLOAT32 or FLOAT16) owned by {@code
+   * manager} and placed on the manager's device.
    */
   public static NDArray load(Header header, String name, NDManager manager, DataType target) {
     TensorInfo info = header.tensors().get(name);
@@ -134,7 +174,12 @@ public final class Safetensors {
         break;
       default:
         throw new IllegalArgumentException(
-            header.file() + ": tensor " + name + " has dtype " + info.dtype() + " (supported: F32, F16, BF16)");
+            header.file()
+                + ": tensor "
+                + name
+                + " has dtype "
+                + info.dtype()
+                + " (supported: F32, F16, BF16)");
     }
     if (loaded.getDataType() == target) {
       return loaded;
@@ -158,14 +203,16 @@ public final class Safetensors {
   private static ByteBuffer readBytes(Header header, TensorInfo info) {
     long length = info.end() - info.begin();
     if (length > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(info.name() + " is larger than 2 GiB, which a single buffer cannot hold");
+      throw new IllegalArgumentException(
+          info.name() + " is larger than 2 GiB, which a single buffer cannot hold");
     }
     try (FileChannel ch = FileChannel.open(header.file(), StandardOpenOption.READ)) {
       ByteBuffer buf = ByteBuffer.allocateDirect((int) length).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, buf, header.dataStart() + info.begin());
       return buf.flip();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read tensor " + info.name() + " from " + header.file(), e);
+      throw new UncheckedIOException(
+          "cannot read tensor " + info.name() + " from " + header.file(), e);
     }
   }
 
@@ -206,8 +253,8 @@ public final class Safetensors {
 
   /**
    * Writes tensors as F32 in name order with {@code {"format":"pt"}} metadata, the layout that
-   * {@code safetensors.torch.load_file} (and so PEFT) reads. The header is padded with spaces to a multiple
-   * of 8 bytes, as the reference implementation does.
+   * {@code safetensors.torch.load_file} (and so PEFT) reads. The header is padded with spaces to a
+   * multiple of 8 bytes, as the reference implementation does.
    */
   public static void write(Path file, Map<String, NDArray> tensors) {
     Map<String, NDArray> sorted = new TreeMap<>(tensors);

@@ -7,7 +7,9 @@ import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-/** SwiGLU feed-forward: {@code down(silu(gate(x)) · up(x))}; x [B, T, H] → [B, T, H], inner width I. */
+/**
+ * SwiGLU feed-forward: {@code down(silu(gate(x)) · up(x))}; x [B, T, H] → [B, T, H], inner width I.
+ */
 public final class SwiGluMlp extends CheckpointBlock {
 
   private final LoraLinear gateProj;

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The pretrained stories260K model must reproduce llama2.c's documented greedy sample token for token. */
+/**
+ * The pretrained stories260K model must reproduce llama2.c's documented greedy sample token for
+ * token.
+ */
 class GreedyGenerationTest {
 
   private static LlamaModel model;
@@ -33,7 +36,8 @@ class GreedyGenerationTest {
   void greedyFromBosReproducesAll200DocumentedIds() throws Exception {
     List<Long> expected = SharedModels.expectedGreedyIds();
     assertEquals(200, expected.size());
-    long[] generated = model.generateGreedy(new long[] {model.config().bosTokenId()}, 200, List.of());
+    long[] generated =
+        model.generateGreedy(new long[] {model.config().bosTokenId()}, 200, List.of());
     List<Long> actual = new ArrayList<>();
     for (long id : generated) {
       actual.add(id);
@@ -52,13 +56,15 @@ class GreedyGenerationTest {
     try (NDManager scope = NDManager.newBaseManager();
         KvCache cache = new KvCache(model.config(), scope)) {
       NDArray ids = scope.create(sequence, new Shape(1, sequence.length));
-      float[] full = model.hiddenStates(ids, scope.ones(ids.getShape(), DataType.INT64), false).toFloatArray();
+      float[] full =
+          model.hiddenStates(ids, scope.ones(ids.getShape(), DataType.INT64), false).toFloatArray();
       ParameterStore ps = new ParameterStore(scope, false);
       // a 10-token prefix, then one token at a time
       List<float[]> pieces = new ArrayList<>();
       pieces.add(model.decoder().forwardCached(ps, ids.get(":, 0:10"), cache).toFloatArray());
       for (int i = 10; i < sequence.length; i++) {
-        pieces.add(model.decoder().forwardCached(ps, ids.get(":, {}:{}", i, i + 1), cache).toFloatArray());
+        pieces.add(
+            model.decoder().forwardCached(ps, ids.get(":, {}:{}", i, i + 1), cache).toFloatArray());
       }
       assertEquals(sequence.length, cache.length());
       float[] incremental = new float[full.length];
@@ -80,7 +86,8 @@ class GreedyGenerationTest {
   @Test
   void stopIdEndsGenerationBeforeTheStopToken() throws Exception {
     long stop = SharedModels.expectedGreedyIds().get(5);
-    long[] generated = model.generateGreedy(new long[] {model.config().bosTokenId()}, 200, List.of(stop));
+    long[] generated =
+        model.generateGreedy(new long[] {model.config().bosTokenId()}, 200, List.of(stop));
     assertEquals(5, generated.length);
   }
 }

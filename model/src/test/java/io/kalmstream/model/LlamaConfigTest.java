@@ -31,8 +31,10 @@ class LlamaConfigTest {
 
   @Test
   void qwen2HasQkvBiasButNoOutputBias() throws Exception {
-    LlamaConfig c = parse("{\"model_type\":\"qwen2\",\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":16,"
-        + "\"num_hidden_layers\":1,\"num_attention_heads\":2,\"num_key_value_heads\":1}");
+    LlamaConfig c =
+        parse(
+            "{\"model_type\":\"qwen2\",\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":16,"
+                + "\"num_hidden_layers\":1,\"num_attention_heads\":2,\"num_key_value_heads\":1}");
     assertTrue(c.qkvBias());
     assertFalse(c.outputBias());
     assertEquals(4, c.headDim());
@@ -42,24 +44,43 @@ class LlamaConfigTest {
 
   @Test
   void slidingWindowOnlyWhereTheArchitectureUsesIt() throws Exception {
-    String base = "\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":16,\"num_hidden_layers\":2,"
-        + "\"num_attention_heads\":2,\"sliding_window\":4096";
+    String base =
+        "\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":16,\"num_hidden_layers\":2,"
+            + "\"num_attention_heads\":2,\"sliding_window\":4096";
     assertEquals(4096, parse("{\"model_type\":\"mistral\"," + base + "}").slidingWindow());
     assertEquals(0, parse("{\"model_type\":\"qwen2\"," + base + "}").slidingWindow());
-    assertEquals(0, parse("{\"model_type\":\"qwen2\",\"use_sliding_window\":true,\"max_window_layers\":2,"
-        + base + "}").slidingWindow());
-    assertEquals(4096, parse("{\"model_type\":\"qwen2\",\"use_sliding_window\":true,\"max_window_layers\":0,"
-        + base + "}").slidingWindow());
-    assertThrows(IllegalArgumentException.class, () -> parse("{\"model_type\":\"qwen2\",\"use_sliding_window\":true,"
-        + "\"max_window_layers\":1," + base + "}"));
+    assertEquals(
+        0,
+        parse(
+                "{\"model_type\":\"qwen2\",\"use_sliding_window\":true,\"max_window_layers\":2,"
+                    + base
+                    + "}")
+            .slidingWindow());
+    assertEquals(
+        4096,
+        parse(
+                "{\"model_type\":\"qwen2\",\"use_sliding_window\":true,\"max_window_layers\":0,"
+                    + base
+                    + "}")
+            .slidingWindow());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            parse(
+                "{\"model_type\":\"qwen2\",\"use_sliding_window\":true,"
+                    + "\"max_window_layers\":1,"
+                    + base
+                    + "}"));
   }
 
   @Test
   void llama3ListsSeveralEosIdsAndScalesRope() throws Exception {
-    LlamaConfig c = parse("{\"model_type\":\"llama\",\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":16,"
-        + "\"num_hidden_layers\":1,\"num_attention_heads\":2,\"eos_token_id\":[128001,128009],"
-        + "\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,"
-        + "\"high_freq_factor\":4.0,\"original_max_position_embeddings\":8192}}");
+    LlamaConfig c =
+        parse(
+            "{\"model_type\":\"llama\",\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":16,"
+                + "\"num_hidden_layers\":1,\"num_attention_heads\":2,\"eos_token_id\":[128001,128009],"
+                + "\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,"
+                + "\"high_freq_factor\":4.0,\"original_max_position_embeddings\":8192}}");
     assertEquals(List.of(128001, 128009), c.eosTokenIds());
     assertEquals("llama3", c.ropeScaling().type());
     assertEquals(2, c.numKvHeads());
@@ -67,12 +88,21 @@ class LlamaConfigTest {
 
   @Test
   void rejectsWhatTheModelCannotRun() {
-    assertThrows(IllegalArgumentException.class, () -> parse("{\"model_type\":\"gpt2\",\"vocab_size\":1}"));
-    assertThrows(IllegalArgumentException.class, () -> parse("{\"model_type\":\"llama\",\"vocab_size\":10,"
-        + "\"hidden_size\":8,\"intermediate_size\":16,\"num_hidden_layers\":1,\"num_attention_heads\":2,"
-        + "\"rope_scaling\":{\"rope_type\":\"yarn\",\"factor\":4}}"));
-    assertThrows(IllegalArgumentException.class, () -> parse("{\"model_type\":\"llama\",\"vocab_size\":10,"
-        + "\"hidden_size\":12,\"intermediate_size\":16,\"num_hidden_layers\":1,\"num_attention_heads\":3,"
-        + "\"num_key_value_heads\":2}"));
+    assertThrows(
+        IllegalArgumentException.class, () -> parse("{\"model_type\":\"gpt2\",\"vocab_size\":1}"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            parse(
+                "{\"model_type\":\"llama\",\"vocab_size\":10,"
+                    + "\"hidden_size\":8,\"intermediate_size\":16,\"num_hidden_layers\":1,\"num_attention_heads\":2,"
+                    + "\"rope_scaling\":{\"rope_type\":\"yarn\",\"factor\":4}}"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            parse(
+                "{\"model_type\":\"llama\",\"vocab_size\":10,"
+                    + "\"hidden_size\":12,\"intermediate_size\":16,\"num_hidden_layers\":1,\"num_attention_heads\":3,"
+                    + "\"num_key_value_heads\":2}"));
   }
 }

@@ -29,8 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LoraAdapterTest {
 
-  private static final List<String> TEXTS = List.of(
-      "Once upon a time there was a cat.", "The dog ran to the park and played with a red ball.", "Hi");
+  private static final List<String> TEXTS =
+      List.of(
+          "Once upon a time there was a cat.",
+          "The dog ran to the park and played with a red ball.",
+          "Hi");
 
   private static LlamaModel model;
   private NDManager scope;
@@ -102,10 +105,13 @@ class LoraAdapterTest {
         assertTrue(changed, name + " should have been updated");
       } else if (!name.contains("lora_A")) {
         assertFalse(changed, name + " is a base weight and must stay frozen");
-        assertFalse(model.allParameters().get(name).getArray().hasGradient(), name + " must not track gradients");
+        assertFalse(
+            model.allParameters().get(name).getArray().hasGradient(),
+            name + " must not track gradients");
       }
     }
-    assertTrue(maxAbsDiff(logitsBefore, logits(batch)) > 0, "the trained adapter must change the logits");
+    assertTrue(
+        maxAbsDiff(logitsBefore, logits(batch)) > 0, "the trained adapter must change the logits");
   }
 
   @Test
@@ -117,20 +123,32 @@ class LoraAdapterTest {
     Path adapter = dir.resolve("adapter");
     model.saveAdapter(adapter);
 
-    JsonNode config = new ObjectMapper().readTree(Files.readAllBytes(adapter.resolve("adapter_config.json")));
+    JsonNode config =
+        new ObjectMapper().readTree(Files.readAllBytes(adapter.resolve("adapter_config.json")));
     assertEquals("LORA", config.get("peft_type").asText());
     assertEquals(8, config.get("r").asInt());
     assertEquals(16, config.get("lora_alpha").asInt());
-    Safetensors.Header header = Safetensors.readHeader(adapter.resolve("adapter_model.safetensors"));
-    assertTrue(header.tensors().containsKey("base_model.model.model.layers.0.mlp.gate_proj.lora_A.weight"));
-    assertTrue(header.tensors().containsKey("base_model.model.model.layers.4.mlp.down_proj.lora_B.weight"));
+    Safetensors.Header header =
+        Safetensors.readHeader(adapter.resolve("adapter_model.safetensors"));
+    assertTrue(
+        header
+            .tensors()
+            .containsKey("base_model.model.model.layers.0.mlp.gate_proj.lora_A.weight"));
+    assertTrue(
+        header
+            .tensors()
+            .containsKey("base_model.model.model.layers.4.mlp.down_proj.lora_B.weight"));
     assertEquals(30, header.tensors().size());
-    assertEquals("F32", header.tensors().get("base_model.model.model.layers.0.mlp.up_proj.lora_B.weight").dtype());
+    assertEquals(
+        "F32",
+        header.tensors().get("base_model.model.model.layers.0.mlp.up_proj.lora_B.weight").dtype());
 
     model.removeLora();
     assertNotEquals(0f, maxAbsDiff(trained, logits(batch)));
-    try (LlamaModel reloaded = LlamaModel.load(SharedModels.stories260K(), adapter, ModelOptions.auto())) {
-      float[] again = reloaded.logits(reloaded.hiddenStates(batch.get(0), batch.get(1), false)).toFloatArray();
+    try (LlamaModel reloaded =
+        LlamaModel.load(SharedModels.stories260K(), adapter, ModelOptions.auto())) {
+      float[] again =
+          reloaded.logits(reloaded.hiddenStates(batch.get(0), batch.get(1), false)).toFloatArray();
       assertEquals(0f, maxAbsDiff(trained, again));
     }
   }
@@ -138,7 +156,8 @@ class LoraAdapterTest {
   /** Causal-LM loss on the batch, backward, one AdamW step on the trainable parameters. */
   private void trainStep(NDList batch) {
     Optimizer adamW = Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-2f)).build();
-    try (GradientCollector collector = Engine.getEngine(ModelOptions.ENGINE).newGradientCollector()) {
+    try (GradientCollector collector =
+        Engine.getEngine(ModelOptions.ENGINE).newGradientCollector()) {
       NDArray logits = model.logits(model.hiddenStates(batch.get(0), batch.get(1), true));
       collector.backward(CausalLmLoss.mean(logits, batch.get(0), batch.get(1)));
     }

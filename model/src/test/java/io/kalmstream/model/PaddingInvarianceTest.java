@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 class PaddingInvarianceTest {
 
   private static final String SHORT = "A cat sat.";
-  private static final List<String> BATCH = List.of(
-      "Lily and Ben went to the park to play on the swings every day after school.", SHORT,
-      "The little dog barked at the big red ball in the garden.");
+  private static final List<String> BATCH =
+      List.of(
+          "Lily and Ben went to the park to play on the swings every day after school.",
+          SHORT,
+          "The little dog barked at the big red ball in the garden.");
 
   private static LlamaModel model;
 
@@ -37,14 +39,17 @@ class PaddingInvarianceTest {
     try (NDManager scope = NDManager.newBaseManager(model.device(), ModelOptions.ENGINE)) {
       NDList alone = model.tokenizer().encodeBatch(List.of(SHORT), 64).toNDList(scope);
       TokenBatch padded = model.tokenizer().encodeBatch(BATCH, 64);
-      assertTrue(padded.lengths()[1] < padded.width(), "the short text must be padded in the batch");
+      assertTrue(
+          padded.lengths()[1] < padded.width(), "the short text must be padded in the batch");
       NDList batch = padded.toNDList(scope);
 
       float[] single = model.embeddings(alone.get(0), alone.get(1), false).toFloatArray();
       NDArray batched = model.embeddings(batch.get(0), batch.get(1), false);
       float[] row = batched.get(1).toFloatArray();
       assertEquals(model.config().hiddenSize(), single.length);
-      assertTrue(LoraAdapterTest.maxAbsDiff(single, row) < 1e-5f, "max diff " + LoraAdapterTest.maxAbsDiff(single, row));
+      assertTrue(
+          LoraAdapterTest.maxAbsDiff(single, row) < 1e-5f,
+          "max diff " + LoraAdapterTest.maxAbsDiff(single, row));
       assertEquals(1.0, norm(single), 1e-5);
     }
   }
@@ -56,7 +61,8 @@ class PaddingInvarianceTest {
       NDList alone = model.tokenizer().encodeBatch(List.of(SHORT), 64).toNDList(scope);
       NDList batch = padded.toNDList(scope);
       int length = padded.lengths()[1];
-      float[] single = model.logits(model.hiddenStates(alone.get(0), alone.get(1), false)).toFloatArray();
+      float[] single =
+          model.logits(model.hiddenStates(alone.get(0), alone.get(1), false)).toFloatArray();
       NDArray batchLogits = model.logits(model.hiddenStates(batch.get(0), batch.get(1), false));
       float[] row = batchLogits.get(new NDIndex("1, 0:{}", length)).toFloatArray();
       float diff = LoraAdapterTest.maxAbsDiff(single, row);

@@ -21,10 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Architectures the stories260K oracle does not exercise (Qwen2 q/k/v bias, untied LM head, explicit head_dim,
- * grouped and multi-query attention, llama3 and linear rope scaling, o_proj and MLP biases, Mistral's sliding
- * window, LoRA on every projection), checked against a plain double-precision re-implementation of the Hugging Face forward pass on
- * random weights.
+ * Architectures the stories260K oracle does not exercise (Qwen2 q/k/v bias, untied LM head,
+ * explicit head_dim, grouped and multi-query attention, llama3 and linear rope scaling, o_proj and
+ * MLP biases, Mistral's sliding window, LoRA on every projection), checked against a plain
+ * double-precision re-implementation of the Hugging Face forward pass on random weights.
  */
 class ReferenceForwardTest {
 
@@ -45,7 +45,8 @@ class ReferenceForwardTest {
     Path modelDir = dir.resolve("model");
     Files.createDirectories(modelDir);
     Files.writeString(modelDir.resolve("config.json"), config.toString());
-    Files.copy(SharedModels.stories260K().resolve("tokenizer.json"), modelDir.resolve("tokenizer.json"));
+    Files.copy(
+        SharedModels.stories260K().resolve("tokenizer.json"), modelDir.resolve("tokenizer.json"));
     LlamaConfig c = LlamaConfig.fromJson(config);
     Random random = new Random(variant.hashCode());
     Map<String, float[][]> weights = randomWeights(c, random);
@@ -73,8 +74,19 @@ class ReferenceForwardTest {
           for (int v = 0; v < VOCAB; v++) {
             double e = expected[t][v];
             double a = actual[t * VOCAB + v];
-            assertTrue(Math.abs(e - a) <= 1e-4 * Math.max(1, Math.abs(e)),
-                variant + " row " + row + " pos " + t + " vocab " + v + ": " + a + " vs reference " + e);
+            assertTrue(
+                Math.abs(e - a) <= 1e-4 * Math.max(1, Math.abs(e)),
+                variant
+                    + " row "
+                    + row
+                    + " pos "
+                    + t
+                    + " vocab "
+                    + v
+                    + ": "
+                    + a
+                    + " vs reference "
+                    + e);
           }
         }
       }
@@ -137,7 +149,8 @@ class ReferenceForwardTest {
       w.put(p + "input_layernorm.weight", offsetOnes(random(r, 1, HIDDEN, 0.2)));
       w.put(p + "post_attention_layernorm.weight", offsetOnes(random(r, 1, HIDDEN, 0.2)));
       for (String proj : LoraConfig.ALL_PROJECTIONS) {
-        String name = p + (LoraConfig.MLP_PROJECTIONS.contains(proj) ? "mlp." : "self_attn.") + proj;
+        String name =
+            p + (LoraConfig.MLP_PROJECTIONS.contains(proj) ? "mlp." : "self_attn.") + proj;
         int in = ModelFlops.inWidth(c, proj);
         int out = ModelFlops.outWidth(c, proj);
         w.put(name + ".weight", random(r, out, in, 1 / Math.sqrt(in)));
@@ -157,8 +170,12 @@ class ReferenceForwardTest {
     Map<String, float[][]> w = new LinkedHashMap<>();
     for (int i = 0; i < LAYERS; i++) {
       for (String proj : LoraConfig.ALL_PROJECTIONS) {
-        String name = "base_model.model.model.layers." + i + "."
-            + (LoraConfig.MLP_PROJECTIONS.contains(proj) ? "mlp." : "self_attn.") + proj;
+        String name =
+            "base_model.model.model.layers."
+                + i
+                + "."
+                + (LoraConfig.MLP_PROJECTIONS.contains(proj) ? "mlp." : "self_attn.")
+                + proj;
         w.put(name + ".lora_A.weight", random(r, 4, ModelFlops.inWidth(c, proj), 0.1));
         w.put(name + ".lora_B.weight", random(r, ModelFlops.outWidth(c, proj), 4, 0.1));
       }
@@ -193,25 +210,33 @@ class ReferenceForwardTest {
   /** Matrices as arrays; single-row entries (norm gains, biases) become vectors. */
   private static Map<String, NDArray> toArrays(NDManager manager, Map<String, float[][]> weights) {
     Map<String, NDArray> out = new HashMap<>();
-    weights.forEach((name, m) -> {
-      boolean vector = name.endsWith("norm.weight") || name.endsWith(".bias");
-      float[] flat = new float[m.length * m[0].length];
-      for (int i = 0; i < m.length; i++) {
-        System.arraycopy(m[i], 0, flat, i * m[0].length, m[0].length);
-      }
-      out.put(name, manager.create(flat, vector ? new Shape(m[0].length) : new Shape(m.length, m[0].length)));
-    });
+    weights.forEach(
+        (name, m) -> {
+          boolean vector = name.endsWith("norm.weight") || name.endsWith(".bias");
+          float[] flat = new float[m.length * m[0].length];
+          for (int i = 0; i < m.length; i++) {
+            System.arraycopy(m[i], 0, flat, i * m[0].length, m[0].length);
+          }
+          out.put(
+              name,
+              manager.create(
+                  flat, vector ? new Shape(m[0].length) : new Shape(m.length, m[0].length)));
+        });
     return out;
   }
 
-  /** The Hugging Face LlamaForCausalLM / Qwen2 / Mistral forward for one unpadded sequence, in doubles. */
+  /**
+   * The Hugging Face LlamaForCausalLM / Qwen2 / Mistral forward for one unpadded sequence, in
+   * doubles.
+   */
   private static final class Reference {
     private final LlamaConfig c;
     private final Map<String, float[][]> w;
     private final Map<String, float[][]> lora;
     private final double loraScaling;
 
-    Reference(LlamaConfig c, Map<String, float[][]> w, Map<String, float[][]> lora, double loraScaling) {
+    Reference(
+        LlamaConfig c, Map<String, float[][]> w, Map<String, float[][]> lora, double loraScaling) {
       this.c = c;
       this.w = w;
       this.lora = lora;
@@ -327,7 +352,9 @@ class ReferenceForwardTest {
         if (wavelen > lowWavelen) {
           return inv / s.factor();
         }
-        double smooth = (s.originalMaxPositions() / wavelen - s.lowFreqFactor()) / (s.highFreqFactor() - s.lowFreqFactor());
+        double smooth =
+            (s.originalMaxPositions() / wavelen - s.lowFreqFactor())
+                / (s.highFreqFactor() - s.lowFreqFactor());
         return (1 - smooth) * inv / s.factor() + smooth * inv;
       }
       return inv;

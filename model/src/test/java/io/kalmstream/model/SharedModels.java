@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Test fixtures from the shared directory (system property {@code kalm.shared.dir}, set by surefire). */
+/**
+ * Test fixtures from the shared directory (system property {@code kalm.shared.dir}, set by
+ * surefire).
+ */
 final class SharedModels {
 
   private SharedModels() {}
@@ -16,7 +19,8 @@ final class SharedModels {
   static Path sharedDir() {
     String dir = System.getProperty("kalm.shared.dir");
     if (dir == null) {
-      throw new IllegalStateException("system property kalm.shared.dir is not set (run through Maven)");
+      throw new IllegalStateException(
+          "system property kalm.shared.dir is not set (run through Maven)");
     }
     return Path.of(dir);
   }

@@ -18,8 +18,11 @@ import org.junit.jupiter.api.Test;
 class SharedPrefixTest {
 
   private static final String PREFIX = "Once upon a time there was a little girl named Lily. She";
-  private static final List<String> SUFFIXES = List.of(" liked to play outside in the sun.", " ran.",
-      " had a big red ball that she loved very much.");
+  private static final List<String> SUFFIXES =
+      List.of(
+          " liked to play outside in the sun.",
+          " ran.",
+          " had a big red ball that she loved very much.");
 
   private static LlamaModel model;
 
@@ -28,10 +31,17 @@ class SharedPrefixTest {
     model = LlamaModel.load(SharedModels.stories260K(), ModelOptions.auto());
     model.addLora(LoraConfig.kalmDefault(), 5);
     // B is zero after init: give it values, so the adapter takes part in the comparison
-    model.adapterParameters().values().forEach(p -> {
-      NDArray a = p.getArray();
-      a.set(a.getManager().randomNormal(0, 0.05f, a.getShape(), a.getDataType()).toFloatArray());
-    });
+    model
+        .adapterParameters()
+        .values()
+        .forEach(
+            p -> {
+              NDArray a = p.getArray();
+              a.set(
+                  a.getManager()
+                      .randomNormal(0, 0.05f, a.getShape(), a.getDataType())
+                      .toFloatArray());
+            });
   }
 
   @AfterAll
@@ -54,14 +64,23 @@ class SharedPrefixTest {
     try (NDManager scope = NDManager.newBaseManager(model.device(), ModelOptions.ENGINE)) {
       TokenBatch suffixBatch = TokenBatch.rightPadded(suffixes, model.tokenizer().padId());
       var suffixArrays = suffixBatch.toNDList(scope);
-      NDArray prefixed = model.hiddenStatesPrefixed(scope.create(prefix, new Shape(1, prefix.length)),
-          suffixArrays.get(0), suffixArrays.get(1), false);
-      assertEquals(new Shape(SUFFIXES.size(), suffixBatch.width(), model.config().hiddenSize()), prefixed.getShape());
+      NDArray prefixed =
+          model.hiddenStatesPrefixed(
+              scope.create(prefix, new Shape(1, prefix.length)),
+              suffixArrays.get(0),
+              suffixArrays.get(1),
+              false);
+      assertEquals(
+          new Shape(SUFFIXES.size(), suffixBatch.width(), model.config().hiddenSize()),
+          prefixed.getShape());
       var fullArrays = TokenBatch.rightPadded(full, model.tokenizer().padId()).toNDList(scope);
       NDArray whole = model.hiddenStates(fullArrays.get(0), fullArrays.get(1), false);
       for (int row = 0; row < SUFFIXES.size(); row++) {
         int length = suffixes.get(row).length;
-        float[] expected = whole.get(new NDIndex("{}, {}:{}", row, prefix.length, prefix.length + length)).toFloatArray();
+        float[] expected =
+            whole
+                .get(new NDIndex("{}, {}:{}", row, prefix.length, prefix.length + length))
+                .toFloatArray();
         float[] actual = prefixed.get(new NDIndex("{}, 0:{}", row, length)).toFloatArray();
         float diff = LoraAdapterTest.maxAbsDiff(expected, actual);
         assertTrue(diff < 1e-4f, "row " + row + " max diff " + diff);
@@ -72,20 +91,24 @@ class SharedPrefixTest {
   @Test
   void truncateCutsAtATokenBoundaryAndKeepsShortTexts() {
     LlamaTokenizer tokenizer = model.tokenizer();
-    String text = "the little dog barked at the big red ball in the garden and then it ran away very fast";
+    String text =
+        "the little dog barked at the big red ball in the garden and then it ran away very fast";
     assertEquals("a cat", tokenizer.truncate("  a cat ", 50));
     for (int max : new int[] {1, 5, 12}) {
       String cut = tokenizer.truncate(text, max);
       assertTrue(text.startsWith(cut), cut);
       int tokens = tokenizer.encodeContinuation(cut).length;
-      assertTrue(tokens <= max && tokens >= max - 1, max + " tokens asked, " + tokens + " kept: '" + cut + "'");
+      assertTrue(
+          tokens <= max && tokens >= max - 1,
+          max + " tokens asked, " + tokens + " kept: '" + cut + "'");
     }
   }
 
   @Test
   void lossAtTargetsEqualsTheFullLoss() {
     try (NDManager scope = NDManager.newBaseManager(model.device(), ModelOptions.ENGINE)) {
-      TokenBatch batch = model.tokenizer().encodeBatch(SUFFIXES.stream().map(s -> PREFIX + s).toList(), 64);
+      TokenBatch batch =
+          model.tokenizer().encodeBatch(SUFFIXES.stream().map(s -> PREFIX + s).toList(), 64);
       long[][] mask = new long[batch.size()][batch.width()];
       for (int row = 0; row < batch.size(); row++) {
         for (int t = batch.lengths()[row] / 2; t < batch.lengths()[row]; t++) {
@@ -95,9 +118,14 @@ class SharedPrefixTest {
       var arrays = batch.toNDList(scope);
       NDArray hidden = model.hiddenStates(arrays.get(0), arrays.get(1), false);
       long[] flat = Arrays.stream(mask).flatMapToLong(Arrays::stream).toArray();
-      float full = CausalLmLoss.mean(model.logits(hidden), arrays.get(0),
-          scope.create(flat, new Shape(batch.size(), batch.width()))).getFloat();
-      float atTargets = CausalLmLoss.meanAtTargets(hidden, batch.ids(), mask, model::logits).getFloat();
+      float full =
+          CausalLmLoss.mean(
+                  model.logits(hidden),
+                  arrays.get(0),
+                  scope.create(flat, new Shape(batch.size(), batch.width())))
+              .getFloat();
+      float atTargets =
+          CausalLmLoss.meanAtTargets(hidden, batch.ids(), mask, model::logits).getFloat();
       assertEquals(full, atTargets, 1e-5f * Math.abs(full));
     }
   }

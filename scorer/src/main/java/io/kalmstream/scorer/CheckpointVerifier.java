@@ -14,14 +14,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks a checkpoint announcement before anything of it is recorded or loaded. The hashes travel in the same
- * message as the location, so they prove integrity, not origin: origin comes from the store root, which every
- * file must lie in after symlinks are followed. Besides, the version must be a plausible successor of the newest
- * accepted one, every listed file must have its announced sha256, and the adapter's safetensors header must
- * describe exactly the bytes the file holds.
+ * Checks a checkpoint announcement before anything of it is recorded or loaded. The hashes travel
+ * in the same message as the location, so they prove integrity, not origin: origin comes from the
+ * store root, which every file must lie in after symlinks are followed. Besides, the version must
+ * be a plausible successor of the newest accepted one, every listed file must have its announced
+ * sha256, and the adapter's safetensors header must describe exactly the bytes the file holds.
  */
 final class CheckpointVerifier {
-  static final List<String> REQUIRED_FILES = List.of("adapter_config.json", "adapter_model.safetensors");
+  static final List<String> REQUIRED_FILES =
+      List.of("adapter_config.json", "adapter_model.safetensors");
 
   /** Thrown with a reason a person can act on; the checkpoint is refused. */
   static final class RejectedCheckpoint extends Exception {
@@ -38,18 +39,26 @@ final class CheckpointVerifier {
     this.maxVersionJump = maxVersionJump;
   }
 
-  /** @return the checkpoint directory with symlinks resolved, the path the loader must read */
+  /**
+   * @return the checkpoint directory with symlinks resolved, the path the loader must read
+   */
   Path verify(CheckpointPublished checkpoint, long newestAccepted) throws RejectedCheckpoint {
     long version = checkpoint.getVersion();
     if (version <= newestAccepted || version - newestAccepted > maxVersionJump) {
-      throw new RejectedCheckpoint("version " + version + " is not a plausible successor of version "
-          + newestAccepted + " (at most " + maxVersionJump + " ahead)");
+      throw new RejectedCheckpoint(
+          "version "
+              + version
+              + " is not a plausible successor of version "
+              + newestAccepted
+              + " (at most "
+              + maxVersionJump
+              + " ahead)");
     }
     Path realRoot = realPath(root, "checkpoint store root");
     Path dir = realPath(directoryOf(checkpoint.getUri()), "checkpoint directory");
     if (!dir.startsWith(realRoot)) {
-      throw new RejectedCheckpoint("checkpoint directory " + dir + " lies outside the checkpoint store root "
-          + realRoot);
+      throw new RejectedCheckpoint(
+          "checkpoint directory " + dir + " lies outside the checkpoint store root " + realRoot);
     }
     Map<String, String> files = checkpoint.getFiles();
     for (String required : REQUIRED_FILES) {
@@ -60,20 +69,29 @@ final class CheckpointVerifier {
     for (Map.Entry<String, String> file : files.entrySet()) {
       Path listed = dir.resolve(file.getKey()).normalize();
       if (!listed.startsWith(dir)) {
-        throw new RejectedCheckpoint("file " + file.getKey() + " lies outside the checkpoint directory");
+        throw new RejectedCheckpoint(
+            "file " + file.getKey() + " lies outside the checkpoint directory");
       }
       Path path = realPath(listed, "file " + file.getKey());
       if (!path.startsWith(realRoot)) {
-        throw new RejectedCheckpoint("file " + file.getKey() + " is a symlink that leaves the checkpoint store root "
-            + realRoot);
+        throw new RejectedCheckpoint(
+            "file "
+                + file.getKey()
+                + " is a symlink that leaves the checkpoint store root "
+                + realRoot);
       }
       if (!Files.isRegularFile(path)) {
         throw new RejectedCheckpoint("file " + file.getKey() + " is not a regular file");
       }
       String actual = sha256(path);
       if (!actual.equalsIgnoreCase(file.getValue())) {
-        throw new RejectedCheckpoint("sha256 mismatch for " + file.getKey() + ": announced " + file.getValue()
-            + ", found " + actual);
+        throw new RejectedCheckpoint(
+            "sha256 mismatch for "
+                + file.getKey()
+                + ": announced "
+                + file.getValue()
+                + ", found "
+                + actual);
       }
     }
     try {
@@ -96,7 +114,8 @@ final class CheckpointVerifier {
     try {
       URI parsed = URI.create(uri);
       if (parsed.getScheme() != null && !"file".equals(parsed.getScheme())) {
-        throw new RejectedCheckpoint("unsupported checkpoint URI scheme " + parsed.getScheme() + " in " + uri);
+        throw new RejectedCheckpoint(
+            "unsupported checkpoint URI scheme " + parsed.getScheme() + " in " + uri);
       }
       Path path = parsed.getScheme() == null ? Path.of(uri) : Path.of(parsed);
       return path.toAbsolutePath().normalize();

@@ -28,11 +28,13 @@ import org.slf4j.LoggerFactory;
  * The dashboard's HTTP endpoints (JSON; cross-origin calls only from the configured origins):
  *
  * <ul>
- *   <li>{@code GET /api/version}: the version answering queries, index size, anisotropy, last swap timings
+ *   <li>{@code GET /api/version}: the version answering queries, index size, anisotropy, last swap
+ *       timings
  *   <li>{@code GET /api/metrics}: recent {@code ModelQualityMetric}s, oldest first
  *   <li>{@code GET /api/alerts}: recent alerts
  *   <li>{@code GET /api/predictions}: recent answers
- *   <li>{@code GET /api/query?entity=ID|text=TEXT&relation=R[&direction=HEAD][&k=10][&filterKnown=true]}: one
+ *   <li>{@code GET
+ *       /api/query?entity=ID|text=TEXT&relation=R[&direction=HEAD][&k=10][&filterKnown=true]}: one
  *       synchronous query through the same predictor as the stream
  *   <li>{@code GET /metrics}: Prometheus exposition
  * </ul>
@@ -41,39 +43,53 @@ public final class DashboardServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Longest query string accepted; a free-text entity is bounded further by the scorer's text limit. */
+  /**
+   * Longest query string accepted; a free-text entity is bounded further by the scorer's text
+   * limit.
+   */
   static final int MAX_QUERY_STRING_CHARS = 16 * 1024;
 
   private final HttpServer server;
   private final ScorerRuntime runtime;
   private final List<String> allowedOrigins;
 
-  public DashboardServer(ScorerRuntime runtime, String bindAddress, int port, List<String> allowedOrigins)
+  public DashboardServer(
+      ScorerRuntime runtime, String bindAddress, int port, List<String> allowedOrigins)
       throws IOException {
     this.runtime = runtime;
     this.allowedOrigins = allowedOrigins;
     this.server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "scorer-http");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "scorer-http");
+              t.setDaemon(true);
+              return t;
+            }));
     ScorerEvents events = runtime.events();
     route("/api/version", q -> version());
     route("/api/metrics", q -> records(events.metricHistory()));
     route("/api/alerts", q -> records(events.alertHistory()));
     route("/api/predictions", q -> records(events.recentAnswers()));
-    route("/api/query", q -> {
-      LinkPredictionAnswer answer = runtime.query(parseQuery(q));
-      if (answer.getError() != null) {
-        throw new IllegalArgumentException(answer.getError().toString());
-      }
-      return toJson(answer);
-    });
-    server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4",
-        events.registry().scrape()));
+    route(
+        "/api/query",
+        q -> {
+          LinkPredictionAnswer answer = runtime.query(parseQuery(q));
+          if (answer.getError() != null) {
+            throw new IllegalArgumentException(answer.getError().toString());
+          }
+          return toJson(answer);
+        });
+    server.createContext(
+        "/metrics",
+        exchange ->
+            respond(exchange, 200, "text/plain; version=0.0.4", events.registry().scrape()));
     server.start();
-    LOG.info("dashboard endpoints on http://{}:{}/api/version", server.getAddress().getHostString(), port());
+    LOG.info(
+        "dashboard endpoints on http://{}:{}/api/version",
+        server.getAddress().getHostString(),
+        port());
   }
 
   public int port() {
@@ -85,23 +101,43 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   private void route(String path, Handler handler) {
-    server.createContext(path, exchange -> {
-      String rawQuery = exchange.getRequestURI().getRawQuery();
-      if (rawQuery != null && rawQuery.length() > MAX_QUERY_STRING_CHARS) {
-        respond(exchange, 414, "application/json", JSON.writeValueAsString(Map.of("error",
-            "query string of " + rawQuery.length() + " characters (at most " + MAX_QUERY_STRING_CHARS + ")")));
-        return;
-      }
-      try {
-        Object body = handler.handle(QueryStrings.parse(rawQuery));
-        respond(exchange, 200, "application/json", JSON.writeValueAsString(body));
-      } catch (IllegalArgumentException e) {
-        respond(exchange, 400, "application/json", JSON.writeValueAsString(Map.of("error", e.getMessage())));
-      } catch (RuntimeException e) {
-        LOG.error("{} failed", exchange.getRequestURI(), e);
-        respond(exchange, 500, "application/json", JSON.writeValueAsString(Map.of("error", String.valueOf(e))));
-      }
-    });
+    server.createContext(
+        path,
+        exchange -> {
+          String rawQuery = exchange.getRequestURI().getRawQuery();
+          if (rawQuery != null && rawQuery.length() > MAX_QUERY_STRING_CHARS) {
+            respond(
+                exchange,
+                414,
+                "application/json",
+                JSON.writeValueAsString(
+                    Map.of(
+                        "error",
+                        "query string of "
+                            + rawQuery.length()
+                            + " characters (at most "
+                            + MAX_QUERY_STRING_CHARS
+                            + ")")));
+            return;
+          }
+          try {
+            Object body = handler.handle(QueryStrings.parse(rawQuery));
+            respond(exchange, 200, "application/json", JSON.writeValueAsString(body));
+          } catch (IllegalArgumentException e) {
+            respond(
+                exchange,
+                400,
+                "application/json",
+                JSON.writeValueAsString(Map.of("error", e.getMessage())));
+          } catch (RuntimeException e) {
+            LOG.error("{} failed", exchange.getRequestURI(), e);
+            respond(
+                exchange,
+                500,
+                "application/json",
+                JSON.writeValueAsString(Map.of("error", String.valueOf(e))));
+          }
+        });
   }
 
   private Map<String, Object> version() {
@@ -113,8 +149,17 @@ public final class DashboardServer implements AutoCloseable {
     out.put("anisotropy", Double.isNaN(anisotropy) ? null : anisotropy);
     ModelManager.SwapTimings swap = runtime.lastSwap();
     if (swap != null) {
-      out.put("lastSwap", Map.of("version", swap.version(), "entities", swap.entities(),
-          "reindexMs", swap.reindex().toMillis(), "swapMs", swap.swap().toMillis()));
+      out.put(
+          "lastSwap",
+          Map.of(
+              "version",
+              swap.version(),
+              "entities",
+              swap.entities(),
+              "reindexMs",
+              swap.reindex().toMillis(),
+              "swapMs",
+              swap.swap().toMillis()));
     }
     return out;
   }
@@ -130,7 +175,8 @@ public final class DashboardServer implements AutoCloseable {
           .setEntityId(q.get("entity"))
           .setEntityText(q.get("text"))
           .setRelation(relation)
-          .setDirection(Direction.valueOf(q.getOrDefault("direction", "TAIL").toUpperCase(Locale.ROOT)))
+          .setDirection(
+              Direction.valueOf(q.getOrDefault("direction", "TAIL").toUpperCase(Locale.ROOT)))
           .setK(Integer.parseInt(q.getOrDefault("k", "10")))
           .setFilterKnown(Boolean.parseBoolean(q.getOrDefault("filterKnown", "false")))
           .build();
@@ -138,7 +184,6 @@ public final class DashboardServer implements AutoCloseable {
       throw new IllegalArgumentException("bad query parameter: " + e.getMessage(), e);
     }
   }
-
 
   private static List<Object> records(List<? extends SpecificRecord> records) {
     List<Object> out = new ArrayList<>(records.size());
@@ -180,7 +225,8 @@ public final class DashboardServer implements AutoCloseable {
     return value;
   }
 
-  private void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+  private void respond(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type);
     String origin = exchange.getRequestHeaders().getFirst("Origin");

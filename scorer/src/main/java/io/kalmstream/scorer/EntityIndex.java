@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The embeddings of every entity's D_t view under one model version, written by a single thread and read
- * through immutable {@link Snapshot}s. New entities are appended into spare capacity that published
- * snapshots do not see; changing or removing an existing row copies the arrays first, so a search that holds
- * a snapshot never sees a row change under it.
+ * The embeddings of every entity's D_t view under one model version, written by a single thread and
+ * read through immutable {@link Snapshot}s. New entities are appended into spare capacity that
+ * published snapshots do not see; changing or removing an existing row copies the arrays first, so
+ * a search that holds a snapshot never sees a row change under it.
  */
 final class EntityIndex {
   private final ModelHandle model;
@@ -25,6 +25,7 @@ final class EntityIndex {
   private final double[] sum;
   private int rows;
   private int live;
+
   /** Set when a published snapshot shares arrays that an in-place change would alter. */
   private boolean shared;
 
@@ -39,8 +40,15 @@ final class EntityIndex {
   }
 
   /** An immutable view: the rows, ids and texts it covers never change. */
-  record Snapshot(ModelHandle model, EmbeddingMatrix matrix, String[] ids, String[] views,
-      Map<String, Integer> rowOf, BitSet removed, double[] sum, int live) {
+  record Snapshot(
+      ModelHandle model,
+      EmbeddingMatrix matrix,
+      String[] ids,
+      String[] views,
+      Map<String, Integer> rowOf,
+      BitSet removed,
+      double[] sum,
+      int live) {
 
     long version() {
       return model.version();
@@ -92,8 +100,13 @@ final class EntityIndex {
   void upsert(List<String> entityIds, List<String> entityViews, float[][] vectors) {
     for (int i = 0; i < entityIds.size(); i++) {
       if (vectors[i].length != dim) {
-        throw new IllegalArgumentException("embedding of " + entityIds.get(i) + " has " + vectors[i].length
-            + " entries, the index " + dim);
+        throw new IllegalArgumentException(
+            "embedding of "
+                + entityIds.get(i)
+                + " has "
+                + vectors[i].length
+                + " entries, the index "
+                + dim);
       }
       Integer existing = rowOf.get(entityIds.get(i));
       int row;
@@ -134,8 +147,15 @@ final class EntityIndex {
 
   Snapshot snapshot() {
     shared = true;
-    return new Snapshot(model, new EmbeddingMatrix(data, rows, dim), ids, views, rowOf, (BitSet) removed.clone(),
-        sum.clone(), live);
+    return new Snapshot(
+        model,
+        new EmbeddingMatrix(data, rows, dim),
+        ids,
+        views,
+        rowOf,
+        (BitSet) removed.clone(),
+        sum.clone(),
+        live);
   }
 
   private void addToSum(int row, int sign) {

@@ -13,19 +13,26 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The scorer's in-memory view of the graph, mirrored from the global state stores by the store processors
- * and read by the query, index and evaluation threads: entity and relation texts, the known true answers
- * used for filtering, and the held-out evaluation triples.
+ * The scorer's in-memory view of the graph, mirrored from the global state stores by the store
+ * processors and read by the query, index and evaluation threads: entity and relation texts, the
+ * known true answers used for filtering, and the held-out evaluation triples.
  */
 final class GraphCatalog {
   private final Map<String, EntityDescription> entities = new ConcurrentHashMap<>();
   private final Map<String, RelationDescription> relations = new ConcurrentHashMap<>();
   private final Map<String, Triple> knownByKey = new ConcurrentHashMap<>();
-  /** How many keys state each fact "head\trelation\ttail"; a fact is forgotten when no key states it. */
+
+  /**
+   * How many keys state each fact "head\trelation\ttail"; a fact is forgotten when no key states
+   * it.
+   */
   private final Map<String, Integer> keysPerFact = new ConcurrentHashMap<>();
+
   /** "head\trelation" → tails, and "tail\trelation" → heads, of every known triple. */
   private final Map<String, Set<String>> tailsOf = new ConcurrentHashMap<>();
+
   private final Map<String, Set<String>> headsOf = new ConcurrentHashMap<>();
+
   /** Held-out triples in arrival order, newest last. */
   private final LinkedHashMap<String, Triple> evalTriples = new LinkedHashMap<>();
 
@@ -57,16 +64,23 @@ final class GraphCatalog {
     return relations.get(id);
   }
 
-  /** Records a fact from kg.triples or kg.eval.triples under its key; a null triple retracts the key. */
+  /**
+   * Records a fact from kg.triples or kg.eval.triples under its key; a null triple retracts the
+   * key.
+   */
   synchronized void putKnown(String key, Triple triple) {
     Triple previous = triple == null ? knownByKey.remove(key) : knownByKey.put(key, triple);
     if (previous != null) {
       unindex(previous);
     }
     if (triple != null && keysPerFact.merge(fact(triple), 1, Integer::sum) == 1) {
-      tailsOf.computeIfAbsent(pair(triple.getHead(), triple.getRelation()), k -> ConcurrentHashMap.newKeySet())
+      tailsOf
+          .computeIfAbsent(
+              pair(triple.getHead(), triple.getRelation()), k -> ConcurrentHashMap.newKeySet())
           .add(triple.getTail());
-      headsOf.computeIfAbsent(pair(triple.getTail(), triple.getRelation()), k -> ConcurrentHashMap.newKeySet())
+      headsOf
+          .computeIfAbsent(
+              pair(triple.getTail(), triple.getRelation()), k -> ConcurrentHashMap.newKeySet())
           .add(triple.getHead());
     }
   }
@@ -84,13 +98,18 @@ final class GraphCatalog {
     }
   }
 
-  /** Known tails of (head, relation, ?), or known heads of (?, relation, tail) when {@code head} is false. */
+  /**
+   * Known tails of (head, relation, ?), or known heads of (?, relation, tail) when {@code head} is
+   * false.
+   */
   Set<String> knownAnswers(String entity, String relation, boolean tailDirection) {
     Set<String> answers = (tailDirection ? tailsOf : headsOf).get(pair(entity, relation));
     return answers == null ? Set.of() : answers;
   }
 
-  /** @return whether the held-out set changed (a restored or repeated record changes nothing) */
+  /**
+   * @return whether the held-out set changed (a restored or repeated record changes nothing)
+   */
   synchronized boolean putEval(String key, Triple triple) {
     Triple previous = evalTriples.remove(key);
     if (triple != null) {

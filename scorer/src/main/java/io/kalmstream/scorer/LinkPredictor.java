@@ -17,9 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * Answers a batch of link-prediction queries with one forward pass: D_hr (or its inverse for head
- * queries) of every valid query is embedded together, then all entities are ranked by cosine. The stream
- * processor and the synchronous HTTP endpoint both come here. The whole batch is answered by one index
- * snapshot, whose model version every answer names.
+ * queries) of every valid query is embedded together, then all entities are ranked by cosine. The
+ * stream processor and the synchronous HTTP endpoint both come here. The whole batch is answered by
+ * one index snapshot, whose model version every answer names.
  */
 final class LinkPredictor {
   /** A query with the time it entered the system, for the answer's latency. */
@@ -32,8 +32,13 @@ final class LinkPredictor {
   private final int maxTextChars;
   private final TextViews views;
 
-  LinkPredictor(GraphCatalog catalog, Supplier<EntityIndex.Snapshot> current, TopKSearch search, int maxK,
-      int maxTextChars, TextViews views) {
+  LinkPredictor(
+      GraphCatalog catalog,
+      Supplier<EntityIndex.Snapshot> current,
+      TopKSearch search,
+      int maxK,
+      int maxTextChars,
+      TextViews views) {
     this.maxTextChars = maxTextChars;
     this.views = views;
     this.catalog = catalog;
@@ -59,7 +64,8 @@ final class LinkPredictor {
     }
     if (!valid.isEmpty()) {
       float[][] queryVectors = snapshot.model().embed(texts);
-      int maxRequested = valid.stream().mapToInt(i -> batch.get(i).query().getK()).max().orElseThrow();
+      int maxRequested =
+          valid.stream().mapToInt(i -> batch.get(i).query().getK()).max().orElseThrow();
       BitSet[] excluded = new BitSet[valid.size()];
       for (int v = 0; v < valid.size(); v++) {
         excluded[v] = exclusions(batch.get(valid.get(v)).query(), snapshot);
@@ -107,24 +113,36 @@ final class LinkPredictor {
     } else if (q.getEntityText().isBlank()) {
       return Prepared.rejected("entityText is blank");
     } else if (q.getEntityText().length() > maxTextChars) {
-      return Prepared.rejected("entityText has " + q.getEntityText().length() + " characters (at most "
-          + maxTextChars + ")");
+      return Prepared.rejected(
+          "entityText has "
+              + q.getEntityText().length()
+              + " characters (at most "
+              + maxTextChars
+              + ")");
     } else {
       entityText = q.getEntityText();
     }
     if (snapshot.size() == 0) {
-      return Prepared.rejected("the entity index of model version " + snapshot.version() + " is still empty");
+      return Prepared.rejected(
+          "the entity index of model version " + snapshot.version() + " is still empty");
     }
-    return new Prepared(views.headRelation(entityText,
-        TextViews.relationText(relation, q.getDirection() == Direction.HEAD)), null);
+    return new Prepared(
+        views.headRelation(
+            entityText, TextViews.relationText(relation, q.getDirection() == Direction.HEAD)),
+        null);
   }
 
-  /** Rows the answer may not name: removed entities, and known answers when the query asks to filter them. */
+  /**
+   * Rows the answer may not name: removed entities, and known answers when the query asks to filter
+   * them.
+   */
   private BitSet exclusions(LinkPredictionQuery q, EntityIndex.Snapshot snapshot) {
     BitSet known = null;
     if (q.getFilterKnown() && q.getEntityId() != null) {
       known = new BitSet();
-      Set<String> answers = catalog.knownAnswers(q.getEntityId(), q.getRelation(), q.getDirection() == Direction.TAIL);
+      Set<String> answers =
+          catalog.knownAnswers(
+              q.getEntityId(), q.getRelation(), q.getDirection() == Direction.TAIL);
       for (String id : answers) {
         int row = snapshot.row(id);
         if (row >= 0) {
@@ -140,9 +158,14 @@ final class LinkPredictor {
     return answer(tq, List.of(), -1, error);
   }
 
-  private static LinkPredictionAnswer answer(TimedQuery tq, List<ScoredEntity> candidates, long version, String error) {
-    return LinkPredictionAnswer.newBuilder().setQueryId(tq.query().getQueryId()).setCandidates(candidates)
-        .setModelVersion(version).setLatencyMs(Math.max(0, System.currentTimeMillis() - tq.receivedAtMs()))
-        .setError(error).build();
+  private static LinkPredictionAnswer answer(
+      TimedQuery tq, List<ScoredEntity> candidates, long version, String error) {
+    return LinkPredictionAnswer.newBuilder()
+        .setQueryId(tq.query().getQueryId())
+        .setCandidates(candidates)
+        .setModelVersion(version)
+        .setLatencyMs(Math.max(0, System.currentTimeMillis() - tq.receivedAtMs()))
+        .setError(error)
+        .build();
   }
 }

@@ -7,9 +7,9 @@ import io.kalmstream.model.TextEmbedder;
 import java.nio.file.Path;
 
 /**
- * Loads the DJL Llama model from a Hugging Face directory, with a checkpoint's PEFT adapter on top. Each
- * version gets its own copy of the base weights, so the version being replaced keeps answering while the
- * new one is embedding the entities.
+ * Loads the DJL Llama model from a Hugging Face directory, with a checkpoint's PEFT adapter on top.
+ * Each version gets its own copy of the base weights, so the version being replaced keeps answering
+ * while the new one is embedding the entities.
  */
 public final class LlamaModelLoader implements ModelLoader {
   /** D_hr holds two texts of at most 50 words each plus punctuation. */
@@ -36,6 +36,7 @@ public final class LlamaModelLoader implements ModelLoader {
   }
 
   private TextEmbedder embedder(LlamaModel model) {
-    return new LlamaTextEmbedder(model, maxTokens, Math.max(maxTokens, LlamaTextEmbedder.DEFAULT_TOKEN_BUDGET), true);
+    return new LlamaTextEmbedder(
+        model, maxTokens, Math.max(maxTokens, LlamaTextEmbedder.DEFAULT_TOKEN_BUDGET), true);
   }
 }

@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One loaded model version shared by the index writer, the query threads and the monitor. It is closed
- * when it has been retired by a swap and the last forward pass that acquired it has released it, so a
- * batch that started on the old version finishes on it.
+ * One loaded model version shared by the index writer, the query threads and the monitor. It is
+ * closed when it has been retired by a swap and the last forward pass that acquired it has released
+ * it, so a batch that started on the old version finishes on it.
  */
 final class ModelHandle {
   private final long version;
   private final TextEmbedder embedder;
+
   /** The owner's reference (held until {@link #retire}) plus one per running forward pass. */
   private final AtomicInteger references = new AtomicInteger(1);
 
@@ -29,8 +30,9 @@ final class ModelHandle {
   }
 
   /**
-   * Embeds under this version. Calls are serialised: a model implementation need not be thread-safe, and
-   * on a small CPU machine concurrent forward passes only compete for the same cores.
+   * Embeds under this version. Calls are serialised: a model implementation need not be
+   * thread-safe, and on a small CPU machine concurrent forward passes only compete for the same
+   * cores.
    */
   float[][] embed(List<String> texts) {
     if (!acquire()) {

@@ -29,12 +29,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the model versions and their entity indexes.
  *
- * <p>Two threads write. The <em>index</em> thread is the only one that touches the live {@link EntityIndex}:
- * it embeds entities as they arrive (under the current version) and performs swaps. The <em>reindex</em>
- * thread verifies and loads a new checkpoint and embeds every entity into a fresh index, while queries keep
- * being answered from the current one; it then hands the fresh index to the index thread, which re-embeds
- * what changed in the catalog meanwhile and publishes it in one reference write. Readers take
- * {@link #current()} once per batch, so a batch is answered wholly by one version.
+ * <p>Two threads write. The <em>index</em> thread is the only one that touches the live {@link
+ * EntityIndex}: it embeds entities as they arrive (under the current version) and performs swaps.
+ * The <em>reindex</em> thread verifies and loads a new checkpoint and embeds every entity into a
+ * fresh index, while queries keep being answered from the current one; it then hands the fresh
+ * index to the index thread, which re-embeds what changed in the catalog meanwhile and publishes it
+ * in one reference write. Readers take {@link #current()} once per batch, so a batch is answered
+ * wholly by one version.
  */
 public final class ModelManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
@@ -47,28 +48,42 @@ public final class ModelManager implements AutoCloseable {
   private final ModelLoader loader;
   private final ScorerEvents events;
   private final TextViews textViews;
-  private final ExecutorService indexThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scorer-index"));
+  private final ExecutorService indexThread =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "scorer-index"));
   private final ExecutorService reindexThread =
       Executors.newSingleThreadExecutor(r -> new Thread(r, "scorer-reindex"));
   private final AtomicReference<EntityIndex.Snapshot> current = new AtomicReference<>();
   private final Set<String> pendingEntities = new LinkedHashSet<>();
   private boolean drainScheduled;
   private final CheckpointVerifier verifier;
+
   /** Announcements not yet verified, by version; the reindex thread takes the newest. */
-  private final ConcurrentSkipListMap<Long, CheckpointPublished> pending = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<Long, CheckpointPublished> pending =
+      new ConcurrentSkipListMap<>();
+
   /** Written by the reindex thread only, once a version has passed verification. */
   private final AtomicLong newestAccepted = new AtomicLong(0);
-  private final Map<Long, CompletableFuture<EntityIndex.Snapshot>> swaps = new ConcurrentHashMap<>();
+
+  private final Map<Long, CompletableFuture<EntityIndex.Snapshot>> swaps =
+      new ConcurrentHashMap<>();
   private final AtomicReference<SwapTimings> lastSwap = new AtomicReference<>();
+
   /** Reindex thread only: when the next full re-index may start (System.nanoTime). */
   private long nextReindexAt = System.nanoTime();
+
   private QualityMonitor monitor;
+
   /** Index thread only. */
   private EntityIndex index;
+
   /** Index thread only: the index size at the last measurement of version 0. */
   private int baseMeasuredAt;
 
-  ModelManager(ScorerConfig config, GraphCatalog catalog, ModelLoader loader, ScorerEvents events,
+  ModelManager(
+      ScorerConfig config,
+      GraphCatalog catalog,
+      ModelLoader loader,
+      ScorerEvents events,
       TextViews textViews) {
     this.textViews = textViews;
     this.config = config;
@@ -78,7 +93,10 @@ public final class ModelManager implements AutoCloseable {
     this.verifier = new CheckpointVerifier(config.checkpointRoot(), config.maxVersionJump());
   }
 
-  /** Loads the base model as version 0 with an empty index; entities fill it as the catalog announces them. */
+  /**
+   * Loads the base model as version 0 with an empty index; entities fill it as the catalog
+   * announces them.
+   */
   void start(QualityMonitor qualityMonitor) {
     this.monitor = qualityMonitor;
     ModelHandle base = new ModelHandle(0, loader.loadBase());
@@ -122,20 +140,29 @@ public final class ModelManager implements AutoCloseable {
         syncWithCatalog(index, ids);
         current.set(index.snapshot());
       } catch (RuntimeException e) {
-        LOG.error("embedding {} new entities under model version {} failed; they stay out of the index",
-            ids.size(), index.model().version(), e);
+        LOG.error(
+            "embedding {} new entities under model version {} failed; they stay out of the index",
+            ids.size(),
+            index.model().version(),
+            e);
       }
     }
-    // The base model is measured whenever its index has grown by a tenth since it was last measured, so its
+    // The base model is measured whenever its index has grown by a tenth since it was last
+    // measured, so its
     // figures (the reference of the relative alerts) end up taken over the whole catalogue.
     int size = current.get().size();
-    if (index.model().version() == 0 && size > 1 && size >= baseMeasuredAt + Math.max(1, baseMeasuredAt / 10)) {
+    if (index.model().version() == 0
+        && size > 1
+        && size >= baseMeasuredAt + Math.max(1, baseMeasuredAt / 10)) {
       baseMeasuredAt = size;
       monitor.versionComplete(current.get());
     }
   }
 
-  /** Brings the given entities of {@code target} in line with the catalog, embedding under its model. */
+  /**
+   * Brings the given entities of {@code target} in line with the catalog, embedding under its
+   * model.
+   */
   private void syncWithCatalog(EntityIndex target, Collection<String> ids) {
     List<String> changedIds = new ArrayList<>();
     List<String> changedViews = new ArrayList<>();
@@ -159,13 +186,17 @@ public final class ModelManager implements AutoCloseable {
   }
 
   /**
-   * From the checkpoint store processor. Nothing is recorded here: the reindex thread verifies announcements
-   * newest first, so a refused one neither counts as the newest version nor shuts out the valid ones below it.
+   * From the checkpoint store processor. Nothing is recorded here: the reindex thread verifies
+   * announcements newest first, so a refused one neither counts as the newest version nor shuts out
+   * the valid ones below it.
    */
   void checkpointAnnounced(CheckpointPublished checkpoint) {
     long version = checkpoint.getVersion();
     if (version <= newestAccepted.get()) {
-      LOG.info("checkpoint {} version {} ignored: not newer than version {}", checkpoint.getModelName(), version,
+      LOG.info(
+          "checkpoint {} version {} ignored: not newer than version {}",
+          checkpoint.getModelName(),
+          version,
           newestAccepted.get());
       return;
     }
@@ -173,7 +204,10 @@ public final class ModelManager implements AutoCloseable {
     reindexThread.execute(this::reindexNewestPending);
   }
 
-  /** Reindex thread: takes the newest pending announcement that passes verification; older ones are skipped. */
+  /**
+   * Reindex thread: takes the newest pending announcement that passes verification; older ones are
+   * skipped.
+   */
   private void reindexNewestPending() {
     Map.Entry<Long, CheckpointPublished> newest;
     while ((newest = pending.pollLastEntry()) != null) {
@@ -196,8 +230,15 @@ public final class ModelManager implements AutoCloseable {
         pending.put(checkpoint.getVersion(), checkpoint);
         continue;
       }
-      pending.headMap(checkpoint.getVersion()).keySet().forEach(skipped -> LOG.info(
-          "checkpoint version {} skipped: version {} is newer", skipped, checkpoint.getVersion()));
+      pending
+          .headMap(checkpoint.getVersion())
+          .keySet()
+          .forEach(
+              skipped ->
+                  LOG.info(
+                      "checkpoint version {} skipped: version {} is newer",
+                      skipped,
+                      checkpoint.getVersion()));
       pending.headMap(checkpoint.getVersion()).clear();
       newestAccepted.set(checkpoint.getVersion());
       reindex(checkpoint, dir);
@@ -210,8 +251,12 @@ public final class ModelManager implements AutoCloseable {
     if (wait <= 0) {
       return true;
     }
-    LOG.info("checkpoint {} version {}: re-index starts in {} ms, keeping full re-indexes under {} of a core",
-        checkpoint.getModelName(), checkpoint.getVersion(), wait / 1_000_000, config.reindexShare());
+    LOG.info(
+        "checkpoint {} version {}: re-index starts in {} ms, keeping full re-indexes under {} of a core",
+        checkpoint.getModelName(),
+        checkpoint.getVersion(),
+        wait / 1_000_000,
+        config.reindexShare());
     try {
       TimeUnit.NANOSECONDS.sleep(wait);
       return true;
@@ -242,9 +287,15 @@ public final class ModelManager implements AutoCloseable {
       return;
     }
     Duration reindex = Duration.ofNanos(System.nanoTime() - started);
-    nextReindexAt = System.nanoTime() + (long) (reindex.toNanos() * (1 - config.reindexShare()) / config.reindexShare());
-    LOG.info("checkpoint {} version {}: {} entities re-embedded in {} ms", checkpoint.getModelName(), version,
-        fresh.ids().size(), reindex.toMillis());
+    nextReindexAt =
+        System.nanoTime()
+            + (long) (reindex.toNanos() * (1 - config.reindexShare()) / config.reindexShare());
+    LOG.info(
+        "checkpoint {} version {}: {} entities re-embedded in {} ms",
+        checkpoint.getModelName(),
+        version,
+        fresh.ids().size(),
+        reindex.toMillis());
     try {
       EntityIndex.Snapshot swapped = indexThread.submit(() -> swapTo(fresh, reindex)).get();
       monitor.versionComplete(swapped);
@@ -252,7 +303,10 @@ public final class ModelManager implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
-      LOG.error("swap to model version {} failed; version {} keeps answering", version, current.get().version(),
+      LOG.error(
+          "swap to model version {} failed; version {} keeps answering",
+          version,
+          current.get().version(),
           e.getCause());
       model.retire();
     }
@@ -271,18 +325,38 @@ public final class ModelManager implements AutoCloseable {
     old.model().retire();
     Duration swap = Duration.ofNanos(System.nanoTime() - started);
     lastSwap.set(new SwapTimings(published.version(), published.size(), reindex, swap));
-    LOG.info("swapped model version {} → {}: {} entities, swap {} ms", old.model().version(), published.version(),
-        published.size(), swap.toMillis());
+    LOG.info(
+        "swapped model version {} → {}: {} entities, swap {} ms",
+        old.model().version(),
+        published.version(),
+        published.size(),
+        swap.toMillis());
     return published;
   }
 
   private void reject(CheckpointPublished checkpoint, String reason) {
-    LOG.warn("checkpoint {} version {} at {} refused: {}", checkpoint.getModelName(), checkpoint.getVersion(),
-        checkpoint.getUri(), reason);
-    events.alert("CHECKPOINT_REJECTED", checkpoint.getVersion(), current.get().version(), 0, 0,
-        "checkpoint " + checkpoint.getModelName() + " version " + checkpoint.getVersion() + " at "
-            + checkpoint.getUri() + " refused: " + reason);
-    swaps.computeIfAbsent(checkpoint.getVersion(), v -> new CompletableFuture<>())
+    LOG.warn(
+        "checkpoint {} version {} at {} refused: {}",
+        checkpoint.getModelName(),
+        checkpoint.getVersion(),
+        checkpoint.getUri(),
+        reason);
+    events.alert(
+        "CHECKPOINT_REJECTED",
+        checkpoint.getVersion(),
+        current.get().version(),
+        0,
+        0,
+        "checkpoint "
+            + checkpoint.getModelName()
+            + " version "
+            + checkpoint.getVersion()
+            + " at "
+            + checkpoint.getUri()
+            + " refused: "
+            + reason);
+    swaps
+        .computeIfAbsent(checkpoint.getVersion(), v -> new CompletableFuture<>())
         .completeExceptionally(new IllegalStateException(reason));
   }
 
@@ -293,13 +367,14 @@ public final class ModelManager implements AutoCloseable {
    */
   EntityIndex.Snapshot awaitVersion(long version, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
-    return swaps.computeIfAbsent(version, v -> new CompletableFuture<>())
+    return swaps
+        .computeIfAbsent(version, v -> new CompletableFuture<>())
         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Waits until every entity announced so far is in the current index. */
   void awaitIndexed() throws InterruptedException, ExecutionException {
-    indexThread.submit(() -> { }).get();
+    indexThread.submit(() -> {}).get();
   }
 
   SwapTimings lastSwap() {

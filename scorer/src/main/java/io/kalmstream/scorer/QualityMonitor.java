@@ -23,11 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live quality of each model version, on its own thread. Every held-out triple that arrives is ranked in both
- * directions (filtered) under the current version and updates that version's rolling MR, MRR and Hits@k.
- * When a version's index is complete, the newest eval triples are re-ranked under it, and its anisotropy,
- * alignment and uniformity are measured; the values are compared with the run's history (the base model, the
- * best versions so far) to raise drift and regression alerts.
+ * Live quality of each model version, on its own thread. Every held-out triple that arrives is
+ * ranked in both directions (filtered) under the current version and updates that version's rolling
+ * MR, MRR and Hits@k. When a version's index is complete, the newest eval triples are re-ranked
+ * under it, and its anisotropy, alignment and uniformity are measured; the values are compared with
+ * the run's history (the base model, the best versions so far) to raise drift and regression
+ * alerts.
  */
 final class QualityMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QualityMonitor.class);
@@ -40,15 +41,25 @@ final class QualityMonitor implements AutoCloseable {
   private final ScorerEvents events;
   private final Supplier<EntityIndex.Snapshot> current;
   private final TextViews textViews;
-  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scorer-monitor"));
+  private final ExecutorService thread =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "scorer-monitor"));
   private final Map<Long, BidirectionalMetrics> rolling = new HashMap<>();
-  /** Monitor thread only: the base model's summary, the least anisotropic and the best-ranking version so far. */
+
+  /**
+   * Monitor thread only: the base model's summary, the least anisotropic and the best-ranking
+   * version so far.
+   */
   private VersionSummary base;
+
   private VersionSummary lowestAnisotropy;
   private VersionSummary bestMrr;
 
-  QualityMonitor(ScorerConfig config, GraphCatalog catalog, ScorerEvents events,
-      Supplier<EntityIndex.Snapshot> current, TextViews textViews) {
+  QualityMonitor(
+      ScorerConfig config,
+      GraphCatalog catalog,
+      ScorerEvents events,
+      Supplier<EntityIndex.Snapshot> current,
+      TextViews textViews) {
     this.textViews = textViews;
     this.config = config;
     this.catalog = catalog;
@@ -62,14 +73,18 @@ final class QualityMonitor implements AutoCloseable {
 
   /** Called once a version's index holds every catalogued entity. */
   void versionComplete(EntityIndex.Snapshot snapshot) {
-    thread.execute(() -> guarded("model version " + snapshot.version(), () -> measureVersion(snapshot)));
+    thread.execute(
+        () -> guarded("model version " + snapshot.version(), () -> measureVersion(snapshot)));
   }
 
   private void rankLive(Triple triple) {
     EntityIndex.Snapshot snapshot = current.get();
-    BidirectionalMetrics metrics = rolling.computeIfAbsent(snapshot.version(), v -> new BidirectionalMetrics());
+    BidirectionalMetrics metrics =
+        rolling.computeIfAbsent(snapshot.version(), v -> new BidirectionalMetrics());
     if (rank(List.of(triple), snapshot, metrics) == 0) {
-      LOG.debug("eval triple {} not ranked: an entity is not indexed yet under version {}", triple,
+      LOG.debug(
+          "eval triple {} not ranked: an entity is not indexed yet under version {}",
+          triple,
           snapshot.version());
       return;
     }
@@ -89,33 +104,59 @@ final class QualityMonitor implements AutoCloseable {
       publishRanking(version, metrics.both());
       alignmentAndUniformity(sample, snapshot);
     }
-    LOG.info("model version {} measured: {} entities, anisotropy {}, eval {}", version, snapshot.size(),
-        anisotropy, ranked > 0 ? metrics.both() : "none");
+    LOG.info(
+        "model version {} measured: {} entities, anisotropy {}, eval {}",
+        version,
+        snapshot.size(),
+        anisotropy,
+        ranked > 0 ? metrics.both() : "none");
     raiseAlerts(new VersionSummary(version, anisotropy, mrr));
   }
 
   /**
-   * Alerts relative to the run's own history rather than to fixed levels: the base model (version 0) sets the
-   * anisotropy a trained version must not exceed, the lowest anisotropy so far the one it must not drift back
-   * from, and the best MRR so far the one it must not fall far below. An improving run raises none.
+   * Alerts relative to the run's own history rather than to fixed levels: the base model (version
+   * 0) sets the anisotropy a trained version must not exceed, the lowest anisotropy so far the one
+   * it must not drift back from, and the best MRR so far the one it must not fall far below. An
+   * improving run raises none.
    */
   private void raiseAlerts(VersionSummary now) {
     if (base == null || now.version() == 0) {
-      base = now; // the base model is measured again as its index fills; the fullest measurement counts
+      base = now; // the base model is measured again as its index fills; the fullest measurement
+      // counts
     }
     double aboveBase = now.anisotropy() - base.anisotropy();
-    // More anisotropic than the untrained model is a collapse only when the ranking gained nothing by it: the
-    // first steps of contrastive training often raise anisotropy for a while before they spread the space out.
+    // More anisotropic than the untrained model is a collapse only when the ranking gained nothing
+    // by it: the
+    // first steps of contrastive training often raise anisotropy for a while before they spread the
+    // space out.
     if (aboveBase > config.anisotropyAboveBase() && !(now.mrr() > base.mrr())) {
-      events.alert("ANISOTROPY_HIGH", now.version(), base.version(), now.anisotropy(), config.anisotropyAboveBase(),
-          String.format("anisotropy %.4f is %.4f above the base model's %.4f (version %d), and MRR %.4f is no better "
-              + "than its %.4f", now.anisotropy(), aboveBase, base.anisotropy(), base.version(), now.mrr(), base.mrr()));
+      events.alert(
+          "ANISOTROPY_HIGH",
+          now.version(),
+          base.version(),
+          now.anisotropy(),
+          config.anisotropyAboveBase(),
+          String.format(
+              "anisotropy %.4f is %.4f above the base model's %.4f (version %d), and MRR %.4f is no better "
+                  + "than its %.4f",
+              now.anisotropy(),
+              aboveBase,
+              base.anisotropy(),
+              base.version(),
+              now.mrr(),
+              base.mrr()));
     }
     if (lowestAnisotropy != null && lowestAnisotropy.version() != now.version()) {
       double rise = now.anisotropy() - lowestAnisotropy.anisotropy();
       if (rise > config.anisotropyDriftMargin()) {
-        events.alert("ANISOTROPY_DRIFT", now.version(), lowestAnisotropy.version(), now.anisotropy(),
-            config.anisotropyDriftMargin(), String.format("anisotropy rose by %.4f (%.4f → %.4f) since version %d, the lowest so far",
+        events.alert(
+            "ANISOTROPY_DRIFT",
+            now.version(),
+            lowestAnisotropy.version(),
+            now.anisotropy(),
+            config.anisotropyDriftMargin(),
+            String.format(
+                "anisotropy rose by %.4f (%.4f → %.4f) since version %d, the lowest so far",
                 rise, lowestAnisotropy.anisotropy(), now.anisotropy(), lowestAnisotropy.version()));
       }
     }
@@ -123,13 +164,20 @@ final class QualityMonitor implements AutoCloseable {
       double best = latestMrr(bestMrr);
       double fall = best - now.mrr();
       if (fall > config.mrrRegressionMargin() * best && fall >= ScorerConfig.MIN_MRR_FALL) {
-        events.alert("MRR_REGRESSION", now.version(), bestMrr.version(), now.mrr(), config.mrrRegressionMargin(),
-            String.format("MRR fell by %.4f (%.4f → %.4f) below version %d, the best so far", fall, best, now.mrr(),
-                bestMrr.version()));
+        events.alert(
+            "MRR_REGRESSION",
+            now.version(),
+            bestMrr.version(),
+            now.mrr(),
+            config.mrrRegressionMargin(),
+            String.format(
+                "MRR fell by %.4f (%.4f → %.4f) below version %d, the best so far",
+                fall, best, now.mrr(), bestMrr.version()));
       }
     }
     if (!Double.isNaN(now.anisotropy())
-        && (lowestAnisotropy == null || lowestAnisotropy.version() == now.version()
+        && (lowestAnisotropy == null
+            || lowestAnisotropy.version() == now.version()
             || now.anisotropy() < lowestAnisotropy.anisotropy())) {
       lowestAnisotropy = now;
     }
@@ -145,7 +193,8 @@ final class QualityMonitor implements AutoCloseable {
   }
 
   /**
-   * Ranks each triple whose entities are indexed in both directions, all D_hr views in one forward pass.
+   * Ranks each triple whose entities are indexed in both directions, all D_hr views in one forward
+   * pass.
    *
    * @return how many triples were ranked
    */
@@ -156,13 +205,20 @@ final class QualityMonitor implements AutoCloseable {
       EntityDescription head = catalog.entity(t.getHead());
       EntityDescription tail = catalog.entity(t.getTail());
       RelationDescription relation = catalog.relation(t.getRelation());
-      if (head == null || tail == null || relation == null || snapshot.row(t.getHead()) < 0
+      if (head == null
+          || tail == null
+          || relation == null
+          || snapshot.row(t.getHead()) < 0
           || snapshot.row(t.getTail()) < 0) {
         continue;
       }
       rankable.add(t);
-      views.add(textViews.headRelation(TextViews.entityText(head), TextViews.relationText(relation, false)));
-      views.add(textViews.headRelation(TextViews.entityText(tail), TextViews.relationText(relation, true)));
+      views.add(
+          textViews.headRelation(
+              TextViews.entityText(head), TextViews.relationText(relation, false)));
+      views.add(
+          textViews.headRelation(
+              TextViews.entityText(tail), TextViews.relationText(relation, true)));
     }
     if (rankable.isEmpty()) {
       return 0;
@@ -170,15 +226,26 @@ final class QualityMonitor implements AutoCloseable {
     float[][] vectors = snapshot.model().embed(views);
     for (int i = 0; i < rankable.size(); i++) {
       Triple t = rankable.get(i);
-      into.add(Direction.TAIL, FilteredRank.rank(vectors[2 * i], snapshot.matrix(), snapshot.row(t.getTail()),
-          otherAnswers(t.getHead(), t.getRelation(), true, snapshot)));
-      into.add(Direction.HEAD, FilteredRank.rank(vectors[2 * i + 1], snapshot.matrix(), snapshot.row(t.getHead()),
-          otherAnswers(t.getTail(), t.getRelation(), false, snapshot)));
+      into.add(
+          Direction.TAIL,
+          FilteredRank.rank(
+              vectors[2 * i],
+              snapshot.matrix(),
+              snapshot.row(t.getTail()),
+              otherAnswers(t.getHead(), t.getRelation(), true, snapshot)));
+      into.add(
+          Direction.HEAD,
+          FilteredRank.rank(
+              vectors[2 * i + 1],
+              snapshot.matrix(),
+              snapshot.row(t.getHead()),
+              otherAnswers(t.getTail(), t.getRelation(), false, snapshot)));
     }
     return rankable.size();
   }
 
-  private BitSet otherAnswers(String entity, String relation, boolean tailDirection, EntityIndex.Snapshot snapshot) {
+  private BitSet otherAnswers(
+      String entity, String relation, boolean tailDirection, EntityIndex.Snapshot snapshot) {
     BitSet rows = new BitSet();
     for (String id : catalog.knownAnswers(entity, relation, tailDirection)) {
       int row = snapshot.row(id);
@@ -190,8 +257,8 @@ final class QualityMonitor implements AutoCloseable {
   }
 
   /**
-   * Alignment of the positive pairs (e_hr, e_t) of the sample, and uniformity of the pooled query and
-   * entity embeddings: the sphere on which the two views are aligned.
+   * Alignment of the positive pairs (e_hr, e_t) of the sample, and uniformity of the pooled query
+   * and entity embeddings: the sphere on which the two views are aligned.
    */
   private void alignmentAndUniformity(List<Triple> sample, EntityIndex.Snapshot snapshot) {
     List<float[]> queries = new ArrayList<>();
@@ -203,7 +270,9 @@ final class QualityMonitor implements AutoCloseable {
       RelationDescription relation = catalog.relation(t.getRelation());
       int tailRow = snapshot.row(t.getTail());
       if (head != null && relation != null && tailRow >= 0) {
-        views.add(textViews.headRelation(TextViews.entityText(head), TextViews.relationText(relation, false)));
+        views.add(
+            textViews.headRelation(
+                TextViews.entityText(head), TextViews.relationText(relation, false)));
         tailRows.add(tailRow);
       }
     }
@@ -216,11 +285,18 @@ final class QualityMonitor implements AutoCloseable {
       tails.add(snapshot.matrix().row(tailRows.get(i)));
     }
     long version = snapshot.version();
-    events.metric(version, "alignment",
-        AlignmentUniformity.alignment(queries.toArray(float[][]::new), tails.toArray(float[][]::new)), hr.length);
+    events.metric(
+        version,
+        "alignment",
+        AlignmentUniformity.alignment(
+            queries.toArray(float[][]::new), tails.toArray(float[][]::new)),
+        hr.length);
     List<float[]> pooled = new ArrayList<>(queries);
     pooled.addAll(tails);
-    events.metric(version, "uniformity", AlignmentUniformity.uniformity(pooled.toArray(float[][]::new)),
+    events.metric(
+        version,
+        "uniformity",
+        AlignmentUniformity.uniformity(pooled.toArray(float[][]::new)),
         pooled.size());
   }
 
@@ -242,7 +318,7 @@ final class QualityMonitor implements AutoCloseable {
 
   /** Waits until every measurement queued so far has run (tests, benchmark). */
   void awaitIdle() throws InterruptedException, ExecutionException {
-    thread.submit(() -> { }).get();
+    thread.submit(() -> {}).get();
   }
 
   @Override

@@ -23,13 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gathers the queries of one partition that arrive close together and answers them with one forward pass:
- * a batch is flushed when it reaches {@code maxBatch} queries or when the linger punctuation fires. Buffered
- * queries wait in a changelogged store keyed by offset, so a query whose offset is committed before it is
- * answered survives a crash and is answered after restore; deleting it in the same task as forwarding the
- * answer keeps exactly-once processing exact.
+ * Gathers the queries of one partition that arrive close together and answers them with one forward
+ * pass: a batch is flushed when it reaches {@code maxBatch} queries or when the linger punctuation
+ * fires. Buffered queries wait in a changelogged store keyed by offset, so a query whose offset is
+ * committed before it is answered survives a crash and is answered after restore; deleting it in
+ * the same task as forwarding the answer keeps exactly-once processing exact.
  *
- * <p>The punctuation also forwards the metrics, alerts and dead letters raised on the scorer's other threads.
+ * <p>The punctuation also forwards the metrics, alerts and dead letters raised on the scorer's
+ * other threads.
  */
 final class QueryBatchProcessor implements Processor<byte[], byte[], String, SpecificRecord> {
   private static final Logger LOG = LoggerFactory.getLogger(QueryBatchProcessor.class);
@@ -48,8 +49,12 @@ final class QueryBatchProcessor implements Processor<byte[], byte[], String, Spe
   private KeyValueStore<Long, byte[]> pending;
   private int buffered;
 
-  QueryBatchProcessor(String storeName, ScorerConfig config, Deserializer<LinkPredictionQuery> deserializer,
-      LinkPredictor predictor, ScorerEvents events) {
+  QueryBatchProcessor(
+      String storeName,
+      ScorerConfig config,
+      Deserializer<LinkPredictionQuery> deserializer,
+      LinkPredictor predictor,
+      ScorerEvents events) {
     this.storeName = storeName;
     this.queryTopic = config.topics().queries().name();
     this.config = config;
@@ -102,17 +107,23 @@ final class QueryBatchProcessor implements Processor<byte[], byte[], String, Spe
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.pending = context.getStateStore(storeName);
-    context.schedule(config.batchLinger(), PunctuationType.WALL_CLOCK_TIME, now -> {
-      flush();
-      forwardEvents();
-    });
+    context.schedule(
+        config.batchLinger(),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          flush();
+          forwardEvents();
+        });
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
     RecordMetadata meta = context.recordMetadata().orElseThrow();
-    pending.put(meta.offset(), new Envelope(record.key(), record.value(), record.timestamp(), meta.partition(),
-        meta.offset()).encode());
+    pending.put(
+        meta.offset(),
+        new Envelope(
+                record.key(), record.value(), record.timestamp(), meta.partition(), meta.offset())
+            .encode());
     if (++buffered >= config.maxBatch()) {
       flush();
     }
@@ -138,14 +149,21 @@ final class QueryBatchProcessor implements Processor<byte[], byte[], String, Spe
     try {
       answers = predictor.answer(queries);
     } catch (RuntimeException e) {
-      // A failing forward pass must not leave the batch in the store to fail again after every restart.
-      LOG.error("answering {} queries of {}-{} failed", queries.size(), queryTopic, envelopes.get(0).partition(), e);
+      // A failing forward pass must not leave the batch in the store to fail again after every
+      // restart.
+      LOG.error(
+          "answering {} queries of {}-{} failed",
+          queries.size(),
+          queryTopic,
+          envelopes.get(0).partition(),
+          e);
       answers = queries.stream().map(q -> LinkPredictor.failed(q, "scoring failed: " + e)).toList();
     }
     long now = System.currentTimeMillis();
     for (LinkPredictionAnswer answer : answers) {
       events.answered(answer);
-      context.forward(new Record<String, SpecificRecord>(answer.getQueryId(), answer, now), PREDICTIONS);
+      context.forward(
+          new Record<String, SpecificRecord>(answer.getQueryId(), answer, now), PREDICTIONS);
     }
     for (Envelope e : envelopes) {
       pending.delete(e.offset());
@@ -156,7 +174,8 @@ final class QueryBatchProcessor implements Processor<byte[], byte[], String, Spe
   private LinkPredictionQuery decode(Envelope e) {
     String reason;
     try {
-      LinkPredictionQuery query = e.value() == null ? null : deserializer.deserialize(queryTopic, e.value());
+      LinkPredictionQuery query =
+          e.value() == null ? null : deserializer.deserialize(queryTopic, e.value());
       if (query == null) {
         reason = "query record has no value";
       } else if (query.getQueryId() == null || query.getQueryId().isBlank()) {
@@ -173,9 +192,14 @@ final class QueryBatchProcessor implements Processor<byte[], byte[], String, Spe
 
   private void forwardEvents() {
     long now = System.currentTimeMillis();
-    events.drainMetrics().forEach(m ->
-        context.forward(new Record<>(Long.toString(m.getModelVersion()), m, now), METRICS));
+    events
+        .drainMetrics()
+        .forEach(
+            m ->
+                context.forward(new Record<>(Long.toString(m.getModelVersion()), m, now), METRICS));
     events.drainAlerts().forEach(a -> context.forward(new Record<>(a.getKind(), a, now), ALERTS));
-    events.drainDeadLetters().forEach(d -> context.forward(new Record<>(d.getSourceTopic(), d, now), DEAD_LETTERS));
+    events
+        .drainDeadLetters()
+        .forEach(d -> context.forward(new Record<>(d.getSourceTopic(), d, now), DEAD_LETTERS));
   }
 }

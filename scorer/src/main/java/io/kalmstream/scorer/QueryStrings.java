@@ -9,7 +9,10 @@ import java.util.Map;
 public final class QueryStrings {
   private QueryStrings() {}
 
-  /** {@code a=1&b=x%20y&flag} as a map; a key without '=' maps to "". Null or empty gives an empty map. */
+  /**
+   * {@code a=1&b=x%20y&flag} as a map; a key without '=' maps to "". Null or empty gives an empty
+   * map.
+   */
   public static Map<String, String> parse(String raw) {
     Map<String, String> out = new HashMap<>();
     if (raw == null || raw.isEmpty()) {

@@ -10,7 +10,10 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running scorer: the Kafka Streams application around a {@link ScorerRuntime}, plus its HTTP endpoints. */
+/**
+ * The running scorer: the Kafka Streams application around a {@link ScorerRuntime}, plus its HTTP
+ * endpoints.
+ */
 public final class ScorerApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScorerApp.class);
 
@@ -24,18 +27,24 @@ public final class ScorerApp implements AutoCloseable {
     this.dashboard = dashboard;
   }
 
-  public static ScorerApp start(ScorerConfig config, ScorerSerdes serdes, ModelLoader loader, TextViews textViews)
+  public static ScorerApp start(
+      ScorerConfig config, ScorerSerdes serdes, ModelLoader loader, TextViews textViews)
       throws IOException {
     ScorerRuntime runtime = new ScorerRuntime(config, loader, textViews);
-    KafkaStreams streams = new KafkaStreams(ScorerTopology.build(config, serdes, runtime), streamsProperties(config));
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("stream thread failed; replacing it", e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    KafkaStreams streams =
+        new KafkaStreams(ScorerTopology.build(config, serdes, runtime), streamsProperties(config));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("stream thread failed; replacing it", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     DashboardServer dashboard = null;
     try {
-      dashboard = config.httpPort() < 0 ? null : new DashboardServer(runtime, config.httpBindAddress(), config.httpPort(),
-          config.allowedOrigins());
+      dashboard =
+          config.httpPort() < 0
+              ? null
+              : new DashboardServer(
+                  runtime, config.httpBindAddress(), config.httpPort(), config.allowedOrigins());
       streams.start();
     } catch (IOException | RuntimeException e) {
       if (dashboard != null) {
@@ -55,9 +64,11 @@ public final class ScorerApp implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+    props.put(
+        StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
         config.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
-    // Answers are visible to read_committed consumers at each commit: keep it short for query latency.
+    // Answers are visible to read_committed consumers at each commit: keep it short for query
+    // latency.
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     return props;
   }

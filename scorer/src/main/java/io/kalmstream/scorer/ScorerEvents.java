@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the scorer tells the world besides answers. Metrics, alerts and dead letters raised on the index,
- * monitor and store threads wait in queues until a stream task's punctuation forwards them to kg.metrics,
- * kg.alerts and kg.dlq, so every record the scorer writes goes through the topology. A bounded history of
- * each feeds the dashboard endpoints, and Prometheus meters count them.
+ * What the scorer tells the world besides answers. Metrics, alerts and dead letters raised on the
+ * index, monitor and store threads wait in queues until a stream task's punctuation forwards them
+ * to kg.metrics, kg.alerts and kg.dlq, so every record the scorer writes goes through the topology.
+ * A bounded history of each feeds the dashboard endpoints, and Prometheus meters count them.
  */
 final class ScorerEvents {
   private static final Logger LOG = LoggerFactory.getLogger(ScorerEvents.class);
@@ -37,12 +37,13 @@ final class ScorerEvents {
   private final Deque<LinkPredictionAnswer> recentAnswers = new ArrayDeque<>();
   private final int historySize;
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter answered = registry.counter("kalm_scorer_queries_answered_total");
   private final Counter failedQueries = registry.counter("kalm_scorer_queries_failed_total");
   private final Counter deadLetters = registry.counter("kalm_scorer_dead_letters_total");
-  private final Timer latency = Timer.builder("kalm_scorer_query_latency").publishPercentiles(0.5, 0.99)
-      .register(registry);
+  private final Timer latency =
+      Timer.builder("kalm_scorer_query_latency").publishPercentiles(0.5, 0.99).register(registry);
 
   ScorerEvents(int historySize) {
     this.historySize = historySize;
@@ -53,32 +54,59 @@ final class ScorerEvents {
   }
 
   void metric(long version, String name, double value, long sampleSize) {
-    ModelQualityMetric m = ModelQualityMetric.newBuilder().setModelVersion(version).setName(name).setValue(value)
-        .setSampleSize(sampleSize).setTimestamp(Instant.now()).build();
+    ModelQualityMetric m =
+        ModelQualityMetric.newBuilder()
+            .setModelVersion(version)
+            .setName(name)
+            .setValue(value)
+            .setSampleSize(sampleSize)
+            .setTimestamp(Instant.now())
+            .build();
     pendingMetrics.add(m);
     remember(metricHistory, m);
   }
 
-  void alert(String kind, long version, Long previousVersion, double value, double threshold, String message) {
-    AnisotropyAlert a = AnisotropyAlert.newBuilder().setKind(kind).setModelVersion(version)
-        .setPreviousVersion(previousVersion).setValue(value).setThreshold(threshold).setMessage(message)
-        .setTimestamp(Instant.now()).build();
+  void alert(
+      String kind,
+      long version,
+      Long previousVersion,
+      double value,
+      double threshold,
+      String message) {
+    AnisotropyAlert a =
+        AnisotropyAlert.newBuilder()
+            .setKind(kind)
+            .setModelVersion(version)
+            .setPreviousVersion(previousVersion)
+            .setValue(value)
+            .setThreshold(threshold)
+            .setMessage(message)
+            .setTimestamp(Instant.now())
+            .build();
     LOG.warn("alert {} model version {}: {}", kind, version, message);
     registry.counter("kalm_scorer_alerts_total", "kind", kind).increment();
     pendingAlerts.add(a);
     remember(alertHistory, a);
   }
 
-  void deadLetter(String topic, int partition, long offset, byte[] key, byte[] value, String reason) {
+  void deadLetter(
+      String topic, int partition, long offset, byte[] key, byte[] value, String reason) {
     LOG.warn("dead letter from {}-{}@{}: {}", topic, partition, offset, reason);
     deadLetters.increment();
-    pendingDeadLetters.add(DeadLetters.of("scorer", topic, partition, offset, key, value, reason, Instant.now()));
+    pendingDeadLetters.add(
+        DeadLetters.of("scorer", topic, partition, offset, key, value, reason, Instant.now()));
   }
 
-  /** A record of a topic whose dead letters another component owns: counted and logged, not re-sent. */
+  /**
+   * A record of a topic whose dead letters another component owns: counted and logged, not re-sent.
+   */
   void skipped(String topic, int partition, long offset, String reason) {
-    LOG.warn("skipped {}-{}@{}: {} (not dead-lettered here: the topic's first consumer owns its dead letters)",
-        topic, partition, offset, reason);
+    LOG.warn(
+        "skipped {}-{}@{}: {} (not dead-lettered here: the topic's first consumer owns its dead letters)",
+        topic,
+        partition,
+        offset,
+        reason);
     registry.counter("kalm_scorer_skipped_records_total", "topic", topic).increment();
   }
 

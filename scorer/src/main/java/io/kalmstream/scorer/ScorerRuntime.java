@@ -10,8 +10,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The scorer without Kafka: catalog, model versions and indexes, quality monitor, link predictor and the
- * events they raise. The topology feeds it; the HTTP endpoints and the benchmark read it.
+ * The scorer without Kafka: catalog, model versions and indexes, quality monitor, link predictor
+ * and the events they raise. The topology feeds it; the HTTP endpoints and the benchmark read it.
  */
 public final class ScorerRuntime implements AutoCloseable {
   private final GraphCatalog catalog = new GraphCatalog();
@@ -29,14 +29,20 @@ public final class ScorerRuntime implements AutoCloseable {
     this.models = new ModelManager(config, catalog, loader, events, textViews);
     this.monitor = new QualityMonitor(config, catalog, events, models::current, textViews);
     this.search = new TopKSearch(config.searchThreads());
-    this.predictor = new LinkPredictor(catalog, models::current, search, config.maxK(), config.maxQueryTextChars(), textViews);
+    this.predictor =
+        new LinkPredictor(
+            catalog, models::current, search, config.maxK(), config.maxQueryTextChars(), textViews);
     models.start(monitor);
   }
 
-  /** Answers one query now, through the same code as the stream; the answer is not written to Kafka. */
+  /**
+   * Answers one query now, through the same code as the stream; the answer is not written to Kafka.
+   */
   public LinkPredictionAnswer query(LinkPredictionQuery query) {
     LinkPredictionAnswer answer =
-        predictor.answer(List.of(new LinkPredictor.TimedQuery(query, System.currentTimeMillis()))).get(0);
+        predictor
+            .answer(List.of(new LinkPredictor.TimedQuery(query, System.currentTimeMillis())))
+            .get(0);
     events.answered(answer);
     return answer;
   }

@@ -14,7 +14,10 @@ import io.kalmstream.schemas.serde.RegistryAvroSerde;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 
-/** The value serdes of the scorer's topics, all made by one Avro serde factory (registry-backed in production). */
+/**
+ * The value serdes of the scorer's topics, all made by one Avro serde factory (registry-backed in
+ * production).
+ */
 public record ScorerSerdes(
     Serde<EntityDescription> entity,
     Serde<RelationDescription> relation,
@@ -34,12 +37,13 @@ public record ScorerSerdes(
 
   /** Confluent wire format through the schema registry, subjects {@code <topic>-value}. */
   public static ScorerSerdes registry(SchemaRegistryClient registry) {
-    return from(new Factory() {
-      @Override
-      public <T extends SpecificRecord> Serde<T> valueSerde(Class<T> type) {
-        return RegistryAvroSerde.of(type, registry);
-      }
-    });
+    return from(
+        new Factory() {
+          @Override
+          public <T extends SpecificRecord> Serde<T> valueSerde(Class<T> type) {
+            return RegistryAvroSerde.of(type, registry);
+          }
+        });
   }
 
   public static ScorerSerdes from(Factory factory) {

@@ -35,12 +35,18 @@ public final class ScorerTopology {
     ScorerEvents events = runtime.events();
     Topology topology = new Topology();
 
-    mirror(topology, "entities", topics.entities().name(), serdes.entity().deserializer(), events,
+    mirror(
+        topology,
+        "entities",
+        topics.entities().name(),
+        serdes.entity().deserializer(),
+        events,
         new StoreMirror.Listener<EntityDescription>() {
           @Override
           public void put(String key, EntityDescription e) {
             if (!key.equals(e.getId())) {
-              throw new IllegalArgumentException("key " + key + " differs from entity id " + e.getId());
+              throw new IllegalArgumentException(
+                  "key " + key + " differs from entity id " + e.getId());
             }
             catalog.putEntity(e);
             runtime.models().entityChanged(key);
@@ -52,7 +58,12 @@ public final class ScorerTopology {
             runtime.models().entityChanged(key);
           }
         });
-    mirror(topology, "relations", topics.relations().name(), serdes.relation().deserializer(), events,
+    mirror(
+        topology,
+        "relations",
+        topics.relations().name(),
+        serdes.relation().deserializer(),
+        events,
         new StoreMirror.Listener<RelationDescription>() {
           @Override
           public void put(String key, RelationDescription r) {
@@ -64,7 +75,12 @@ public final class ScorerTopology {
             catalog.removeRelation(key);
           }
         });
-    mirror(topology, "triples", topics.triples().name(), serdes.triple().deserializer(), events,
+    mirror(
+        topology,
+        "triples",
+        topics.triples().name(),
+        serdes.triple().deserializer(),
+        events,
         new StoreMirror.Listener<Triple>() {
           @Override
           public void put(String key, Triple t) {
@@ -76,7 +92,12 @@ public final class ScorerTopology {
             catalog.putKnown(key, null);
           }
         });
-    mirror(topology, "eval-triples", topics.evalTriples().name(), serdes.triple().deserializer(), events,
+    mirror(
+        topology,
+        "eval-triples",
+        topics.evalTriples().name(),
+        serdes.triple().deserializer(),
+        events,
         new StoreMirror.Listener<Triple>() {
           @Override
           public void put(String key, Triple t) {
@@ -90,7 +111,12 @@ public final class ScorerTopology {
             catalog.putEval(key, null);
           }
         });
-    mirror(topology, "checkpoints", topics.checkpoints().name(), serdes.checkpoint().deserializer(), events,
+    mirror(
+        topology,
+        "checkpoints",
+        topics.checkpoints().name(),
+        serdes.checkpoint().deserializer(),
+        events,
         new StoreMirror.Listener<CheckpointPublished>() {
           @Override
           public void put(String key, CheckpointPublished c) {
@@ -102,30 +128,71 @@ public final class ScorerTopology {
         });
 
     StoreBuilder<KeyValueStore<Long, byte[]>> pending =
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_QUERIES), Serdes.Long(), Serdes.ByteArray());
-    topology.addSource("queries-source", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+        Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(PENDING_QUERIES), Serdes.Long(), Serdes.ByteArray());
+    topology
+        .addSource(
+            "queries-source",
+            Serdes.ByteArray().deserializer(),
+            Serdes.ByteArray().deserializer(),
             topics.queries().name())
-        .addProcessor("query-batches", () -> new QueryBatchProcessor(PENDING_QUERIES, config,
-            serdes.query().deserializer(), runtime.predictor(), events), "queries-source")
+        .addProcessor(
+            "query-batches",
+            () ->
+                new QueryBatchProcessor(
+                    PENDING_QUERIES,
+                    config,
+                    serdes.query().deserializer(),
+                    runtime.predictor(),
+                    events),
+            "queries-source")
         .addStateStore(pending, "query-batches")
-        .addSink(QueryBatchProcessor.PREDICTIONS, topics.predictions().name(), Serdes.String().serializer(),
-            serdes.answer().serializer(), "query-batches")
-        .addSink(QueryBatchProcessor.METRICS, topics.metrics().name(), Serdes.String().serializer(),
-            serdes.metric().serializer(), "query-batches")
-        .addSink(QueryBatchProcessor.ALERTS, topics.alerts().name(), Serdes.String().serializer(),
-            serdes.alert().serializer(), "query-batches")
-        .addSink(QueryBatchProcessor.DEAD_LETTERS, topics.deadLetters().name(), Serdes.String().serializer(),
-            serdes.deadLetter().serializer(), "query-batches");
+        .addSink(
+            QueryBatchProcessor.PREDICTIONS,
+            topics.predictions().name(),
+            Serdes.String().serializer(),
+            serdes.answer().serializer(),
+            "query-batches")
+        .addSink(
+            QueryBatchProcessor.METRICS,
+            topics.metrics().name(),
+            Serdes.String().serializer(),
+            serdes.metric().serializer(),
+            "query-batches")
+        .addSink(
+            QueryBatchProcessor.ALERTS,
+            topics.alerts().name(),
+            Serdes.String().serializer(),
+            serdes.alert().serializer(),
+            "query-batches")
+        .addSink(
+            QueryBatchProcessor.DEAD_LETTERS,
+            topics.deadLetters().name(),
+            Serdes.String().serializer(),
+            serdes.deadLetter().serializer(),
+            "query-batches");
     return topology;
   }
 
-  private static <T> void mirror(Topology topology, String name, String topic, Deserializer<T> deserializer,
-      ScorerEvents events, StoreMirror.Listener<T> listener) {
+  private static <T> void mirror(
+      Topology topology,
+      String name,
+      String topic,
+      Deserializer<T> deserializer,
+      ScorerEvents events,
+      StoreMirror.Listener<T> listener) {
     String storeName = name + "-store";
-    StoreBuilder<KeyValueStore<String, byte[]>> store = Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(storeName), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled();
-    topology.addGlobalStore(store, name + "-source", Serdes.String().deserializer(),
-        Serdes.ByteArray().deserializer(), topic, name + "-mirror",
+    StoreBuilder<KeyValueStore<String, byte[]>> store =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(storeName), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled();
+    topology.addGlobalStore(
+        store,
+        name + "-source",
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        topic,
+        name + "-mirror",
         () -> new StoreMirror<>(storeName, topic, deserializer, listener, events));
   }
 }

@@ -9,12 +9,12 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps a global store of raw records (what a compacted topic holds) and hands each decoded value to the
- * scorer's in-memory view, also for the values restored into the store at start-up. Values that do not decode
- * are skipped, counted and logged but not dead-lettered: the component that consumes a topic first owns its dead
- * letters (the ingest job for kg.triples, kg.entities and kg.relations), and a global store is read again from the
- * beginning at every start, so letters written here would come again on each restart. The store keeps only good
- * values.
+ * Keeps a global store of raw records (what a compacted topic holds) and hands each decoded value
+ * to the scorer's in-memory view, also for the values restored into the store at start-up. Values
+ * that do not decode are skipped, counted and logged but not dead-lettered: the component that
+ * consumes a topic first owns its dead letters (the ingest job for kg.triples, kg.entities and
+ * kg.relations), and a global store is read again from the beginning at every start, so letters
+ * written here would come again on each restart. The store keeps only good values.
  *
  * @param <T> the Avro value type of the topic
  */
@@ -35,7 +35,11 @@ final class StoreMirror<T> implements Processor<String, byte[], Void, Void> {
   private ProcessorContext<Void, Void> context;
   private KeyValueStore<String, byte[]> store;
 
-  StoreMirror(String storeName, String topic, Deserializer<T> deserializer, Listener<T> listener,
+  StoreMirror(
+      String storeName,
+      String topic,
+      Deserializer<T> deserializer,
+      Listener<T> listener,
       ScorerEvents events) {
     this.storeName = storeName;
     this.topic = topic;
@@ -49,15 +53,17 @@ final class StoreMirror<T> implements Processor<String, byte[], Void, Void> {
     this.context = context;
     this.store = context.getStateStore(storeName);
     try (KeyValueIterator<String, byte[]> restored = store.all()) {
-      restored.forEachRemaining(kv -> {
-        try {
-          listener.put(kv.key, deserializer.deserialize(topic, kv.value));
-        } catch (RuntimeException e) {
-          // Only records that decoded once are stored; one that no longer does (its schema was deleted from
-          // the registry) is reported and skipped rather than stopping the scorer.
-          events.skipped(topic, -1, -1, "restored record no longer decodes: " + e.getMessage());
-        }
-      });
+      restored.forEachRemaining(
+          kv -> {
+            try {
+              listener.put(kv.key, deserializer.deserialize(topic, kv.value));
+            } catch (RuntimeException e) {
+              // Only records that decoded once are stored; one that no longer does (its schema was
+              // deleted from
+              // the registry) is reported and skipped rather than stopping the scorer.
+              events.skipped(topic, -1, -1, "restored record no longer decodes: " + e.getMessage());
+            }
+          });
     }
   }
 
@@ -90,6 +96,7 @@ final class StoreMirror<T> implements Processor<String, byte[], Void, Void> {
 
   private void skip(String reason) {
     RecordMetadata meta = context.recordMetadata().orElse(null);
-    events.skipped(topic, meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), reason);
+    events.skipped(
+        topic, meta == null ? -1 : meta.partition(), meta == null ? -1 : meta.offset(), reason);
   }
 }

@@ -40,7 +40,8 @@ class EntityIndexTest {
     assertEquals(41, second.size());
     assertEquals(-1, second.row("a"));
     assertEquals("{beta changed}", index.viewOf("b"));
-    assertArrayEquals(embedder.embed(List.of("{beta changed}"))[0], second.matrix().row(second.row("b")));
+    assertArrayEquals(
+        embedder.embed(List.of("{beta changed}"))[0], second.matrix().row(second.row("b")));
   }
 
   @Test

@@ -23,7 +23,8 @@ class GraphCatalogTest {
     assertEquals(Set.of("x", "y"), catalog.knownAnswers("h", "r", true));
     assertEquals(Set.of("h"), catalog.knownAnswers("x", "r", false));
     catalog.putKnown("k1", null);
-    assertTrue(catalog.knownAnswers("h", "r", true).contains("x"), "still stated by the eval triple");
+    assertTrue(
+        catalog.knownAnswers("h", "r", true).contains("x"), "still stated by the eval triple");
     catalog.putEval("k2", null);
     assertEquals(Set.of("y"), catalog.knownAnswers("h", "r", true));
     catalog.putKnown("k3", t("h", "r", "z")); // a key restated with another fact

@@ -7,14 +7,15 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A deterministic stand-in for the language model in topology tests: a text's embedding is the normalised
- * sum of one pseudo-random vector per word (seeded by the word and a salt), so texts that share words are
- * close. {@code collapse} pulls every vector towards one direction, the failure the drift alert watches for;
- * {@code wholeText} hashes the text as one word, so related texts are no closer than unrelated ones (a model
- * that forgot everything).
+ * A deterministic stand-in for the language model in topology tests: a text's embedding is the
+ * normalised sum of one pseudo-random vector per word (seeded by the word and a salt), so texts
+ * that share words are close. {@code collapse} pulls every vector towards one direction, the
+ * failure the drift alert watches for; {@code wholeText} hashes the text as one word, so related
+ * texts are no closer than unrelated ones (a model that forgot everything).
  */
 final class HashingEmbedder implements TextEmbedder {
   static final int DIM = 48;
+
   /** A text containing it makes the forward pass fail, like an engine error would. */
   static final String FAILING_WORD = "kaboom";
 
@@ -50,7 +51,10 @@ final class HashingEmbedder implements TextEmbedder {
 
   private float[] embed(String text) {
     double[] sum = new double[DIM];
-    String[] words = wholeText ? new String[] {text} : text.toLowerCase(java.util.Locale.ROOT).split("[^a-z0-9]+");
+    String[] words =
+        wholeText
+            ? new String[] {text}
+            : text.toLowerCase(java.util.Locale.ROOT).split("[^a-z0-9]+");
     for (String word : words) {
       if (word.isEmpty() || word.equals("inverse")) {
         continue;

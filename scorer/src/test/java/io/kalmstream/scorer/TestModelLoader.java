@@ -17,9 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Loads {@link HashingEmbedder}s: the base has salt 0; a test checkpoint's adapter_config.json gives the salt,
- * collapse and whole-text switch of its version. An optional gate holds adapter loading back, so a test can
- * query while a re-index is in progress.
+ * Loads {@link HashingEmbedder}s: the base has salt 0; a test checkpoint's adapter_config.json
+ * gives the salt, collapse and whole-text switch of its version. An optional gate holds adapter
+ * loading back, so a test can query while a re-index is in progress.
  */
 final class TestModelLoader implements ModelLoader {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +32,10 @@ final class TestModelLoader implements ModelLoader {
     this(0);
   }
 
-  /** A base model whose embeddings lean towards one direction by {@code baseCollapse}, as an untrained LM's do. */
+  /**
+   * A base model whose embeddings lean towards one direction by {@code baseCollapse}, as an
+   * untrained LM's do.
+   */
   TestModelLoader(double baseCollapse) {
     this.baseCollapse = baseCollapse;
   }
@@ -52,8 +55,11 @@ final class TestModelLoader implements ModelLoader {
         throw new IllegalStateException("test gate never opened");
       }
       JsonNode config = JSON.readTree(adapterDir.resolve("adapter_config.json").toFile());
-      HashingEmbedder e = new HashingEmbedder(config.path("salt").asLong(), config.path("collapse").asDouble(),
-          config.path("wholeText").asBoolean());
+      HashingEmbedder e =
+          new HashingEmbedder(
+              config.path("salt").asLong(),
+              config.path("collapse").asDouble(),
+              config.path("wholeText").asBoolean());
       loaded.add(e);
       return e;
     } catch (IOException e) {
@@ -64,12 +70,22 @@ final class TestModelLoader implements ModelLoader {
     }
   }
 
-  /** Writes a test checkpoint directory and returns the sha256 of its files, as a trainer announces them. */
-  static Map<String, String> writeCheckpoint(Path dir, long salt, double collapse, boolean wholeText)
-      throws IOException {
+  /**
+   * Writes a test checkpoint directory and returns the sha256 of its files, as a trainer announces
+   * them.
+   */
+  static Map<String, String> writeCheckpoint(
+      Path dir, long salt, double collapse, boolean wholeText) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("adapter_config.json"),
-        "{\"salt\": " + salt + ", \"collapse\": " + collapse + ", \"wholeText\": " + wholeText + "}");
+    Files.writeString(
+        dir.resolve("adapter_config.json"),
+        "{\"salt\": "
+            + salt
+            + ", \"collapse\": "
+            + collapse
+            + ", \"wholeText\": "
+            + wholeText
+            + "}");
     Files.write(dir.resolve("adapter_model.safetensors"), oneTensorSafetensors(salt));
     Map<String, String> hashes = new TreeMap<>();
     try (var files = Files.list(dir)) {
@@ -82,17 +98,20 @@ final class TestModelLoader implements ModelLoader {
 
   /** A valid safetensors file with one F32 tensor "salt" of shape [1]. */
   static byte[] oneTensorSafetensors(float value) {
-    byte[] header = "{\"salt\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"
-        .getBytes(StandardCharsets.UTF_8);
-    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(8 + header.length + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    byte[] header =
+        "{\"salt\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"
+            .getBytes(StandardCharsets.UTF_8);
+    java.nio.ByteBuffer out =
+        java.nio.ByteBuffer.allocate(8 + header.length + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     out.putLong(header.length).put(header).putFloat(value);
     return out.array();
   }
 
   static String sha256(Path file) throws IOException {
     try {
-      return HexFormat.of().formatHex(
-          java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+      return HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

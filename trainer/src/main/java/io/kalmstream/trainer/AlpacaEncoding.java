@@ -9,23 +9,25 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Instruction examples as token sequences for the causal LM loss: BOS + prompt + response + EOS, at most
- * {@code maxTokens}, with a mask that marks the response tokens (and the EOS that ends them), the only ones
- * the loss is taken on.
+ * Instruction examples as token sequences for the causal LM loss: BOS + prompt + response + EOS, at
+ * most {@code maxTokens}, with a mask that marks the response tokens (and the EOS that ends them),
+ * the only ones the loss is taken on.
  *
- * <p>When a sequence is too long, the response keeps up to half of the budget and the prompt loses tokens
- * from the end of its input, just before the "### Response:" cue, which is kept: cutting the end of the
- * sequence instead would drop the response, the only part that is learnt from.
+ * <p>When a sequence is too long, the response keeps up to half of the budget and the prompt loses
+ * tokens from the end of its input, just before the "### Response:" cue, which is kept: cutting the
+ * end of the sequence instead would drop the response, the only part that is learnt from.
  *
  * @param tokens [B][T] right-padded ids and attention mask
  * @param responseMask [B][T] 1 on the tokens to predict
  * @param responseTokens Σ responseMask
  * @param promptLengths [B] tokens before each row's response
  */
-public record AlpacaEncoding(TokenBatch tokens, long[][] responseMask, long responseTokens, int[] promptLengths) {
+public record AlpacaEncoding(
+    TokenBatch tokens, long[][] responseMask, long responseTokens, int[] promptLengths) {
 
   /**
-   * The batch cut after the tokens every row shares: {@code prefix} [P] once, and each row's remainder.
+   * The batch cut after the tokens every row shares: {@code prefix} [P] once, and each row's
+   * remainder.
    *
    * @param prefix the shared leading ids (BOS, the Alpaca preamble and the instruction)
    * @param suffix [B][S] the rest of each row, right-padded
@@ -34,8 +36,9 @@ public record AlpacaEncoding(TokenBatch tokens, long[][] responseMask, long resp
   public record Split(long[] prefix, TokenBatch suffix, long[][] responseMask) {}
 
   /**
-   * The longest run of leading ids that every row shares, short of each row's last prompt token: that token
-   * predicts the first response token, so it must stay in the suffix, where the loss is taken.
+   * The longest run of leading ids that every row shares, short of each row's last prompt token:
+   * that token predicts the first response token, so it must stay in the suffix, where the loss is
+   * taken.
    */
   public int sharedPrefixLength() {
     long[][] ids = tokens.ids();
@@ -56,7 +59,10 @@ public record AlpacaEncoding(TokenBatch tokens, long[][] responseMask, long resp
     return shared;
   }
 
-  /** Cuts every row after its first {@code p} ids (at most {@link #sharedPrefixLength()}), padding with {@code padId}. */
+  /**
+   * Cuts every row after its first {@code p} ids (at most {@link #sharedPrefixLength()}), padding
+   * with {@code padId}.
+   */
   public Split split(int p, long padId) {
     long[][] ids = tokens.ids();
     List<long[]> rest = new ArrayList<>(ids.length);
@@ -71,10 +77,14 @@ public record AlpacaEncoding(TokenBatch tokens, long[][] responseMask, long resp
     return new Split(Arrays.copyOf(ids[0], p), suffix, mask);
   }
 
-  /** Prompt tokens kept at its end when the middle is cut: the blank line and the "### Response:" cue. */
+  /**
+   * Prompt tokens kept at its end when the middle is cut: the blank line and the "### Response:"
+   * cue.
+   */
   private static final int PROMPT_CUE_TOKENS = 12;
 
-  public static AlpacaEncoding of(List<InstructionExample> examples, LlamaTokenizer tokenizer, long eosId, int maxTokens) {
+  public static AlpacaEncoding of(
+      List<InstructionExample> examples, LlamaTokenizer tokenizer, long eosId, int maxTokens) {
     List<long[]> sequences = new ArrayList<>(examples.size());
     List<Integer> promptLengths = new ArrayList<>(examples.size());
     for (InstructionExample example : examples) {

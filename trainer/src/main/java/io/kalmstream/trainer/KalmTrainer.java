@@ -2,8 +2,8 @@ package io.kalmstream.trainer;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -37,17 +37,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One KaLM optimizer step at a time on a {@link LlamaModel} carrying a LoRA adapter: L = L_exp + λ·L_imp,
- * clipped, AdamW with the warmup-cosine schedule, then τ projected into its bounds.
+ * One KaLM optimizer step at a time on a {@link LlamaModel} carrying a LoRA adapter: L = L_exp +
+ * λ·L_imp, clipped, AdamW with the warmup-cosine schedule, then τ projected into its bounds.
  *
- * <p>Gradient accumulation with in-batch negatives. Splitting a contrastive batch into micro-batches and
- * summing their losses would change the objective: each row's softmax must see every column of the batch.
- * When {@link TrainerSettings#embeddingChunk()} is smaller than the batch, the step follows GradCache (Gao et
- * al. 2021): (1) embed every text chunk by chunk without a graph; (2) compute L_exp on those embeddings as
- * leaves and backpropagate to get ∂L/∂e for every row and ∂L/∂log(1/τ); (3) re-embed chunk by chunk with a
- * graph and backpropagate the surrogate Σ e·∂L/∂e, which accumulates exactly ∂L/∂θ into the LoRA weights.
- * The dropout masks of (1) and (3) are the same because both passes seed the engine's generator with the same
- * value per chunk. Activations are held for one chunk at a time, so memory no longer grows with N.
+ * <p>Gradient accumulation with in-batch negatives. Splitting a contrastive batch into
+ * micro-batches and summing their losses would change the objective: each row's softmax must see
+ * every column of the batch. When {@link TrainerSettings#embeddingChunk()} is smaller than the
+ * batch, the step follows GradCache (Gao et al. 2021): (1) embed every text chunk by chunk without
+ * a graph; (2) compute L_exp on those embeddings as leaves and backpropagate to get ∂L/∂e for every
+ * row and ∂L/∂log(1/τ); (3) re-embed chunk by chunk with a graph and backpropagate the surrogate Σ
+ * e·∂L/∂e, which accumulates exactly ∂L/∂θ into the LoRA weights. The dropout masks of (1) and (3)
+ * are the same because both passes seed the engine's generator with the same value per chunk.
+ * Activations are held for one chunk at a time, so memory no longer grows with N.
  *
  * <p>Not thread-safe: one trainer per model.
  */
@@ -64,8 +65,13 @@ public final class KalmTrainer implements AutoCloseable {
   private final NDManager manager;
   private final long eosId;
   private final DynamicLossScaler lossScaler;
-  /** Builds D_hr and D_t from a pair's parts with the tokenizer's cut; null to take the views as sent. */
+
+  /**
+   * Builds D_hr and D_t from a pair's parts with the tokenizer's cut; null to take the views as
+   * sent.
+   */
   private final TextViews views;
+
   private long step;
 
   /** The model must already carry the adapter to train (fresh, or loaded from a checkpoint). */
@@ -75,11 +81,14 @@ public final class KalmTrainer implements AutoCloseable {
     }
     this.model = model;
     this.settings = settings.withModelSize(model.parameterCount());
-    this.views = this.settings.maxPartTokens() == 0
-        ? null : new TextViews(model.tokenizer()::truncate, this.settings.maxPartTokens());
+    this.views =
+        this.settings.maxPartTokens() == 0
+            ? null
+            : new TextViews(model.tokenizer()::truncate, this.settings.maxPartTokens());
     this.manager = NDManager.newBaseManager(model.device(), ENGINE);
     this.temperature =
-        Temperature.create(manager, this.settings.initialTau(), this.settings.minTau(), this.settings.maxTau());
+        Temperature.create(
+            manager, this.settings.initialTau(), this.settings.minTau(), this.settings.maxTau());
     this.optimizer = new AdamW(this.settings.optimizer());
     this.schedule = this.settings.schedule();
     this.contrastiveLoss = new ContrastiveLoss(this.settings.margin());
@@ -105,12 +114,13 @@ public final class KalmTrainer implements AutoCloseable {
   }
 
   /**
-   * Trains on one contrastive batch (may be null) and the instruction batches given (may be empty); at least
-   * one of them must be present.
+   * Trains on one contrastive batch (may be null) and the instruction batches given (may be empty);
+   * at least one of them must be present.
    */
   public StepResult train(ContrastiveBatch contrastive, List<InstructionBatch> instructions) {
     if (contrastive == null && instructions.isEmpty()) {
-      throw new IllegalArgumentException("a step needs a contrastive batch or an instruction batch");
+      throw new IllegalArgumentException(
+          "a step needs a contrastive batch or an instruction batch");
     }
     long started = System.nanoTime();
     List<TrainableParameter> parameters = parameters();
@@ -130,7 +140,12 @@ public final class KalmTrainer implements AutoCloseable {
         double sum = 0;
         int counted = 0;
         for (int i = 0; i < instructions.size(); i++) {
-          Instruction result = instruction(instructions.get(i).getExamples(), scope, settings.lambda() / instructions.size(), i);
+          Instruction result =
+              instruction(
+                  instructions.get(i).getExamples(),
+                  scope,
+                  settings.lambda() / instructions.size(),
+                  i);
           if (result != null) {
             sum += result.loss();
             counted++;
@@ -154,13 +169,23 @@ public final class KalmTrainer implements AutoCloseable {
     long index = step++;
     double loss = (Double.isNaN(exp) ? 0 : exp) + (Double.isNaN(imp) ? 0 : settings.lambda() * imp);
     int pairs = contrastive == null ? 0 : contrastive.getPairs().size();
-    return new StepResult(index, exp, imp, loss, temperature.tau(), lr, norm, pairs, tokens,
-        flops, (System.nanoTime() - started) / 1e9);
+    return new StepResult(
+        index,
+        exp,
+        imp,
+        loss,
+        temperature.tau(),
+        lr,
+        norm,
+        pairs,
+        tokens,
+        flops,
+        (System.nanoTime() - started) / 1e9);
   }
 
   /**
-   * Divides the gradients by the float16 loss scale (a no-op in float32) and tells whether they are all
-   * finite; the scaler halves its scale after an overflow, and the step is then skipped.
+   * Divides the gradients by the float16 loss scale (a no-op in float32) and tells whether they are
+   * all finite; the scaler halves its scale after an overflow, and the step is then skipped.
    */
   private boolean unscale() {
     float scale = lossScaler.currentScale();
@@ -184,7 +209,10 @@ public final class KalmTrainer implements AutoCloseable {
       headRelations.add(headRelationView(pair));
       tails.add(tailView(pair));
     }
-    NDArray mask = settings.falseNegativeMask() ? ContrastiveLoss.maskOf(scope, n, batch.getFalseNegatives()) : null;
+    NDArray mask =
+        settings.falseNegativeMask()
+            ? ContrastiveLoss.maskOf(scope, n, batch.getFalseNegatives())
+            : null;
     TokenBatch hrTokens = model.tokenizer().encodeBatch(headRelations, settings.maxTextTokens());
     TokenBatch tailTokens = model.tokenizer().encodeBatch(tails, settings.maxTextTokens());
     long tokens = realTokens(hrTokens) + realTokens(tailTokens);
@@ -221,8 +249,8 @@ public final class KalmTrainer implements AutoCloseable {
   }
 
   /**
-   * The rows of each forward pass over a view: the length groups when the whole batch is embedded at once, else
-   * GradCache chunks of {@code chunk} rows in length order.
+   * The rows of each forward pass over a view: the length groups when the whole batch is embedded
+   * at once, else GradCache chunks of {@code chunk} rows in length order.
    */
   private List<int[]> passes(TokenBatch tokens, int chunk) {
     return chunk >= tokens.size()
@@ -232,19 +260,23 @@ public final class KalmTrainer implements AutoCloseable {
 
   /** D_hr of a pair: rebuilt from its parts with the token cut, or as the batch sent it. */
   private String headRelationView(ContrastivePair pair) {
-    if (views == null || pair.getHeadDescription() == null || pair.getRelationDescription() == null) {
+    if (views == null
+        || pair.getHeadDescription() == null
+        || pair.getRelationDescription() == null) {
       return pair.getHeadRelationText();
     }
     return views.headRelation(pair.getHeadDescription(), pair.getRelationDescription());
   }
 
   private String tailView(ContrastivePair pair) {
-    return views == null || pair.getTailDescription() == null ? pair.getTailText() : views.tail(pair.getTailDescription());
+    return views == null || pair.getTailDescription() == null
+        ? pair.getTailText()
+        : views.tail(pair.getTailDescription());
   }
 
   /**
-   * Embeddings [B, H] of every row, in the batch's order, computed one group of rows at a time (each group
-   * padded to its own longest row).
+   * Embeddings [B, H] of every row, in the batch's order, computed one group of rows at a time
+   * (each group padded to its own longest row).
    */
   private NDArray embedGroups(TokenBatch tokens, List<int[]> groups, NDManager scope, int view) {
     NDList parts = new NDList();
@@ -252,11 +284,13 @@ public final class KalmTrainer implements AutoCloseable {
       parts.add(embed(select(tokens, groups.get(g)), scope, chunkSeed(view, g)));
     }
     NDArray grouped = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
-    return groups.size() == 1 ? grouped : grouped.get(scope.create(LengthBuckets.inverse(groups, tokens.size())));
+    return groups.size() == 1
+        ? grouped
+        : grouped.get(scope.create(LengthBuckets.inverse(groups, tokens.size())));
   }
 
-  private void backpropagateGroups(TokenBatch tokens, NDArray embeddingGradient, List<int[]> groups, NDManager scope,
-      int view) {
+  private void backpropagateGroups(
+      TokenBatch tokens, NDArray embeddingGradient, List<int[]> groups, NDManager scope, int view) {
     for (int g = 0; g < groups.size(); g++) {
       int[] rows = groups.get(g);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -272,9 +306,10 @@ public final class KalmTrainer implements AutoCloseable {
   }
 
   /**
-   * L2-normalised embeddings [B, H] with LoRA dropout, under the engine seed {@code seed}. DJL draws dropout masks
-   * from the engine's one generator, so the trainer reseeds it before each chunk: the two passes of the GradCache
-   * accumulation must see the same masks. Inference (the scorer, in the same JVM under kalm local) draws nothing.
+   * L2-normalised embeddings [B, H] with LoRA dropout, under the engine seed {@code seed}. DJL
+   * draws dropout masks from the engine's one generator, so the trainer reseeds it before each
+   * chunk: the two passes of the GradCache accumulation must see the same masks. Inference (the
+   * scorer, in the same JVM under kalm local) draws nothing.
    */
   private NDArray embed(TokenBatch tokens, NDManager scope, int seed) {
     Engine.getInstance().setRandomSeed(seed);
@@ -285,12 +320,15 @@ public final class KalmTrainer implements AutoCloseable {
   private record Instruction(double loss, long tokens, double flops) {}
 
   /**
-   * Backpropagates weight·L_imp of one instruction batch; null when truncation left no response token. With
-   * {@link TrainerSettings#sharedPrefix()} the ids every sequence starts with (BOS, the Alpaca preamble and the
-   * instruction: about three quarters of each sequence) run once, and each row runs only its own remainder.
+   * Backpropagates weight·L_imp of one instruction batch; null when truncation left no response
+   * token. With {@link TrainerSettings#sharedPrefix()} the ids every sequence starts with (BOS, the
+   * Alpaca preamble and the instruction: about three quarters of each sequence) run once, and each
+   * row runs only its own remainder.
    */
-  private Instruction instruction(List<InstructionExample> examples, NDManager scope, double weight, int index) {
-    AlpacaEncoding encoding = AlpacaEncoding.of(examples, model.tokenizer(), eosId, settings.maxInstructionTokens());
+  private Instruction instruction(
+      List<InstructionExample> examples, NDManager scope, double weight, int index) {
+    AlpacaEncoding encoding =
+        AlpacaEncoding.of(examples, model.tokenizer(), eosId, settings.maxInstructionTokens());
     if (encoding.responseTokens() == 0) {
       return null;
     }
@@ -303,14 +341,19 @@ public final class KalmTrainer implements AutoCloseable {
         NDArray prefix = scope.create(split.prefix(), new Shape(1, shared));
         NDList suffix = split.suffix().toNDList(scope);
         NDArray hidden = model.hiddenStatesPrefixed(prefix, suffix.get(0), suffix.get(1), true);
-        loss = CausalLmLoss.meanAtTargets(hidden, split.suffix().ids(), split.responseMask(), model::logits);
+        loss =
+            CausalLmLoss.meanAtTargets(
+                hidden, split.suffix().ids(), split.responseMask(), model::logits);
       } else {
         NDList inputs = encoding.tokens().toNDList(scope);
         NDArray hidden = model.hiddenStates(inputs.get(0), inputs.get(1), true);
-        loss = CausalLmLoss.meanAtTargets(hidden, encoding.tokens().ids(), encoding.responseMask(), model::logits);
+        loss =
+            CausalLmLoss.meanAtTargets(
+                hidden, encoding.tokens().ids(), encoding.responseMask(), model::logits);
       }
       collector.backward(lossScaler.scale(loss.mul((float) weight)));
-      return new Instruction(loss.getFloat(), realTokens(encoding.tokens()), flops(encoding.tokens()));
+      return new Instruction(
+          loss.getFloat(), realTokens(encoding.tokens()), flops(encoding.tokens()));
     }
   }
 
@@ -345,7 +388,8 @@ public final class KalmTrainer implements AutoCloseable {
     for (Map.Entry<String, Parameter> entry : model.adapterParameters().entrySet()) {
       parameters.add(new TrainableParameter(entry.getKey(), entry.getValue().getArray(), true));
     }
-    parameters.add(new TrainableParameter(Temperature.PARAMETER_NAME, temperature.parameter(), false));
+    parameters.add(
+        new TrainableParameter(Temperature.PARAMETER_NAME, temperature.parameter(), false));
     return parameters;
   }
 

@@ -7,23 +7,26 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Groups the rows of a batch by length, so that rows of similar length share a forward pass and little of it
- * is spent on padding. A group is an array of row indices, shortest first; the groups together hold every row
- * once. The softmax of the contrastive loss still sees the whole batch: only the forward passes are split.
+ * Groups the rows of a batch by length, so that rows of similar length share a forward pass and
+ * little of it is spent on padding. A group is an array of row indices, shortest first; the groups
+ * together hold every row once. The softmax of the contrastive loss still sees the whole batch:
+ * only the forward passes are split.
  */
 final class LengthBuckets {
 
   private LengthBuckets() {}
 
   /**
-   * At most {@code k} groups of consecutive rows in length order, with the boundaries that minimise the padded
-   * size Σ rows·longest over the groups (exact, by dynamic programming over the sorted lengths).
+   * At most {@code k} groups of consecutive rows in length order, with the boundaries that minimise
+   * the padded size Σ rows·longest over the groups (exact, by dynamic programming over the sorted
+   * lengths).
    */
   static List<int[]> split(int[] lengths, int k) {
     int[] order = byLength(lengths);
     int n = order.length;
     int groups = Math.max(1, Math.min(k, n));
-    // cost[g][i]: least padded size of the first i sorted rows in g groups; cut[g][i]: where the last group starts
+    // cost[g][i]: least padded size of the first i sorted rows in g groups; cut[g][i]: where the
+    // last group starts
     long[][] cost = new long[groups + 1][n + 1];
     int[][] cut = new int[groups + 1][n + 1];
     for (long[] row : cost) {
@@ -71,8 +74,8 @@ final class LengthBuckets {
   }
 
   /**
-   * For the rows of {@code groups} laid end to end, where each original row {@code 0..n-1} ended up: indexing
-   * the concatenated results with it restores the batch's order.
+   * For the rows of {@code groups} laid end to end, where each original row {@code 0..n-1} ended
+   * up: indexing the concatenated results with it restores the batch's order.
    */
   static long[] inverse(List<int[]> groups, int n) {
     long[] position = new long[n];
@@ -90,8 +93,10 @@ final class LengthBuckets {
   }
 
   private static int[] byLength(int[] lengths) {
-    return IntStream.range(0, lengths.length).boxed()
+    return IntStream.range(0, lengths.length)
+        .boxed()
         .sorted(Comparator.comparingInt((Integer i) -> lengths[i]).thenComparingInt(i -> i))
-        .mapToInt(Integer::intValue).toArray();
+        .mapToInt(Integer::intValue)
+        .toArray();
   }
 }

@@ -12,8 +12,9 @@ package io.kalmstream.trainer;
  * @param gradientNorm the global gradient norm before clipping
  * @param pairs contrastive pairs trained on
  * @param tokens real (non-padding) tokens of the sequences trained on, both objectives
- * @param flops matrix-multiply FLOPs of forward and backward over those tokens, each sequence counted on its own
- *     ({@link io.kalmstream.model.ModelFlops}): what the step's arithmetic costs without padding or sharing
+ * @param flops matrix-multiply FLOPs of forward and backward over those tokens, each sequence
+ *     counted on its own ({@link io.kalmstream.model.ModelFlops}): what the step's arithmetic costs
+ *     without padding or sharing
  * @param seconds wall time of the step
  */
 public record StepResult(

@@ -36,40 +36,68 @@ public final class TrainerRuns {
 
   private TrainerRuns() {}
 
-  /** What both modes share: the model, the hyper-parameters, the checkpoint store and the loop's cadence. */
-  public record Common(Path modelDir, ModelOptions modelOptions, TrainerSettings settings, CheckpointStore store,
-      LoopSettings loop, TrainerMetrics metrics, List<TrainingLoop.StepListener> stepListeners) {}
+  /**
+   * What both modes share: the model, the hyper-parameters, the checkpoint store and the loop's
+   * cadence.
+   */
+  public record Common(
+      Path modelDir,
+      ModelOptions modelOptions,
+      TrainerSettings settings,
+      CheckpointStore store,
+      LoopSettings loop,
+      TrainerMetrics metrics,
+      List<TrainingLoop.StepListener> stepListeners) {}
 
   /**
-   * Trains from {@code kg.batches.contrastive} and {@code kg.batches.instruction}, announcing checkpoints on
-   * {@code kg.checkpoints}, until {@code stop} says so or a limit of the loop settings is reached.
+   * Trains from {@code kg.batches.contrastive} and {@code kg.batches.instruction}, announcing
+   * checkpoints on {@code kg.checkpoints}, until {@code stop} says so or a limit of the loop
+   * settings is reached.
    */
-  public static TrainingLoop.Result fromKafka(Common common, KafkaTrainerConfig kafka, BooleanSupplier stop)
-      throws IOException {
+  public static TrainingLoop.Result fromKafka(
+      Common common, KafkaTrainerConfig kafka, BooleanSupplier stop) throws IOException {
     SchemaRegistryClient registry = new SchemaRegistryClient(kafka.registry());
     try (Producer<String, SpecificRecord> producer = producer(kafka, registry);
-        KafkaBatchSource source = new KafkaBatchSource(kafka, registry, producer, common.metrics());
-        TrainingSession session = TrainingSession.open(common.modelDir(), common.modelOptions(), common.settings(),
-            common.store())) {
+        KafkaBatchSource source =
+            new KafkaBatchSource(kafka, registry, producer, common.metrics());
+        TrainingSession session =
+            TrainingSession.open(
+                common.modelDir(), common.modelOptions(), common.settings(), common.store())) {
       TrainingLoop loop = loop(common, session, source);
-      loop.onCheckpoint(new KafkaCheckpointAnnouncer(producer, kafka.topics().checkpoints().name(),
-          common.loop().modelName(), common.modelDir().toString()));
+      loop.onCheckpoint(
+          new KafkaCheckpointAnnouncer(
+              producer,
+              kafka.topics().checkpoints().name(),
+              common.loop().modelName(),
+              common.modelDir().toString()));
       loop.resume(session.resumedFrom());
       return loop.run(stop);
     }
   }
 
   /** Trains on batches built from a KG-BERT-layout dataset with the shared batching code. */
-  public static TrainingLoop.Result fromDataset(Common common, Path datasetDir, int contrastiveSize,
-      int instructionSize, BooleanSupplier stop) throws IOException {
+  public static TrainingLoop.Result fromDataset(
+      Common common,
+      Path datasetDir,
+      int contrastiveSize,
+      int instructionSize,
+      BooleanSupplier stop)
+      throws IOException {
     long started = System.nanoTime();
-    DatasetBatches batches = new DatasetBatches(KgDatasetReader.read(datasetDir), new Examples(TextViews.defaults()));
-    LOG.info("dataset {}: {} training pairs (forward and inverse) in {} s, {} triples skipped for missing text",
-        datasetDir, batches.trainPairs().size(), String.format("%.1f", (System.nanoTime() - started) / 1e9),
+    DatasetBatches batches =
+        new DatasetBatches(KgDatasetReader.read(datasetDir), new Examples(TextViews.defaults()));
+    LOG.info(
+        "dataset {}: {} training pairs (forward and inverse) in {} s, {} triples skipped for missing text",
+        datasetDir,
+        batches.trainPairs().size(),
+        String.format("%.1f", (System.nanoTime() - started) / 1e9),
         batches.skippedTriples().size());
-    try (BatchSource source = new DatasetBatchSource(batches, contrastiveSize, instructionSize, common.settings().seed());
-        TrainingSession session = TrainingSession.open(common.modelDir(), common.modelOptions(), common.settings(),
-            common.store())) {
+    try (BatchSource source =
+            new DatasetBatchSource(
+                batches, contrastiveSize, instructionSize, common.settings().seed());
+        TrainingSession session =
+            TrainingSession.open(
+                common.modelDir(), common.modelOptions(), common.settings(), common.store())) {
       TrainingLoop loop = loop(common, session, source);
       loop.resume(session.resumedFrom());
       return loop.run(stop);
@@ -77,13 +105,20 @@ public final class TrainerRuns {
   }
 
   private static TrainingLoop loop(Common common, TrainingSession session, BatchSource source) {
-    TrainingLoop loop = new TrainingLoop(session.trainer(), source, common.store(), common.loop(), common.metrics(),
-        common.modelDir().toString());
+    TrainingLoop loop =
+        new TrainingLoop(
+            session.trainer(),
+            source,
+            common.store(),
+            common.loop(),
+            common.metrics(),
+            common.modelDir().toString());
     common.stepListeners().forEach(loop::onStep);
     return loop;
   }
 
-  private static Producer<String, SpecificRecord> producer(KafkaTrainerConfig kafka, SchemaRegistryClient registry) {
+  private static Producer<String, SpecificRecord> producer(
+      KafkaTrainerConfig kafka, SchemaRegistryClient registry) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A base model with the adapter to train and its trainer, continued from the newest checkpoint of the store
- * when there is one (its adapter, optimizer moments, temperature and step) or started fresh.
+ * A base model with the adapter to train and its trainer, continued from the newest checkpoint of
+ * the store when there is one (its adapter, optimizer moments, temperature and step) or started
+ * fresh.
  */
 public final class TrainingSession implements AutoCloseable {
 
@@ -25,21 +26,27 @@ public final class TrainingSession implements AutoCloseable {
   private final KalmTrainer trainer;
   private final Optional<TrainerState> resumedFrom;
 
-  private TrainingSession(LlamaModel model, KalmTrainer trainer, Optional<TrainerState> resumedFrom) {
+  private TrainingSession(
+      LlamaModel model, KalmTrainer trainer, Optional<TrainerState> resumedFrom) {
     this.model = model;
     this.trainer = trainer;
     this.resumedFrom = resumedFrom;
   }
 
-  public static TrainingSession open(Path modelDir, ModelOptions options, TrainerSettings settings, CheckpointStore store)
+  public static TrainingSession open(
+      Path modelDir, ModelOptions options, TrainerSettings settings, CheckpointStore store)
       throws IOException {
     Optional<StoredCheckpoint> latest = store.latest();
     LlamaModel model = LlamaModel.load(modelDir, options);
     try {
       if (latest.isEmpty()) {
         model.addLora(settings.lora(), settings.seed());
-        LOG.info("starting a fresh adapter (r={}, alpha={}, dropout={}, targets {})", settings.lora().rank(),
-            settings.lora().alpha(), settings.lora().dropout(), settings.lora().targetModules());
+        LOG.info(
+            "starting a fresh adapter (r={}, alpha={}, dropout={}, targets {})",
+            settings.lora().rank(),
+            settings.lora().alpha(),
+            settings.lora().dropout(),
+            settings.lora().targetModules());
         return new TrainingSession(model, new KalmTrainer(model, settings), Optional.empty());
       }
       Path directory = store.localDirectory(latest.get());
@@ -53,8 +60,11 @@ public final class TrainingSession implements AutoCloseable {
       }
       LoraConfig loaded = model.lora();
       if (!loaded.equals(settings.lora())) {
-        LOG.warn("checkpoint version={} has adapter {}; it wins over the configured {}", latest.get().version(),
-            loaded, settings.lora());
+        LOG.warn(
+            "checkpoint version={} has adapter {}; it wins over the configured {}",
+            latest.get().version(),
+            loaded,
+            settings.lora());
       }
       LOG.info("resumed checkpoint version={} from {}", latest.get().version(), latest.get().uri());
       return new TrainingSession(model, trainer, Optional.of(state));

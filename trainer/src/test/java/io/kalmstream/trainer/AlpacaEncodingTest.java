@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kalmstream.batching.AlpacaTemplate;
 import io.kalmstream.batching.Examples;
 import io.kalmstream.model.LlamaModel;
-import io.kalmstream.model.LoraConfig;
 import io.kalmstream.model.LlamaTokenizer;
+import io.kalmstream.model.LoraConfig;
 import io.kalmstream.schemas.InstructionExample;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +22,8 @@ class AlpacaEncodingTest {
   void masksExactlyTheResponseAndItsEos() {
     try (LlamaModel model = Fixtures.modelWithAdapter(LoraConfig.kalmDefault(), 1)) {
       LlamaTokenizer tokenizer = model.tokenizer();
-      InstructionExample example = example("[dog, a domestic animal, hypernym]", "{canine, a mammal}");
+      InstructionExample example =
+          example("[dog, a domestic animal, hypernym]", "{canine, a mammal}");
       AlpacaEncoding encoding = AlpacaEncoding.of(List.of(example), tokenizer, EOS, 256);
       long[] prompt = tokenizer.encode(AlpacaTemplate.prompt(example), Integer.MAX_VALUE);
       long[] response = tokenizer.encodeContinuation(example.getResponse());
@@ -50,14 +51,21 @@ class AlpacaEncodingTest {
       long[] ids = encoding.tokens().ids()[0];
       int promptKept = 128 - response.length - 1;
       // the "### Response:" cue at the end of the prompt survives the cut
-      assertArrayEquals(Arrays.copyOfRange(prompt, prompt.length - 12, prompt.length),
+      assertArrayEquals(
+          Arrays.copyOfRange(prompt, prompt.length - 12, prompt.length),
           Arrays.copyOfRange(ids, promptKept - 12, promptKept));
       assertTrue(prompt.length > promptKept);
     }
   }
 
   private static InstructionExample example(String input, String response) {
-    return InstructionExample.newBuilder().setInstruction(Examples.INSTRUCTION).setInput(input).setResponse(response)
-        .setHead("h").setRelation("r").setTail("t").build();
+    return InstructionExample.newBuilder()
+        .setInstruction(Examples.INSTRUCTION)
+        .setInput(input)
+        .setResponse(response)
+        .setHead("h")
+        .setRelation("r")
+        .setTail("t")
+        .build();
   }
 }

@@ -24,7 +24,8 @@ public final class Fixtures {
   public static Path sharedDir() {
     String dir = System.getProperty("kalm.shared.dir");
     if (dir == null) {
-      throw new IllegalStateException("system property kalm.shared.dir is not set (run through Maven)");
+      throw new IllegalStateException(
+          "system property kalm.shared.dir is not set (run through Maven)");
     }
     return Path.of(dir);
   }
@@ -46,7 +47,8 @@ public final class Fixtures {
 
   public static synchronized DatasetBatches wn18rr() {
     if (wn18rr == null) {
-      wn18rr = new DatasetBatches(KgDatasetReader.read(wn18rrDir()), new Examples(TextViews.defaults()));
+      wn18rr =
+          new DatasetBatches(KgDatasetReader.read(wn18rrDir()), new Examples(TextViews.defaults()));
     }
     return wn18rr;
   }

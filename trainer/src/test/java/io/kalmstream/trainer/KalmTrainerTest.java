@@ -80,13 +80,16 @@ class KalmTrainerTest {
     try (LlamaModel model = Fixtures.modelWithAdapter(LoraConfig.kalmDefault(), 3);
         KalmTrainer trainer = new KalmTrainer(model, settings(0, LoraConfig.kalmDefault()))) {
       AtomicReference<Throwable> failure = new AtomicReference<>();
-      Thread worker = new Thread(() -> {
-        try {
-          trainer.train(batch, List.of());
-        } catch (Throwable t) {
-          failure.set(t);
-        }
-      }, "fresh-training-thread");
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  trainer.train(batch, List.of());
+                } catch (Throwable t) {
+                  failure.set(t);
+                }
+              },
+              "fresh-training-thread");
       worker.start();
       worker.join();
       assertNull(failure.get(), () -> "step on a new thread failed: " + failure.get());
@@ -107,7 +110,8 @@ class KalmTrainerTest {
       for (int i = 0; i < 2; i++) {
         trainer.train(batches.get(i), List.of(instructions.get(i)));
       }
-      TrainerState state = new TrainerState(trainer.step(), trainer.tau(), List.of(), 0, "stories260K-hf", Map.of());
+      TrainerState state =
+          new TrainerState(trainer.step(), trainer.tau(), List.of(), 0, "stories260K-hf", Map.of());
       trainer.writeCheckpoint(checkpoint, state);
       trainer.train(batches.get(2), List.of(instructions.get(2)));
       uninterrupted = adapter(model);
@@ -138,29 +142,46 @@ class KalmTrainerTest {
         KalmTrainer trainer = new KalmTrainer(model, settings)) {
       float32Loss = trainer.train(batch, List.of(instructions)).contrastiveLoss();
     }
-    try (LlamaModel model = LlamaModel.load(Fixtures.stories260K(), new ModelOptions(Device.cpu(), DataType.FLOAT16))) {
+    try (LlamaModel model =
+        LlamaModel.load(Fixtures.stories260K(), new ModelOptions(Device.cpu(), DataType.FLOAT16))) {
       model.addLora(NO_DROPOUT, 4);
       try (KalmTrainer trainer = new KalmTrainer(model, settings)) {
         Map<String, float[]> before = adapter(model);
         StepResult result = trainer.train(batch, List.of(instructions));
         assertEquals(float32Loss, result.contrastiveLoss(), 0.05);
-        // Like torch's GradScaler, the first steps overflow at scale 2^16 and are skipped while the scale halves.
+        // Like torch's GradScaler, the first steps overflow at scale 2^16 and are skipped while the
+        // scale halves.
         while (!Double.isFinite(result.gradientNorm()) && trainer.step() < 30) {
-          assertArrayEquals(before.values().iterator().next(), adapter(model).values().iterator().next(), 0f,
+          assertArrayEquals(
+              before.values().iterator().next(),
+              adapter(model).values().iterator().next(),
+              0f,
               "a skipped step leaves the adapter alone");
           result = trainer.train(batch, List.of(instructions));
         }
-        assertTrue(Double.isFinite(result.instructionLoss()) && Double.isFinite(result.gradientNorm()), result.toString());
-        assertTrue(result.gradientNorm() > 0 && result.gradientNorm() < 1e3, "gradients unscaled: " + result);
+        assertTrue(
+            Double.isFinite(result.instructionLoss()) && Double.isFinite(result.gradientNorm()),
+            result.toString());
+        assertTrue(
+            result.gradientNorm() > 0 && result.gradientNorm() < 1e3,
+            "gradients unscaled: " + result);
         Map<String, float[]> after = adapter(model);
-        assertTrue(before.keySet().stream().anyMatch(k -> !Arrays.equals(before.get(k), after.get(k))), "the step updated the adapter");
+        assertTrue(
+            before.keySet().stream().anyMatch(k -> !Arrays.equals(before.get(k), after.get(k))),
+            "the step updated the adapter");
       }
     }
   }
 
   static TrainerSettings settings(int chunk, LoraConfig lora) {
-    return TrainerSettings.builder().learningRate(1e-4).warmupSteps(0).horizonSteps(100).embeddingChunk(chunk)
-        .maxTextTokens(24).lora(lora).build();
+    return TrainerSettings.builder()
+        .learningRate(1e-4)
+        .warmupSteps(0)
+        .horizonSteps(100)
+        .embeddingChunk(chunk)
+        .maxTextTokens(24)
+        .lora(lora)
+        .build();
   }
 
   static TrainerSettings withLearningRate(TrainerSettings s, double lr) {

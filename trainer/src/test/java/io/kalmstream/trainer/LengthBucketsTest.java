@@ -21,8 +21,12 @@ class LengthBucketsTest {
   @Test
   void everyRowOnceAndTheInverseRestoresTheOrder() {
     int[] lengths = {7, 3, 9, 3, 1, 8, 2};
-    for (List<int[]> groups : List.of(LengthBuckets.split(lengths, 3), LengthBuckets.chunks(lengths, 2),
-        LengthBuckets.split(lengths, 1), LengthBuckets.split(lengths, 20))) {
+    for (List<int[]> groups :
+        List.of(
+            LengthBuckets.split(lengths, 3),
+            LengthBuckets.chunks(lengths, 2),
+            LengthBuckets.split(lengths, 1),
+            LengthBuckets.split(lengths, 20))) {
       int[] laidOut = groups.stream().flatMapToInt(Arrays::stream).toArray();
       assertEquals(lengths.length, laidOut.length);
       long[] inverse = LengthBuckets.inverse(groups, lengths.length);

@@ -1,7 +1,7 @@
 package io.kalmstream.cli.dashboard;
 
-import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.kafka.KafkaConnection;
+import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live dashboard: a web page on {@code host:port} whose charts follow the pipeline without reloading. It
- * needs only what any deployment has: the Kafka topics (quality metrics, alerts, checkpoints, queries and
- * answers), the cluster's offsets (throughput, lag), the scorer's HTTP endpoints (current version, queries) and,
- * optionally, the trainer's Prometheus exposition (loss and temperature between checkpoints).
+ * The live dashboard: a web page on {@code host:port} whose charts follow the pipeline without
+ * reloading. It needs only what any deployment has: the Kafka topics (quality metrics, alerts,
+ * checkpoints, queries and answers), the cluster's offsets (throughput, lag), the scorer's HTTP
+ * endpoints (current version, queries) and, optionally, the trainer's Prometheus exposition (loss
+ * and temperature between checkpoints).
  */
 public final class Dashboard implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
@@ -37,15 +38,22 @@ public final class Dashboard implements AutoCloseable {
    * @param trainerMetrics the trainer's Prometheus text, or null; see {@link #prometheusAt(URI)}
    * @param pollInterval how often offsets, the trainer and the scorer are sampled
    */
-  public record Settings(String host, int port, KafkaConnection connection, Topics topics,
-      String scorerUrl, Supplier<String> trainerMetrics, Duration pollInterval) {}
+  public record Settings(
+      String host,
+      int port,
+      KafkaConnection connection,
+      Topics topics,
+      String scorerUrl,
+      Supplier<String> trainerMetrics,
+      Duration pollInterval) {}
 
   private final KafkaFeed feed;
   private final Admin admin;
   private final ScheduledExecutorService poller;
   private final DashboardWeb web;
 
-  private Dashboard(KafkaFeed feed, Admin admin, ScheduledExecutorService poller, DashboardWeb web) {
+  private Dashboard(
+      KafkaFeed feed, Admin admin, ScheduledExecutorService poller, DashboardWeb web) {
     this.feed = feed;
     this.admin = admin;
     this.poller = poller;
@@ -57,16 +65,22 @@ public final class Dashboard implements AutoCloseable {
     DashboardMetrics metrics = new DashboardMetrics();
     ScorerClient scorer = new ScorerClient(settings.scorerUrl());
     Topics topics = settings.topics();
-    KafkaFeed feed = new KafkaFeed(settings.connection(), topics,
-        new SchemaRegistryClient(settings.connection().registry()), state);
+    KafkaFeed feed =
+        new KafkaFeed(
+            settings.connection(),
+            topics,
+            new SchemaRegistryClient(settings.connection().registry()),
+            state);
     Map<String, Object> adminConfig = settings.connection().clientConfig();
     adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "kalm-dashboard-admin");
     Admin admin = Admin.create(adminConfig);
-    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "kalm-dashboard-poll");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "kalm-dashboard-poll");
+              t.setDaemon(true);
+              return t;
+            });
     DashboardWeb web = null;
     try {
       feed.start();
@@ -76,15 +90,19 @@ public final class Dashboard implements AutoCloseable {
       rateTopics.put(topics.predictions().name(), "predictions");
       Pollers pollers = new Pollers(state, admin, rateTopics, settings.trainerMetrics(), scorer);
       long every = settings.pollInterval().toMillis();
-      poller.scheduleWithFixedDelay(() -> {
-        // An exception escaping here would cancel every later poll.
-        try {
-          pollers.pollAll();
-          metrics.refresh(state);
-        } catch (RuntimeException e) {
-          LOG.warn("dashboard poll failed: {}", e.toString());
-        }
-      }, 0, every, TimeUnit.MILLISECONDS);
+      poller.scheduleWithFixedDelay(
+          () -> {
+            // An exception escaping here would cancel every later poll.
+            try {
+              pollers.pollAll();
+              metrics.refresh(state);
+            } catch (RuntimeException e) {
+              LOG.warn("dashboard poll failed: {}", e.toString());
+            }
+          },
+          0,
+          every,
+          TimeUnit.MILLISECONDS);
       web = new DashboardWeb(settings.host(), settings.port(), state, scorer, metrics);
     } catch (IOException | RuntimeException e) {
       poller.shutdownNow();
@@ -93,7 +111,10 @@ public final class Dashboard implements AutoCloseable {
       throw e;
     }
     Dashboard dashboard = new Dashboard(feed, admin, poller, web);
-    LOG.info("dashboard at {} (scorer {}, trainer metrics {})", web.url(), scorer.baseUrl(),
+    LOG.info(
+        "dashboard at {} (scorer {}, trainer metrics {})",
+        web.url(),
+        scorer.baseUrl(),
         settings.trainerMetrics() == null ? "none" : "read");
     return dashboard;
   }
@@ -112,8 +133,10 @@ public final class Dashboard implements AutoCloseable {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     return () -> {
       try {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(metricsUrl).timeout(Duration.ofSeconds(5))
-            .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(metricsUrl).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
           throw new IOException(metricsUrl + " answered " + response.statusCode());
         }

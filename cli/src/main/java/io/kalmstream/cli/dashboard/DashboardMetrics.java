@@ -12,30 +12,50 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The pipeline-level view as Prometheus gauges, for Grafana: the newest value of each quality metric and the
- * version it measured, the newest checkpoint and its age, records per second per topic, lag per consumer group,
- * and alerts per kind. Refreshed from the {@link PipelineState} after every poll.
+ * The pipeline-level view as Prometheus gauges, for Grafana: the newest value of each quality
+ * metric and the version it measured, the newest checkpoint and its age, records per second per
+ * topic, lag per consumer group, and alerts per kind. Refreshed from the {@link PipelineState}
+ * after every poll.
  */
 final class DashboardMetrics {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final MultiGauge quality = MultiGauge.builder("kalm_model_quality")
-      .description("newest value of each quality metric on kg.metrics").register(registry);
-  private final MultiGauge qualityVersion = MultiGauge.builder("kalm_model_quality_version")
-      .description("model version the newest value of each quality metric measured").register(registry);
-  private final MultiGauge rates = MultiGauge.builder("kalm_topic_records_per_second")
-      .description("records appended per second, from topic end offsets").register(registry);
-  private final MultiGauge lag = MultiGauge.builder("kalm_consumer_group_lag")
-      .description("records not yet consumed, summed over the partitions of each consumer group").register(registry);
-  private final MultiGauge alerts = MultiGauge.builder("kalm_alerts")
-      .description("alerts seen on kg.alerts, by kind").register(registry);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final MultiGauge quality =
+      MultiGauge.builder("kalm_model_quality")
+          .description("newest value of each quality metric on kg.metrics")
+          .register(registry);
+  private final MultiGauge qualityVersion =
+      MultiGauge.builder("kalm_model_quality_version")
+          .description("model version the newest value of each quality metric measured")
+          .register(registry);
+  private final MultiGauge rates =
+      MultiGauge.builder("kalm_topic_records_per_second")
+          .description("records appended per second, from topic end offsets")
+          .register(registry);
+  private final MultiGauge lag =
+      MultiGauge.builder("kalm_consumer_group_lag")
+          .description(
+              "records not yet consumed, summed over the partitions of each consumer group")
+          .register(registry);
+  private final MultiGauge alerts =
+      MultiGauge.builder("kalm_alerts")
+          .description("alerts seen on kg.alerts, by kind")
+          .register(registry);
   private final AtomicReference<PipelineState.CheckpointPoint> checkpoint = new AtomicReference<>();
 
   DashboardMetrics() {
-    Gauge.builder("kalm_checkpoint_version", checkpoint, c -> c.get() == null ? Double.NaN : c.get().version())
-        .description("version of the newest checkpoint announced on kg.checkpoints").register(registry);
-    Gauge.builder("kalm_checkpoint_age_seconds", checkpoint,
+    Gauge.builder(
+            "kalm_checkpoint_version",
+            checkpoint,
+            c -> c.get() == null ? Double.NaN : c.get().version())
+        .description("version of the newest checkpoint announced on kg.checkpoints")
+        .register(registry);
+    Gauge.builder(
+            "kalm_checkpoint_age_seconds",
+            checkpoint,
             c -> c.get() == null ? Double.NaN : (System.currentTimeMillis() - c.get().t()) / 1000.0)
-        .description("seconds since the newest checkpoint became durable").register(registry);
+        .description("seconds since the newest checkpoint became durable")
+        .register(registry);
   }
 
   void refresh(PipelineState state) {
@@ -57,18 +77,19 @@ final class DashboardMetrics {
     return registry.scrape();
   }
 
-  private static <V> List<MultiGauge.Row<?>> rows(Map<String, V> values,
-      java.util.function.ToDoubleFunction<V> value) {
+  private static <V> List<MultiGauge.Row<?>> rows(
+      Map<String, V> values, java.util.function.ToDoubleFunction<V> value) {
     return rows(values, value, "metric");
   }
 
-  private static <V> List<MultiGauge.Row<?>> rows(Map<String, V> values,
-      java.util.function.ToDoubleFunction<V> value, String label) {
+  private static <V> List<MultiGauge.Row<?>> rows(
+      Map<String, V> values, java.util.function.ToDoubleFunction<V> value, String label) {
     List<MultiGauge.Row<?>> out = new ArrayList<>();
-    values.forEach((name, v) -> {
-      double d = value.applyAsDouble(v);
-      out.add(MultiGauge.Row.of(Tags.of(label, name), d));
-    });
+    values.forEach(
+        (name, v) -> {
+          double d = value.applyAsDouble(v);
+          out.add(MultiGauge.Row.of(Tags.of(label, name), d));
+        });
     return out;
   }
 }

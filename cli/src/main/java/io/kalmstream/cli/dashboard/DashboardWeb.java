@@ -24,19 +24,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dashboard's web server: the page and its assets (Chart.js from its WebJar on the classpath, nothing from
- * the network), {@code /api/state} for the charts, {@code /api/query} and {@code /api/entities} for the query
- * box, and {@code /metrics} for Prometheus.
+ * The dashboard's web server: the page and its assets (Chart.js from its WebJar on the classpath,
+ * nothing from the network), {@code /api/state} for the charts, {@code /api/query} and {@code
+ * /api/entities} for the query box, and {@code /metrics} for Prometheus.
  */
 final class DashboardWeb implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardWeb.class);
-  private static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule()
-      .addSerializer(Double.class, new FiniteOrNull()).addSerializer(double.class, new FiniteOrNull()));
-  private static final String CHART_JS_WEBJAR = "META-INF/resources/webjars/chart.js/%s/dist/chart.umd.js";
-  private static final Map<String, String> ASSETS = Map.of(
-      "/", "dashboard/index.html",
-      "/static/app.js", "dashboard/app.js",
-      "/static/dashboard.css", "dashboard/dashboard.css");
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(
+              new SimpleModule()
+                  .addSerializer(Double.class, new FiniteOrNull())
+                  .addSerializer(double.class, new FiniteOrNull()));
+  private static final String CHART_JS_WEBJAR =
+      "META-INF/resources/webjars/chart.js/%s/dist/chart.umd.js";
+  private static final Map<String, String> ASSETS =
+      Map.of(
+          "/", "dashboard/index.html",
+          "/static/app.js", "dashboard/app.js",
+          "/static/dashboard.css", "dashboard/dashboard.css");
   private static final int SUGGESTIONS = 12;
 
   private final HttpServer server;
@@ -44,26 +50,50 @@ final class DashboardWeb implements AutoCloseable {
   private final PipelineState state;
   private final ScorerClient scorer;
 
-  DashboardWeb(String host, int port, PipelineState state, ScorerClient scorer, DashboardMetrics metrics)
+  DashboardWeb(
+      String host, int port, PipelineState state, ScorerClient scorer, DashboardMetrics metrics)
       throws IOException {
     this.state = state;
     this.scorer = scorer;
     this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    this.executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "kalm-dashboard-http");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "kalm-dashboard-http");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/", this::asset);
     server.createContext("/static/chart.umd.js", exchange -> resource(exchange, chartJsPath()));
-    server.createContext("/api/state", exchange -> handle(exchange, q ->
-        JSON.writeValueAsString(state.view(Long.parseLong(q.getOrDefault("cursor", "0")), System.currentTimeMillis()))));
-    server.createContext("/api/entities", exchange -> handle(exchange, q ->
-        JSON.writeValueAsString(state.suggestEntities(q.getOrDefault("prefix", ""), SUGGESTIONS))));
+    server.createContext(
+        "/api/state",
+        exchange ->
+            handle(
+                exchange,
+                q ->
+                    JSON.writeValueAsString(
+                        state.view(
+                            Long.parseLong(q.getOrDefault("cursor", "0")),
+                            System.currentTimeMillis()))));
+    server.createContext(
+        "/api/entities",
+        exchange ->
+            handle(
+                exchange,
+                q ->
+                    JSON.writeValueAsString(
+                        state.suggestEntities(q.getOrDefault("prefix", ""), SUGGESTIONS))));
     server.createContext("/api/query", this::query);
-    server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-        metrics.scrape().getBytes(StandardCharsets.UTF_8)));
+    server.createContext(
+        "/metrics",
+        exchange ->
+            respond(
+                exchange,
+                200,
+                "text/plain; version=0.0.4; charset=utf-8",
+                metrics.scrape().getBytes(StandardCharsets.UTF_8)));
     server.start();
   }
 
@@ -83,7 +113,11 @@ final class DashboardWeb implements AutoCloseable {
 
   private void handle(HttpExchange exchange, Body body) throws IOException {
     try {
-      respond(exchange, 200, "application/json", body.json(parameters(exchange)).getBytes(StandardCharsets.UTF_8));
+      respond(
+          exchange,
+          200,
+          "application/json",
+          body.json(parameters(exchange)).getBytes(StandardCharsets.UTF_8));
     } catch (IllegalArgumentException e) {
       respond(exchange, 400, "application/json", error(e.getMessage()));
     } catch (Exception e) {
@@ -93,32 +127,34 @@ final class DashboardWeb implements AutoCloseable {
   }
 
   /**
-   * Resolves what was typed (an entity id, an exact entity name, or else free text the scorer embeds as is) and
-   * forwards the query to the scorer.
+   * Resolves what was typed (an entity id, an exact entity name, or else free text the scorer
+   * embeds as is) and forwards the query to the scorer.
    */
   private void query(HttpExchange exchange) throws IOException {
-    handle(exchange, q -> {
-      String typed = q.getOrDefault("entity", "").strip();
-      String relation = q.getOrDefault("relation", "").strip();
-      if (typed.isEmpty() || relation.isEmpty()) {
-        throw new IllegalArgumentException("type an entity and choose a relation");
-      }
-      Map<String, String> forwarded = new LinkedHashMap<>();
-      String entityId = state.resolveEntity(typed);
-      forwarded.put(entityId != null ? "entity" : "text", entityId != null ? entityId : typed);
-      forwarded.put("relation", relation);
-      forwarded.put("direction", q.getOrDefault("direction", "TAIL"));
-      forwarded.put("k", q.getOrDefault("k", "10"));
-      forwarded.put("filterKnown", q.getOrDefault("filterKnown", "false"));
-      HttpResponse<String> answer = scorer.query(forwarded);
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("entityId", entityId);
-      out.put("entityName", entityId == null ? typed : state.entityName(entityId));
-      out.put("relation", relation);
-      out.put("status", answer.statusCode());
-      out.put("answer", JSON.readValue(answer.body(), JsonNode.class));
-      return JSON.writeValueAsString(out);
-    });
+    handle(
+        exchange,
+        q -> {
+          String typed = q.getOrDefault("entity", "").strip();
+          String relation = q.getOrDefault("relation", "").strip();
+          if (typed.isEmpty() || relation.isEmpty()) {
+            throw new IllegalArgumentException("type an entity and choose a relation");
+          }
+          Map<String, String> forwarded = new LinkedHashMap<>();
+          String entityId = state.resolveEntity(typed);
+          forwarded.put(entityId != null ? "entity" : "text", entityId != null ? entityId : typed);
+          forwarded.put("relation", relation);
+          forwarded.put("direction", q.getOrDefault("direction", "TAIL"));
+          forwarded.put("k", q.getOrDefault("k", "10"));
+          forwarded.put("filterKnown", q.getOrDefault("filterKnown", "false"));
+          HttpResponse<String> answer = scorer.query(forwarded);
+          Map<String, Object> out = new LinkedHashMap<>();
+          out.put("entityId", entityId);
+          out.put("entityName", entityId == null ? typed : state.entityName(entityId));
+          out.put("relation", relation);
+          out.put("status", answer.statusCode());
+          out.put("answer", JSON.readValue(answer.body(), JsonNode.class));
+          return JSON.writeValueAsString(out);
+        });
   }
 
   private void asset(HttpExchange exchange) throws IOException {
@@ -133,7 +169,11 @@ final class DashboardWeb implements AutoCloseable {
   private static void resource(HttpExchange exchange, String path) throws IOException {
     try (InputStream in = DashboardWeb.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) {
-        respond(exchange, 404, "text/plain", ("missing resource " + path).getBytes(StandardCharsets.UTF_8));
+        respond(
+            exchange,
+            404,
+            "text/plain",
+            ("missing resource " + path).getBytes(StandardCharsets.UTF_8));
         return;
       }
       respond(exchange, 200, contentType(path), in.readAllBytes());
@@ -152,10 +192,13 @@ final class DashboardWeb implements AutoCloseable {
 
   /** The Chart.js file of whichever WebJar version is on the classpath. */
   private static String chartJsPath() throws IOException {
-    try (InputStream in = DashboardWeb.class.getClassLoader()
-        .getResourceAsStream("META-INF/maven/org.webjars.npm/chart.js/pom.properties")) {
+    try (InputStream in =
+        DashboardWeb.class
+            .getClassLoader()
+            .getResourceAsStream("META-INF/maven/org.webjars.npm/chart.js/pom.properties")) {
       if (in == null) {
-        throw new IOException("the Chart.js WebJar (org.webjars.npm:chart.js) is not on the classpath");
+        throw new IOException(
+            "the Chart.js WebJar (org.webjars.npm:chart.js) is not on the classpath");
       }
       Properties p = new Properties();
       p.load(in);
@@ -171,7 +214,8 @@ final class DashboardWeb implements AutoCloseable {
     return JSON.writeValueAsBytes(Map.of("error", String.valueOf(message)));
   }
 
-  private static void respond(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     exchange.sendResponseHeaders(status, body.length);
@@ -183,7 +227,8 @@ final class DashboardWeb implements AutoCloseable {
   /** JSON has no NaN or infinity: a value not measured yet is written as null. */
   private static final class FiniteOrNull extends JsonSerializer<Double> {
     @Override
-    public void serialize(Double value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+    public void serialize(Double value, JsonGenerator gen, SerializerProvider serializers)
+        throws IOException {
       if (value == null || !Double.isFinite(value)) {
         gen.writeNull();
       } else {

@@ -30,10 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the pipeline's output topics from the beginning into the {@link PipelineState}: quality metrics,
- * alerts, checkpoint announcements (with their training metrics), entity and relation names, and queries joined
- * with their answers. It assigns partitions itself (no consumer group), so it adds no lag of its own and a
- * restarted dashboard shows the whole history again.
+ * Reads the pipeline's output topics from the beginning into the {@link PipelineState}: quality
+ * metrics, alerts, checkpoint announcements (with their training metrics), entity and relation
+ * names, and queries joined with their answers. It assigns partitions itself (no consumer group),
+ * so it adds no lag of its own and a restarted dashboard shows the whole history again.
  */
 final class KafkaFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaFeed.class);
@@ -42,12 +42,13 @@ final class KafkaFeed implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final PipelineState state;
   private final Map<String, Handler> handlers = new HashMap<>();
-  private final Map<String, LinkPredictionQuery> recentQueries = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, LinkPredictionQuery> eldest) {
-      return size() > REMEMBERED_QUERIES;
-    }
-  };
+  private final Map<String, LinkPredictionQuery> recentQueries =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, LinkPredictionQuery> eldest) {
+          return size() > REMEMBERED_QUERIES;
+        }
+      };
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -55,38 +56,90 @@ final class KafkaFeed implements AutoCloseable {
     void handle(ConsumerRecord<String, byte[]> record);
   }
 
-  KafkaFeed(KafkaConnection connection, Topics topics, SchemaRegistryClient registry, PipelineState state) {
+  KafkaFeed(
+      KafkaConnection connection,
+      Topics topics,
+      SchemaRegistryClient registry,
+      PipelineState state) {
     this.state = state;
     Map<String, Object> props = connection.clientConfig();
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kalm-dashboard");
     // The scorer writes in transactions: show only what committed.
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    on(topics.metrics().name(), ModelQualityMetric.class, registry, (r, m) -> {
-      if (state.quality.last() == null) {
-        LOG.info("first quality measurement on {}-{}@{}: model version {} {} = {}", r.topic(), r.partition(),
-            r.offset(), m.getModelVersion(), m.getName(), m.getValue());
-      }
-      state.quality.add(new PipelineState.QualityPoint(m.getTimestamp().toEpochMilli(), m.getModelVersion(),
-          m.getName(), m.getValue(), m.getSampleSize()));
-    });
-    on(topics.alerts().name(), AnisotropyAlert.class, registry, (r, a) -> state.alerts.add(
-        new PipelineState.AlertPoint(a.getTimestamp().toEpochMilli(), a.getKind(), a.getModelVersion(), a.getValue(),
-            a.getThreshold(), a.getMessage())));
-    on(topics.checkpoints().name(), CheckpointPublished.class, registry, (r, c) -> {
-      if (state.checkpoints.last() == null) {
-        LOG.info("first checkpoint on {}-{}@{}: version {} at {}", r.topic(), r.partition(), r.offset(),
-            c.getVersion(), c.getUri());
-      }
-      state.checkpoints.add(new PipelineState.CheckpointPoint(c.getCreatedAt().toEpochMilli(), c.getVersion(),
-          new LinkedHashMap<>(c.getMetrics())));
-    });
-    onNullable(topics.entities().name(), EntityDescription.class, registry,
+    this.consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    on(
+        topics.metrics().name(),
+        ModelQualityMetric.class,
+        registry,
+        (r, m) -> {
+          if (state.quality.last() == null) {
+            LOG.info(
+                "first quality measurement on {}-{}@{}: model version {} {} = {}",
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                m.getModelVersion(),
+                m.getName(),
+                m.getValue());
+          }
+          state.quality.add(
+              new PipelineState.QualityPoint(
+                  m.getTimestamp().toEpochMilli(),
+                  m.getModelVersion(),
+                  m.getName(),
+                  m.getValue(),
+                  m.getSampleSize()));
+        });
+    on(
+        topics.alerts().name(),
+        AnisotropyAlert.class,
+        registry,
+        (r, a) ->
+            state.alerts.add(
+                new PipelineState.AlertPoint(
+                    a.getTimestamp().toEpochMilli(),
+                    a.getKind(),
+                    a.getModelVersion(),
+                    a.getValue(),
+                    a.getThreshold(),
+                    a.getMessage())));
+    on(
+        topics.checkpoints().name(),
+        CheckpointPublished.class,
+        registry,
+        (r, c) -> {
+          if (state.checkpoints.last() == null) {
+            LOG.info(
+                "first checkpoint on {}-{}@{}: version {} at {}",
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                c.getVersion(),
+                c.getUri());
+          }
+          state.checkpoints.add(
+              new PipelineState.CheckpointPoint(
+                  c.getCreatedAt().toEpochMilli(),
+                  c.getVersion(),
+                  new LinkedHashMap<>(c.getMetrics())));
+        });
+    onNullable(
+        topics.entities().name(),
+        EntityDescription.class,
+        registry,
         (r, e) -> state.entity(r.key(), e == null ? null : e.getName()));
-    onNullable(topics.relations().name(), RelationDescription.class, registry,
+    onNullable(
+        topics.relations().name(),
+        RelationDescription.class,
+        registry,
         (r, d) -> state.relation(r.key(), d == null ? null : d.getName()));
-    on(topics.queries().name(), LinkPredictionQuery.class, registry, (r, q) -> recentQueries.put(q.getQueryId(), q));
+    on(
+        topics.queries().name(),
+        LinkPredictionQuery.class,
+        registry,
+        (r, q) -> recentQueries.put(q.getQueryId(), q));
     on(topics.predictions().name(), LinkPredictionAnswer.class, registry, this::answered);
     this.thread = new Thread(this::run, "kalm-dashboard-feed");
     thread.setDaemon(true);
@@ -95,7 +148,8 @@ final class KafkaFeed implements AutoCloseable {
   void start() {
     List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : handlers.keySet()) {
-      consumer.partitionsFor(topic, Duration.ofSeconds(30))
+      consumer
+          .partitionsFor(topic, Duration.ofSeconds(30))
           .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
     }
     consumer.assign(partitions);
@@ -112,7 +166,12 @@ final class KafkaFeed implements AutoCloseable {
           try {
             handler.handle(record);
           } catch (RuntimeException e) {
-            LOG.warn("dashboard skipped {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
+            LOG.warn(
+                "dashboard skipped {}-{}@{}: {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                e.toString());
           }
         }
       }
@@ -132,26 +191,50 @@ final class KafkaFeed implements AutoCloseable {
       candidates.add(new PipelineState.Candidate(c.getEntityId(), c.getName(), c.getScore()));
     }
     String entityId = query == null ? null : query.getEntityId();
-    String entityLabel = query == null ? null
-        : entityId != null ? state.entityName(entityId) : query.getEntityText();
-    state.predictions.add(new PipelineState.PredictionRow(record.timestamp(), answer.getQueryId(), entityId,
-        entityLabel, query == null ? null : query.getRelation(), answer.getModelVersion(), answer.getLatencyMs(),
-        candidates, answer.getError()));
+    String entityLabel =
+        query == null
+            ? null
+            : entityId != null ? state.entityName(entityId) : query.getEntityText();
+    state.predictions.add(
+        new PipelineState.PredictionRow(
+            record.timestamp(),
+            answer.getQueryId(),
+            entityId,
+            entityLabel,
+            query == null ? null : query.getRelation(),
+            answer.getModelVersion(),
+            answer.getLatencyMs(),
+            candidates,
+            answer.getError()));
   }
 
-  private <T extends SpecificRecord> void on(String topic, Class<T> type, SchemaRegistryClient registry,
+  private <T extends SpecificRecord> void on(
+      String topic,
+      Class<T> type,
+      SchemaRegistryClient registry,
       java.util.function.BiConsumer<ConsumerRecord<String, byte[]>, T> action) {
-    onNullable(topic, type, registry, (r, v) -> {
-      if (v != null) {
-        action.accept(r, v);
-      }
-    });
+    onNullable(
+        topic,
+        type,
+        registry,
+        (r, v) -> {
+          if (v != null) {
+            action.accept(r, v);
+          }
+        });
   }
 
-  private <T extends SpecificRecord> void onNullable(String topic, Class<T> type, SchemaRegistryClient registry,
+  private <T extends SpecificRecord> void onNullable(
+      String topic,
+      Class<T> type,
+      SchemaRegistryClient registry,
       java.util.function.BiConsumer<ConsumerRecord<String, byte[]>, T> action) {
     RegistryAvroDeserializer<T> deserializer = RegistryAvroDeserializer.specific(type, registry);
-    handlers.put(topic, r -> action.accept(r, r.value() == null ? null : deserializer.deserialize(topic, r.value())));
+    handlers.put(
+        topic,
+        r ->
+            action.accept(
+                r, r.value() == null ? null : deserializer.deserialize(topic, r.value())));
   }
 
   @Override

@@ -9,23 +9,33 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the dashboard knows about the running pipeline, fed by the Kafka feed and the pollers and read by the
- * page: quality per model version, alerts, checkpoints, training progress, topic rates, consumer lag, recent
- * predictions, and the catalog of entity and relation names used to label them.
+ * What the dashboard knows about the running pipeline, fed by the Kafka feed and the pollers and
+ * read by the page: quality per model version, alerts, checkpoints, training progress, topic rates,
+ * consumer lag, recent predictions, and the catalog of entity and relation names used to label
+ * them.
  */
 final class PipelineState {
   /** An hour of two-second polls. */
   static final int SERIES_CAPACITY = 1800;
+
   static final int PREDICTION_ROWS = 25;
 
   record QualityPoint(long t, long version, String name, double value, long sampleSize) {}
 
-  record AlertPoint(long t, String kind, long version, double value, double threshold, String message) {}
+  record AlertPoint(
+      long t, String kind, long version, double value, double threshold, String message) {}
 
   record CheckpointPoint(long t, long version, Map<String, Double> metrics) {}
 
-  record TrainingPoint(long t, double step, double loss, double lossContrastive, double lossInstruction,
-      double temperature, double pairsPerSecond, double learningRate) {}
+  record TrainingPoint(
+      long t,
+      double step,
+      double loss,
+      double lossContrastive,
+      double lossInstruction,
+      double temperature,
+      double pairsPerSecond,
+      double learningRate) {}
 
   record RatesPoint(long t, Map<String, Double> recordsPerSecond) {}
 
@@ -33,11 +43,20 @@ final class PipelineState {
 
   record Candidate(String entityId, String name, double score) {}
 
-  record PredictionRow(long t, String queryId, String entityId, String entityName, String relation, long version,
-      double latencyMs, List<Candidate> candidates, String error) {}
+  record PredictionRow(
+      long t,
+      String queryId,
+      String entityId,
+      String entityName,
+      String relation,
+      long version,
+      double latencyMs,
+      List<Candidate> candidates,
+      String error) {}
 
   /** The scorer's own view: the version answering queries now and its index. */
-  record ScorerStatus(long t, Long modelVersion, Integer indexedEntities, Double anisotropy, String error) {}
+  record ScorerStatus(
+      long t, Long modelVersion, Integer indexedEntities, Double anisotropy, String error) {}
 
   private final AtomicLong sequence = new AtomicLong();
   final TimeSeries<QualityPoint> quality = new TimeSeries<>(SERIES_CAPACITY, sequence);
@@ -79,7 +98,10 @@ final class PipelineState {
     this.scorer = status;
   }
 
-  /** Entities whose name starts with {@code prefix} (case-insensitive), shortest names first, at most {@code limit}. */
+  /**
+   * Entities whose name starts with {@code prefix} (case-insensitive), shortest names first, at
+   * most {@code limit}.
+   */
   List<Map<String, String>> suggestEntities(String prefix, int limit) {
     String p = prefix.strip().toLowerCase(Locale.ROOT);
     List<Map.Entry<String, String>> matches = new ArrayList<>();
@@ -90,8 +112,12 @@ final class PipelineState {
         }
       }
     }
-    matches.sort(Map.Entry.<String, String>comparingByValue(
-        (a, b) -> a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b)));
+    matches.sort(
+        Map.Entry.<String, String>comparingByValue(
+            (a, b) ->
+                a.length() != b.length()
+                    ? Integer.compare(a.length(), b.length())
+                    : a.compareTo(b)));
     List<Map<String, String>> out = new ArrayList<>();
     for (Map.Entry<String, String> e : matches.subList(0, Math.min(limit, matches.size()))) {
       out.add(Map.of("id", e.getKey(), "name", e.getValue()));
@@ -99,7 +125,10 @@ final class PipelineState {
     return out;
   }
 
-  /** An entity id for what a person typed: an id as is, else the entity whose name matches exactly, else null. */
+  /**
+   * An entity id for what a person typed: an id as is, else the entity whose name matches exactly,
+   * else null.
+   */
   String resolveEntity(String typed) {
     String t = typed.strip();
     if (entityNames.containsKey(t)) {
@@ -115,8 +144,8 @@ final class PipelineState {
   }
 
   /**
-   * The page's view: every series point that arrived after {@code cursor}, the cursor to ask with next time,
-   * and the current values.
+   * The page's view: every series point that arrived after {@code cursor}, the cursor to ask with
+   * next time, and the current values.
    */
   Map<String, Object> view(long cursor, long now) {
     synchronized (sequence) {
@@ -131,8 +160,15 @@ final class PipelineState {
     out.put("scorer", scorer);
     CheckpointPoint latest = checkpoints.last();
     if (latest != null) {
-      out.put("latestCheckpoint", Map.of("version", latest.version(), "createdAt", latest.t(),
-          "ageSeconds", Math.max(0, (now - latest.t()) / 1000.0)));
+      out.put(
+          "latestCheckpoint",
+          Map.of(
+              "version",
+              latest.version(),
+              "createdAt",
+              latest.t(),
+              "ageSeconds",
+              Math.max(0, (now - latest.t()) / 1000.0)));
     }
     out.put("entities", entityNames.size());
     Map<String, String> relations = new java.util.TreeMap<>(relationNames);

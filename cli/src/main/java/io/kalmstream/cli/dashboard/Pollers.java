@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the dashboard samples on a timer: topic end offsets (as records per second), the lag of every consumer
- * group, the trainer's Prometheus gauges and the scorer's current version. Each source fails on its own: a
- * trainer that is not up yet does not stop the lag chart.
+ * What the dashboard samples on a timer: topic end offsets (as records per second), the lag of
+ * every consumer group, the trainer's Prometheus gauges and the scorer's current version. Each
+ * source fails on its own: a trainer that is not up yet does not stop the lag chart.
  */
 final class Pollers {
   private static final Logger LOG = LoggerFactory.getLogger(Pollers.class);
@@ -35,9 +35,14 @@ final class Pollers {
 
   /**
    * @param rateTopics label shown on the chart, by topic whose end offset measures it
-   * @param trainerMetrics the trainer's Prometheus exposition, or null when there is no trainer to read
+   * @param trainerMetrics the trainer's Prometheus exposition, or null when there is no trainer to
+   *     read
    */
-  Pollers(PipelineState state, Admin admin, Map<String, String> rateTopics, Supplier<String> trainerMetrics,
+  Pollers(
+      PipelineState state,
+      Admin admin,
+      Map<String, String> rateTopics,
+      Supplier<String> trainerMetrics,
       ScorerClient scorer) {
     this.state = state;
     this.admin = admin;
@@ -53,14 +58,18 @@ final class Pollers {
       guarded("trainer metrics", () -> pollTrainer(now));
     }
     if (scorer != null) {
-      guarded("scorer", () -> {
-        try {
-          state.scorer(scorer.status(now));
-        } catch (java.io.IOException e) {
-          state.scorer(new PipelineState.ScorerStatus(now, null, null, null, "unreachable: " + e.getMessage()));
-          throw e;
-        }
-      });
+      guarded(
+          "scorer",
+          () -> {
+            try {
+              state.scorer(scorer.status(now));
+            } catch (java.io.IOException e) {
+              state.scorer(
+                  new PipelineState.ScorerStatus(
+                      now, null, null, null, "unreachable: " + e.getMessage()));
+              throw e;
+            }
+          });
     }
   }
 
@@ -71,13 +80,14 @@ final class Pollers {
     if (previousSampleMillis > 0 && now > previousSampleMillis) {
       double seconds = (now - previousSampleMillis) / 1000.0;
       Map<String, Double> rates = new LinkedHashMap<>();
-      rateTopics.forEach((topic, label) -> {
-        Long before = previousEnds.get(topic);
-        Long after = endByTopic.get(topic);
-        if (before != null && after != null) {
-          rates.put(label, Math.max(0, after - before) / seconds);
-        }
-      });
+      rateTopics.forEach(
+          (topic, label) -> {
+            Long before = previousEnds.get(topic);
+            Long after = endByTopic.get(topic);
+            if (before != null && after != null) {
+              rates.put(label, Math.max(0, after - before) / seconds);
+            }
+          });
       state.rates.add(new PipelineState.RatesPoint(now, rates));
     }
     previousEnds.clear();
@@ -91,7 +101,10 @@ final class Pollers {
     Map<String, Long> lag = new LinkedHashMap<>();
     for (GroupListing group : admin.listGroups().all().get(10, TimeUnit.SECONDS)) {
       Map<TopicPartition, OffsetAndMetadata> committed =
-          admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+          admin
+              .listConsumerGroupOffsets(group.groupId())
+              .partitionsToOffsetAndMetadata()
+              .get(10, TimeUnit.SECONDS);
       committed.values().removeIf(o -> o == null);
       if (committed.isEmpty()) {
         continue;
@@ -99,7 +112,9 @@ final class Pollers {
       Map<TopicPartition, Long> ends = endOffsets(committed.keySet());
       long sum = 0;
       for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
-        sum += Math.max(0, ends.getOrDefault(e.getKey(), e.getValue().offset()) - e.getValue().offset());
+        sum +=
+            Math.max(
+                0, ends.getOrDefault(e.getKey(), e.getValue().offset()) - e.getValue().offset());
       }
       lag.put(group.groupId(), sum);
     }
@@ -108,8 +123,15 @@ final class Pollers {
 
   private Set<TopicPartition> partitionsOf(Set<String> topics) throws Exception {
     Set<TopicPartition> partitions = new java.util.HashSet<>();
-    admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, description) ->
-        description.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
+    admin
+        .describeTopics(topics)
+        .allTopicNames()
+        .get(10, TimeUnit.SECONDS)
+        .forEach(
+            (name, description) ->
+                description
+                    .partitions()
+                    .forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
     return partitions;
   }
 
@@ -130,10 +152,16 @@ final class Pollers {
     if (step == null || step == 0) {
       return;
     }
-    state.training.add(new PipelineState.TrainingPoint(now, step, value(m, "kalm_trainer_loss"),
-        value(m, "kalm_trainer_loss_contrastive"), value(m, "kalm_trainer_loss_instruction"),
-        value(m, "kalm_trainer_temperature"), value(m, "kalm_trainer_pairs_per_second"),
-        value(m, "kalm_trainer_learning_rate")));
+    state.training.add(
+        new PipelineState.TrainingPoint(
+            now,
+            step,
+            value(m, "kalm_trainer_loss"),
+            value(m, "kalm_trainer_loss_contrastive"),
+            value(m, "kalm_trainer_loss_instruction"),
+            value(m, "kalm_trainer_temperature"),
+            value(m, "kalm_trainer_pairs_per_second"),
+            value(m, "kalm_trainer_learning_rate")));
   }
 
   private static double value(Map<String, Double> samples, String name) {

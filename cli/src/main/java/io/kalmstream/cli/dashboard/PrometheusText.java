@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The samples of a Prometheus text exposition, by series ({@code name} or {@code name{labels}} as written),
- * enough to read the gauges of another kalm process.
+ * The samples of a Prometheus text exposition, by series ({@code name} or {@code name{labels}} as
+ * written), enough to read the gauges of another kalm process.
  */
 final class PrometheusText {
   private PrometheusText() {}
@@ -17,7 +17,8 @@ final class PrometheusText {
       if (l.isEmpty() || l.startsWith("#")) {
         continue;
       }
-      // The series ends at the last space outside the labels; an optional timestamp may follow the value.
+      // The series ends at the last space outside the labels; an optional timestamp may follow the
+      // value.
       int labelsEnd = l.lastIndexOf('}');
       int valueStart = l.indexOf(' ', Math.max(labelsEnd, 0));
       if (valueStart < 0) {

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A bounded, thread-safe list of points in arrival order. Each point gets the next number of a sequence shared
- * by all series, so a reader asks "what arrived after cursor N", which stays right when a point carries an
- * older timestamp than one already read (a metric computed before, but delivered after, the last poll). The
- * shared sequence is also the lock, so a reader holding it sees every series at one cursor.
+ * A bounded, thread-safe list of points in arrival order. Each point gets the next number of a
+ * sequence shared by all series, so a reader asks "what arrived after cursor N", which stays right
+ * when a point carries an older timestamp than one already read (a metric computed before, but
+ * delivered after, the last poll). The shared sequence is also the lock, so a reader holding it
+ * sees every series at one cursor.
  */
 final class TimeSeries<T> {
   private record Entry<T>(long seq, T point) {}

@@ -14,9 +14,10 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * The records a load produces, in the order they go out: relation and entity descriptions first (so the ingest
- * job finds them when the triples arrive), the held-out triples, then the training triples as a stream with the
- * queries spread evenly through it (so predictions keep flowing while the model changes).
+ * The records a load produces, in the order they go out: relation and entity descriptions first (so
+ * the ingest job finds them when the triples arrive), the held-out triples, then the training
+ * triples as a stream with the queries spread evenly through it (so predictions keep flowing while
+ * the model changes).
  */
 public record LoadPlan(
     List<RelationDescription> relations,
@@ -32,24 +33,30 @@ public record LoadPlan(
     List<Triple> train;
     List<Triple> eval;
     if (slice.selection() == LoadSlice.Selection.NEIGHBOURHOOD) {
-      NeighbourhoodSlice neighbourhood = NeighbourhoodSlice.of(dataset, slice.trainLimit(), slice.evalLimit(), slice.seed());
+      NeighbourhoodSlice neighbourhood =
+          NeighbourhoodSlice.of(dataset, slice.trainLimit(), slice.evalLimit(), slice.seed());
       train = neighbourhood.train();
       eval = neighbourhood.heldOut();
     } else {
       train = head(dataset.train(), slice.trainLimit());
       eval = head(dataset.test(), slice.evalLimit());
     }
-    List<EntityDescription> entities = switch (slice.entities()) {
-      case ALL -> new ArrayList<>(dataset.entities().values());
-      case REFERENCED -> referencedEntities(dataset, train, eval);
-    };
-    return new LoadPlan(new ArrayList<>(dataset.relations().values()), entities, eval, train,
+    List<EntityDescription> entities =
+        switch (slice.entities()) {
+          case ALL -> new ArrayList<>(dataset.entities().values());
+          case REFERENCED -> referencedEntities(dataset, train, eval);
+        };
+    return new LoadPlan(
+        new ArrayList<>(dataset.relations().values()),
+        entities,
+        eval,
+        train,
         sampleQueries(eval, slice.queries(), slice.seed()));
   }
 
   /**
-   * How many training triples go out before query {@code index}: query i follows triple
-   * floor((i + 1) * train / (queries + 1)), so the queries are spread evenly and none waits for the end.
+   * How many training triples go out before query {@code index}: query i follows triple floor((i +
+   * 1) * train / (queries + 1)), so the queries are spread evenly and none waits for the end.
    */
   public long trainTriplesBeforeQuery(int index) {
     return (long) (index + 1) * train.size() / (queries.size() + 1);
@@ -59,7 +66,8 @@ public record LoadPlan(
     return limit < 0 || limit >= triples.size() ? triples : triples.subList(0, limit);
   }
 
-  private static List<EntityDescription> referencedEntities(KgDataset dataset, List<Triple> train, List<Triple> eval) {
+  private static List<EntityDescription> referencedEntities(
+      KgDataset dataset, List<Triple> train, List<Triple> eval) {
     Set<String> ids = new HashSet<>();
     for (List<Triple> triples : List.of(train, eval)) {
       for (Triple t : triples) {
@@ -76,7 +84,9 @@ public record LoadPlan(
     return entities;
   }
 
-  /** A seeded sample of the held-out triples as tail queries, in the order they appear in the split. */
+  /**
+   * A seeded sample of the held-out triples as tail queries, in the order they appear in the split.
+   */
   static List<LinkPredictionQuery> sampleQueries(List<Triple> eval, int count, long seed) {
     List<Integer> indexes = new ArrayList<>(eval.size());
     for (int i = 0; i < eval.size(); i++) {
@@ -88,14 +98,15 @@ public record LoadPlan(
     List<LinkPredictionQuery> queries = new ArrayList<>(chosen.size());
     for (int i : chosen) {
       Triple t = eval.get(i);
-      queries.add(LinkPredictionQuery.newBuilder()
-          .setQueryId("load-" + seed + "-" + i)
-          .setEntityId(t.getHead())
-          .setRelation(t.getRelation())
-          .setDirection(Direction.TAIL)
-          .setK(QUERY_K)
-          .setFilterKnown(false)
-          .build());
+      queries.add(
+          LinkPredictionQuery.newBuilder()
+              .setQueryId("load-" + seed + "-" + i)
+              .setEntityId(t.getHead())
+              .setRelation(t.getRelation())
+              .setDirection(Direction.TAIL)
+              .setK(QUERY_K)
+              .setFilterKnown(false)
+              .build());
     }
     return queries;
   }

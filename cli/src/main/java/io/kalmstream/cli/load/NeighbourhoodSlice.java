@@ -17,33 +17,39 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * A laptop-sized part of a knowledge graph whose held-out triples can be predicted from its training triples.
+ * A laptop-sized part of a knowledge graph whose held-out triples can be predicted from its
+ * training triples.
  *
- * <p>The first lines of WN18RR's train.tsv and test.tsv barely meet: of the first 100 test triples almost none
- * names an entity of the first 1,000 training triples, so a model trained on those cannot rank them above
- * chance, whatever it learns. Here the training graph is grown breadth-first from a seeded start among the
- * best-connected entities, taking at most {@link #TRIPLES_PER_ENTITY} triples of each entity so the slice
- * spreads over many relations rather than one hub; then triples are held out from inside it, a held-out triple
- * only while both of its entities keep another training triple. Test and dev triples that fall wholly inside
- * go to the held-out set first. Deterministic in (dataset, limits, seed).
+ * <p>The first lines of WN18RR's train.tsv and test.tsv barely meet: of the first 100 test triples
+ * almost none names an entity of the first 1,000 training triples, so a model trained on those
+ * cannot rank them above chance, whatever it learns. Here the training graph is grown breadth-first
+ * from a seeded start among the best-connected entities, taking at most {@link #TRIPLES_PER_ENTITY}
+ * triples of each entity so the slice spreads over many relations rather than one hub; then triples
+ * are held out from inside it, a held-out triple only while both of its entities keep another
+ * training triple. Test and dev triples that fall wholly inside go to the held-out set first.
+ * Deterministic in (dataset, limits, seed).
  *
- * @param train the training triples to stream (about {@code trainLimit}: more by the test and dev triples that
- *     fell inside)
+ * @param train the training triples to stream (about {@code trainLimit}: more by the test and dev
+ *     triples that fell inside)
  * @param heldOut the held-out triples, each naming only entities that {@code train} names
  */
 public record NeighbourhoodSlice(List<Triple> train, List<Triple> heldOut) {
 
   static final int TRIPLES_PER_ENTITY = 12;
+
   /** The start is drawn among this many best-connected entities. */
   static final int START_CANDIDATES = 50;
 
   /**
-   * @param trainLimit training triples to stream (negative: the whole training split, nothing grown)
+   * @param trainLimit training triples to stream (negative: the whole training split, nothing
+   *     grown)
    * @param heldOutLimit triples to hold out from inside the slice
    */
-  public static NeighbourhoodSlice of(KgDataset dataset, int trainLimit, int heldOutLimit, long seed) {
+  public static NeighbourhoodSlice of(
+      KgDataset dataset, int trainLimit, int heldOutLimit, long seed) {
     List<Triple> all = dataset.train();
-    int wanted = trainLimit < 0 ? all.size() : Math.min(all.size(), trainLimit + Math.max(0, heldOutLimit));
+    int wanted =
+        trainLimit < 0 ? all.size() : Math.min(all.size(), trainLimit + Math.max(0, heldOutLimit));
     Map<String, List<Integer>> byEntity = new HashMap<>();
     for (int i = 0; i < all.size(); i++) {
       byEntity.computeIfAbsent(all.get(i).getHead(), k -> new ArrayList<>()).add(i);
@@ -106,7 +112,9 @@ public record NeighbourhoodSlice(List<Triple> train, List<Triple> heldOut) {
           break;
         }
         String id = TripleIds.of(t);
-        if (degree.containsKey(t.getHead()) && degree.containsKey(t.getTail()) && !trainIds.contains(id)
+        if (degree.containsKey(t.getHead())
+            && degree.containsKey(t.getTail())
+            && !trainIds.contains(id)
             && heldIds.add(id)) {
           heldOut.add(t);
         }
@@ -119,7 +127,9 @@ public record NeighbourhoodSlice(List<Triple> train, List<Triple> heldOut) {
       if (heldOut.size() >= limit) {
         break;
       }
-      if (t.getHead().equals(t.getTail()) || degree.get(t.getHead()) < 2 || degree.get(t.getTail()) < 2) {
+      if (t.getHead().equals(t.getTail())
+          || degree.get(t.getHead()) < 2
+          || degree.get(t.getTail()) < 2) {
         continue;
       }
       degree.merge(t.getHead(), -1, Integer::sum);

@@ -9,14 +9,15 @@ public interface Progress {
   void finish();
 
   /** Says nothing; for tests and library use. */
-  Progress SILENT = new Progress() {
-    @Override
-    public void start(String phase, long total) {}
+  Progress SILENT =
+      new Progress() {
+        @Override
+        public void start(String phase, long total) {}
 
-    @Override
-    public void advance(long done) {}
+        @Override
+        public void advance(long done) {}
 
-    @Override
-    public void finish() {}
-  };
+        @Override
+        public void finish() {}
+      };
 }

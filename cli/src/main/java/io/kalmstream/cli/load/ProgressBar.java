@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * Renders {@link Progress} as one line: redrawn in place ({@code \r}) on a terminal, or printed afresh every
- * {@code period} when the output is a log or shares the terminal with log lines.
+ * Renders {@link Progress} as one line: redrawn in place ({@code \r}) on a terminal, or printed
+ * afresh every {@code period} when the output is a log or shares the terminal with log lines.
  *
  * <pre>kg.triples [##########..........]  50.0%  1000/2000  20.0/s  ETA 0:00:50</pre>
  */
@@ -44,7 +44,9 @@ public final class ProgressBar implements Progress {
   /** In place on an interactive terminal, else one line every ten seconds. */
   @SuppressWarnings("SystemConsoleNull") // Java 17: null exactly when not attached to a terminal
   public static ProgressBar forStderr() {
-    return System.console() != null ? inPlace(System.err) : periodic(System.err, Duration.ofSeconds(10));
+    return System.console() != null
+        ? inPlace(System.err)
+        : periodic(System.err, Duration.ofSeconds(10));
   }
 
   @Override
@@ -95,11 +97,21 @@ public final class ProgressBar implements Progress {
     double seconds = (clock.getAsLong() - startNanos) / 1e9;
     double rate = seconds > 0 ? done / seconds : 0;
     String eta = rate > 0 && done < total ? clock((long) ((total - done) / rate)) : "-";
-    return String.format(Locale.ROOT, "%s [%s%s] %5.1f%%  %d/%d  %.1f/s  ETA %s", phase, "#".repeat(filled),
-        ".".repeat(WIDTH - filled), fraction * 100, done, total, rate, eta);
+    return String.format(
+        Locale.ROOT,
+        "%s [%s%s] %5.1f%%  %d/%d  %.1f/s  ETA %s",
+        phase,
+        "#".repeat(filled),
+        ".".repeat(WIDTH - filled),
+        fraction * 100,
+        done,
+        total,
+        rate,
+        eta);
   }
 
   private static String clock(long seconds) {
-    return String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    return String.format(
+        Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
   }
 }

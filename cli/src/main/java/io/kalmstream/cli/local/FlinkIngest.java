@@ -11,8 +11,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The ingest job on a Flink MiniCluster inside this JVM, resumed from its newest retained checkpoint in
- * {@code checkpointDir} when there is one. Closing cancels the job, which shuts the MiniCluster down.
+ * The ingest job on a Flink MiniCluster inside this JVM, resumed from its newest retained
+ * checkpoint in {@code checkpointDir} when there is one. Closing cancels the job, which shuts the
+ * MiniCluster down.
  */
 final class FlinkIngest implements AutoCloseable {
   private final JobClient job;
@@ -23,17 +24,21 @@ final class FlinkIngest implements AutoCloseable {
     this.restoredFrom = restoredFrom;
   }
 
-  static FlinkIngest start(IngestConfig config, KafkaSettings kafka, Path checkpointDir, int parallelism)
+  static FlinkIngest start(
+      IngestConfig config, KafkaSettings kafka, Path checkpointDir, int parallelism)
       throws Exception {
     Optional<Path> restore = LocalFlink.latestCheckpoint(checkpointDir);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-        LocalFlink.configuration(config, checkpointDir, parallelism, restore));
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(
+            LocalFlink.configuration(config, checkpointDir, parallelism, restore));
     IngestKafka.job(config, kafka).build(env);
     return new FlinkIngest(env.executeAsync("kalm-ingest"), restore);
   }
 
   String describe() {
-    return "Flink job " + job.getJobID() + restoredFrom.map(p -> ", restored from " + p).orElse(", fresh state");
+    return "Flink job "
+        + job.getJobID()
+        + restoredFrom.map(p -> ", restored from " + p).orElse(", fresh state");
   }
 
   @Override

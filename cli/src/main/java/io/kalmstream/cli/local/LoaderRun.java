@@ -3,17 +3,20 @@ package io.kalmstream.cli.local;
 import io.kalmstream.cli.load.DatasetLoader;
 import io.kalmstream.cli.load.LoadPlan;
 import io.kalmstream.cli.load.Progress;
-import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.kafka.KafkaConnection;
+import io.kalmstream.schemas.kafka.Topics;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The dataset loader on a thread of its own, stopped (and its producer flushed and closed) by {@link #close()}. */
+/**
+ * The dataset loader on a thread of its own, stopped (and its producer flushed and closed) by
+ * {@link #close()}.
+ */
 final class LoaderRun implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LoaderRun.class);
 
@@ -23,20 +26,33 @@ final class LoaderRun implements AutoCloseable {
   private final LoadPlan plan;
   private final double perSecond;
 
-  /** @param queriesWelcome whether the scorer can answer queries yet (they are held back until it can) */
-  LoaderRun(KafkaConnection connection, Topics topics, LoadPlan plan, double perSecond,
-      Progress progress, BooleanSupplier queriesWelcome) {
+  /**
+   * @param queriesWelcome whether the scorer can answer queries yet (they are held back until it
+   *     can)
+   */
+  LoaderRun(
+      KafkaConnection connection,
+      Topics topics,
+      LoadPlan plan,
+      double perSecond,
+      Progress progress,
+      BooleanSupplier queriesWelcome) {
     this.plan = plan;
     this.perSecond = perSecond;
-    this.thread = new Thread(() -> {
-      try (Producer<String, SpecificRecord> producer = DatasetLoader.producer(connection)) {
-        summary.set(new DatasetLoader(producer, topics, progress).load(plan, perSecond, stop::get, queriesWelcome));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        LOG.error("the loader failed", e);
-      }
-    }, "kalm-loader");
+    this.thread =
+        new Thread(
+            () -> {
+              try (Producer<String, SpecificRecord> producer = DatasetLoader.producer(connection)) {
+                summary.set(
+                    new DatasetLoader(producer, topics, progress)
+                        .load(plan, perSecond, stop::get, queriesWelcome));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                LOG.error("the loader failed", e);
+              }
+            },
+            "kalm-loader");
   }
 
   LoaderRun start() {
@@ -45,9 +61,14 @@ final class LoaderRun implements AutoCloseable {
   }
 
   String describe() {
-    return String.format("%d relations, %d entities, %d eval triples, then %d training triples at %s with %d "
-            + "queries among them", plan.relations().size(), plan.entities().size(), plan.eval().size(),
-        plan.train().size(), perSecond <= 0 ? "full speed" : String.format("%.3g/s", perSecond),
+    return String.format(
+        "%d relations, %d entities, %d eval triples, then %d training triples at %s with %d "
+            + "queries among them",
+        plan.relations().size(),
+        plan.entities().size(),
+        plan.eval().size(),
+        plan.train().size(),
+        perSecond <= 0 ? "full speed" : String.format("%.3g/s", perSecond),
         plan.queries().size());
   }
 

@@ -5,7 +5,10 @@ import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Components started one after another, stopped in reverse order; a failing stop does not keep the rest running. */
+/**
+ * Components started one after another, stopped in reverse order; a failing stop does not keep the
+ * rest running.
+ */
 final class Stages implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Stages.class);
 
@@ -24,13 +27,22 @@ final class Stages implements AutoCloseable {
     T start() throws Exception;
   }
 
-  /** Starts one component and logs one line: its number, its name and what {@code describe} says about it. */
-  <T extends AutoCloseable> T start(String name, Starter<T> starter, java.util.function.Function<T, String> describe)
+  /**
+   * Starts one component and logs one line: its number, its name and what {@code describe} says
+   * about it.
+   */
+  <T extends AutoCloseable> T start(
+      String name, Starter<T> starter, java.util.function.Function<T, String> describe)
       throws Exception {
     T resource = starter.start();
     started.push(new Stage(name, resource));
-    LOG.info("[{}/{}] {} started ({}s): {}", started.size(), total, name,
-        String.format("%.1f", (System.nanoTime() - startNanos) / 1e9), describe.apply(resource));
+    LOG.info(
+        "[{}/{}] {} started ({}s): {}",
+        started.size(),
+        total,
+        name,
+        String.format("%.1f", (System.nanoTime() - startNanos) / 1e9),
+        describe.apply(resource));
     return resource;
   }
 

@@ -8,12 +8,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The streaming trainer on a thread of its own. Closing asks the loop to stop, which writes and announces a last
- * checkpoint of what it trained since the previous one, then waits for it.
+ * The streaming trainer on a thread of its own. Closing asks the loop to stop, which writes and
+ * announces a last checkpoint of what it trained since the previous one, then waits for it.
  */
 final class TrainerRun implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerRun.class);
-  /** A model step plus a final checkpoint take seconds on a small machine; do not cut them short. */
+
+  /**
+   * A model step plus a final checkpoint take seconds on a small machine; do not cut them short.
+   */
   private static final long STOP_WAIT_MILLIS = 120_000;
 
   private final AtomicBoolean stop = new AtomicBoolean();
@@ -22,14 +25,17 @@ final class TrainerRun implements AutoCloseable {
 
   TrainerRun(TrainerRuns.Common common, KafkaTrainerConfig kafka) {
     this.common = common;
-    this.thread = new Thread(() -> {
-      try {
-        TrainingLoop.Result outcome = TrainerRuns.fromKafka(common, kafka, stop::get);
-        LOG.info("trainer finished: {}", outcome.reason());
-      } catch (Exception e) {
-        LOG.error("the trainer failed", e);
-      }
-    }, "kalm-trainer");
+    this.thread =
+        new Thread(
+            () -> {
+              try {
+                TrainingLoop.Result outcome = TrainerRuns.fromKafka(common, kafka, stop::get);
+                LOG.info("trainer finished: {}", outcome.reason());
+              } catch (Exception e) {
+                LOG.error("the trainer failed", e);
+              }
+            },
+            "kalm-trainer");
   }
 
   TrainerRun start() {
@@ -38,8 +44,11 @@ final class TrainerRun implements AutoCloseable {
   }
 
   String describe() {
-    return String.format("model %s, a checkpoint every %d steps or %d s", common.modelDir(),
-        common.loop().checkpointEverySteps(), common.loop().checkpointInterval().toSeconds());
+    return String.format(
+        "model %s, a checkpoint every %d steps or %d s",
+        common.modelDir(),
+        common.loop().checkpointEverySteps(),
+        common.loop().checkpointInterval().toSeconds());
   }
 
   @Override

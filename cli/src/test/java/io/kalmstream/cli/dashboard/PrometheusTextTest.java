@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 class PrometheusTextTest {
   @Test
   void readsSamplesWithAndWithoutLabelsSkippingComments() {
-    Map<String, Double> s = PrometheusText.parse("""
+    Map<String, Double> s =
+        PrometheusText.parse(
+            """
         # HELP x_total things
         # TYPE x_total counter
         x_total 3.0

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalmstream.batching.KgDatasetReader;
 import io.kalmstream.batching.TripleIds;
+import io.kalmstream.cli.testing.TestTopics;
 import io.kalmstream.embedded.KafkaAndRegistry;
 import io.kalmstream.schemas.EntityDescription;
 import io.kalmstream.schemas.LinkPredictionQuery;
 import io.kalmstream.schemas.RelationDescription;
 import io.kalmstream.schemas.Triple;
-import io.kalmstream.cli.testing.TestTopics;
 import io.kalmstream.schemas.kafka.TopicSpec;
 import io.kalmstream.schemas.kafka.Topics;
 import io.kalmstream.schemas.registry.RegistryConfig;
@@ -33,7 +33,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The loader against a real KRaft broker and Apicurio registry: what it writes is read back through the registry. */
+/**
+ * The loader against a real KRaft broker and Apicurio registry: what it writes is read back through
+ * the registry.
+ */
 class DatasetLoaderTest {
   private static final KafkaAndRegistry RUNTIME = KafkaAndRegistry.shared();
 
@@ -43,8 +46,10 @@ class DatasetLoaderTest {
   void writesDescriptionsEvalTriplesTrainingTriplesAndQueriesKeyedAsDesigned() throws Exception {
     Topics topics = TestTopics.prefixed("loader-all.");
     RUNTIME.createTopics(topics.newTopics((short) 1));
-    LoadPlan plan = LoadPlan.of(KgDatasetReader.read(TinyDataset.write(dir)),
-        new LoadSlice(-1, -1, 3, 5, LoadSlice.EntityScope.ALL));
+    LoadPlan plan =
+        LoadPlan.of(
+            KgDatasetReader.read(TinyDataset.write(dir)),
+            new LoadSlice(-1, -1, 3, 5, LoadSlice.EntityScope.ALL));
     RecordingProgress progress = new RecordingProgress();
 
     DatasetLoader.Summary summary;
@@ -52,9 +57,12 @@ class DatasetLoaderTest {
       summary = new DatasetLoader(producer, topics, progress).load(plan, 200, () -> false);
     }
 
-    assertEquals(new DatasetLoader.Summary(2, TinyDataset.ENTITIES, TinyDataset.TEST, TinyDataset.TRAIN, 3, false),
+    assertEquals(
+        new DatasetLoader.Summary(
+            2, TinyDataset.ENTITIES, TinyDataset.TEST, TinyDataset.TRAIN, 3, false),
         summary);
-    Map<String, RelationDescription> relations = readAll(topics.relations(), RelationDescription.class);
+    Map<String, RelationDescription> relations =
+        readAll(topics.relations(), RelationDescription.class);
     assertEquals("points to", relations.get("r0").getName());
     Map<String, EntityDescription> entities = readAll(topics.entities(), EntityDescription.class);
     assertEquals(TinyDataset.ENTITIES, entities.size());
@@ -70,23 +78,34 @@ class DatasetLoaderTest {
     assertEquals(TinyDataset.TEST, eval.size());
     assertTrue(eval.containsKey("e12\tr0\te13"));
     Map<String, LinkPredictionQuery> queries = readAll(topics.queries(), LinkPredictionQuery.class);
-    assertEquals(plan.queries().stream().map(LinkPredictionQuery::getQueryId).sorted().toList(),
+    assertEquals(
+        plan.queries().stream().map(LinkPredictionQuery::getQueryId).sorted().toList(),
         queries.keySet().stream().sorted().toList());
-    assertEquals(List.of(topics.relations().name(), topics.entities().name(), topics.evalTriples().name(),
-        topics.triples().name()), progress.phases);
+    assertEquals(
+        List.of(
+            topics.relations().name(),
+            topics.entities().name(),
+            topics.evalTriples().name(),
+            topics.triples().name()),
+        progress.phases);
   }
 
   @Test
   void stopsEarlyWhenAsked() throws Exception {
     Topics topics = TestTopics.prefixed("loader-stop.");
     RUNTIME.createTopics(topics.newTopics((short) 1));
-    LoadPlan plan = LoadPlan.of(KgDatasetReader.read(TinyDataset.write(dir)),
-        new LoadSlice(-1, -1, 0, 5, LoadSlice.EntityScope.ALL));
+    LoadPlan plan =
+        LoadPlan.of(
+            KgDatasetReader.read(TinyDataset.write(dir)),
+            new LoadSlice(-1, -1, 0, 5, LoadSlice.EntityScope.ALL));
     AtomicInteger polls = new AtomicInteger();
     DatasetLoader.Summary summary;
     try (Producer<String, SpecificRecord> producer = producer()) {
-      // Stops during the training stream: the descriptions (22 polls) and eval triples (6) go out, then 4 triples.
-      summary = new DatasetLoader(producer, topics, Progress.SILENT).load(plan, 0, () -> polls.incrementAndGet() > 33);
+      // Stops during the training stream: the descriptions (22 polls) and eval triples (6) go out,
+      // then 4 triples.
+      summary =
+          new DatasetLoader(producer, topics, Progress.SILENT)
+              .load(plan, 0, () -> polls.incrementAndGet() > 33);
     }
     assertTrue(summary.stopped());
     assertEquals(TinyDataset.TEST, summary.evalTriples());
@@ -98,22 +117,27 @@ class DatasetLoaderTest {
   void holdsQueriesBackUntilTheScorerCanAnswerThem() throws Exception {
     Topics topics = TestTopics.prefixed("loader-gate.");
     RUNTIME.createTopics(topics.newTopics((short) 1));
-    LoadPlan plan = LoadPlan.of(KgDatasetReader.read(TinyDataset.write(dir)),
-        new LoadSlice(-1, -1, 3, 5, LoadSlice.EntityScope.ALL));
+    LoadPlan plan =
+        LoadPlan.of(
+            KgDatasetReader.read(TinyDataset.write(dir)),
+            new LoadSlice(-1, -1, 3, 5, LoadSlice.EntityScope.ALL));
     AtomicLong openedAt = new AtomicLong(Long.MAX_VALUE);
-    Thread opener = new Thread(() -> {
-      try {
-        Thread.sleep(1500);
-      } catch (InterruptedException e) {
-        return;
-      }
-      openedAt.set(System.currentTimeMillis());
-    });
+    Thread opener =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(1500);
+              } catch (InterruptedException e) {
+                return;
+              }
+              openedAt.set(System.currentTimeMillis());
+            });
     opener.start();
     DatasetLoader.Summary summary;
     try (Producer<String, SpecificRecord> producer = producer()) {
-      summary = new DatasetLoader(producer, topics, Progress.SILENT)
-          .load(plan, 0, () -> false, () -> openedAt.get() != Long.MAX_VALUE);
+      summary =
+          new DatasetLoader(producer, topics, Progress.SILENT)
+              .load(plan, 0, () -> false, () -> openedAt.get() != Long.MAX_VALUE);
     }
     opener.join();
     assertEquals(3, summary.queries());
@@ -124,12 +148,15 @@ class DatasetLoaderTest {
   }
 
   private static List<Long> timestamps(TopicSpec topic) {
-    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RUNTIME.bootstrapServers());
+    Map<String, Object> props =
+        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RUNTIME.bootstrapServers());
     List<Long> out = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        new StringDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic.name()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -146,13 +173,20 @@ class DatasetLoaderTest {
 
   /** Every record of the topic, newest value per key, decoded through the registry. */
   private static <T extends SpecificRecord> Map<String, T> readAll(TopicSpec topic, Class<T> type) {
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RUNTIME.bootstrapServers(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.GROUP_ID_CONFIG, "loader-test-" + topic.name());
+    Map<String, Object> props =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            RUNTIME.bootstrapServers(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "loader-test-" + topic.name());
     Map<String, T> out = new HashMap<>();
-    try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        RegistryAvroDeserializer.specific(type, RegistryConfig.of(RUNTIME.registryUrl())))) {
+    try (KafkaConsumer<String, T> consumer =
+        new KafkaConsumer<>(
+            props,
+            new StringDeserializer(),
+            RegistryAvroDeserializer.specific(type, RegistryConfig.of(RUNTIME.registryUrl())))) {
       consumer.subscribe(List.of(topic.name()));
       int emptyPolls = 0;
       while (emptyPolls < 3) {

@@ -14,7 +14,10 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The default slice of kalm local: every held-out triple names only entities the training triples name. */
+/**
+ * The default slice of kalm local: every held-out triple names only entities the training triples
+ * name.
+ */
 class NeighbourhoodSliceTest {
 
   @Test
@@ -36,12 +39,15 @@ class NeighbourhoodSliceTest {
     }
     Set<String> relations = new HashSet<>();
     for (Triple t : a.heldOut()) {
-      assertTrue(trained.contains(t.getHead()) && trained.contains(t.getTail()), "untrained entity in " + t);
+      assertTrue(
+          trained.contains(t.getHead()) && trained.contains(t.getTail()),
+          "untrained entity in " + t);
       assertTrue(!trainIds.contains(TripleIds.of(t)), "held out and trained: " + t);
       relations.add(t.getRelation());
     }
     assertTrue(relations.size() >= 3, "the held-out triples spread over relations: " + relations);
-    System.out.printf("neighbourhood slice: %d train triples over %d entities, %d held out over %d relations%n",
+    System.out.printf(
+        "neighbourhood slice: %d train triples over %d entities, %d held out over %d relations%n",
         a.train().size(), trained.size(), a.heldOut().size(), relations.size());
   }
 }

@@ -21,7 +21,9 @@ class ProgressBarTest {
     bar.start("kg.triples", 2000);
     nanos.set(50_000_000_000L);
     bar.advance(1000);
-    assertEquals("kg.triples [###############...............]  50.0%  1000/2000  20.0/s  ETA 0:00:50", bar.line());
+    assertEquals(
+        "kg.triples [###############...............]  50.0%  1000/2000  20.0/s  ETA 0:00:50",
+        bar.line());
   }
 
   @Test

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A KG-BERT-layout dataset small enough to check by hand: entities e0..e19, relations r0 and r1, a chain of facts. */
+/**
+ * A KG-BERT-layout dataset small enough to check by hand: entities e0..e19, relations r0 and r1, a
+ * chain of facts.
+ */
 final class TinyDataset {
   static final int ENTITIES = 20;
   static final int TRAIN = 12;

@@ -46,10 +46,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Every kind of bad input against the whole pipeline on a real broker ({@code kalm local}'s, without its loader):
- * each bad record lands exactly once in kg.dlq with its reason, the good triples are each trained, held out,
- * retracted or dead-lettered exactly once, and the trainer and the scorer go on. Then the pipeline is stopped and
- * started again on the same directories and a second round goes in: still exactly once, nothing re-emitted.
+ * Every kind of bad input against the whole pipeline on a real broker ({@code kalm local}'s,
+ * without its loader): each bad record lands exactly once in kg.dlq with its reason, the good
+ * triples are each trained, held out, retracted or dead-lettered exactly once, and the trainer and
+ * the scorer go on. Then the pipeline is stopped and started again on the same directories and a
+ * second round goes in: still exactly once, nothing re-emitted.
  */
 @Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -70,11 +71,30 @@ class BadInputCorpusTest {
     Path shared = Path.of(System.getProperty("kalm.shared.dir"));
     wn = KgDatasetReader.read(shared.resolve("datasets/wn18rr"));
     Path workDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bad-input-");
-    // a description wait of seconds, so the triple whose description never comes is dead-lettered within the test
-    var ingest = LocalPipeline.ingestConfig(8, 2).toBuilder().descriptionWait(Duration.ofSeconds(15)).build();
-    settings = new LocalSettings(workDir, shared.resolve("models/stories260K-hf"), shared.resolve("datasets/wn18rr"),
-        false, LocalSettings.DEFAULT_SLICE, 0, ingest, LocalSettings.trainerSettings(5), 4, Duration.ofSeconds(30), 20,
-        0, "127.0.0.1", 0, Duration.ofSeconds(1), false);
+    // a description wait of seconds, so the triple whose description never comes is dead-lettered
+    // within the test
+    var ingest =
+        LocalPipeline.ingestConfig(8, 2).toBuilder()
+            .descriptionWait(Duration.ofSeconds(15))
+            .build();
+    settings =
+        new LocalSettings(
+            workDir,
+            shared.resolve("models/stories260K-hf"),
+            shared.resolve("datasets/wn18rr"),
+            false,
+            LocalSettings.DEFAULT_SLICE,
+            0,
+            ingest,
+            LocalSettings.trainerSettings(5),
+            4,
+            Duration.ofSeconds(30),
+            20,
+            0,
+            "127.0.0.1",
+            0,
+            Duration.ofSeconds(1),
+            false);
     pipeline = LocalPipeline.start(settings);
   }
 
@@ -107,11 +127,14 @@ class BadInputCorpusTest {
   }
 
   /**
-   * Waits until every bad record has a dead letter and every triple an outcome, then checks the accounting, and
-   * once more after a quiet while, when a late duplicate would have shown up.
+   * Waits until every bad record has a dead letter and every triple an outcome, then checks the
+   * accounting, and once more after a quiet while, when a late duplicate would have shown up.
    */
   private void awaitAccounted() throws Exception {
-    awaitTrue(() -> pending().isEmpty(), "every bad record dead-lettered and every triple accounted for", this::pending);
+    awaitTrue(
+        () -> pending().isEmpty(),
+        "every bad record dead-lettered and every triple accounted for",
+        this::pending);
     assertAccounted();
     Thread.sleep(3 * LocalSettings.DEFAULT_FLINK_CHECKPOINT_INTERVAL.toMillis());
     assertAccounted();
@@ -123,15 +146,21 @@ class BadInputCorpusTest {
     List<String> missing = new ArrayList<>();
     Map<String, List<String>> places = places();
     for (BadInputCorpus round : rounds) {
-      round.bad.stream().filter(b -> !letters.containsKey(b.coordinates()))
+      round.bad.stream()
+          .filter(b -> !letters.containsKey(b.coordinates()))
           .forEach(b -> missing.add(b.kind() + " at " + b.coordinates()));
-      round.triples.forEach((id, sent) -> {
-        if (!places.containsKey(id) && !letters.containsKey(sent.coordinates()) && !round.retracted.contains(id)) {
-          missing.add("triple " + id.replace('\t', ' '));
-        }
-      });
+      round.triples.forEach(
+          (id, sent) -> {
+            if (!places.containsKey(id)
+                && !letters.containsKey(sent.coordinates())
+                && !round.retracted.contains(id)) {
+              missing.add("triple " + id.replace('\t', ' '));
+            }
+          });
     }
-    return missing.isEmpty() ? "" : missing.size() + " not yet: " + missing.subList(0, Math.min(5, missing.size()));
+    return missing.isEmpty()
+        ? ""
+        : missing.size() + " not yet: " + missing.subList(0, Math.min(5, missing.size()));
   }
 
   private void assertAccounted() {
@@ -144,58 +173,85 @@ class BadInputCorpusTest {
         badRecords++;
         List<DeadLetter> found = letters.getOrDefault(b.coordinates(), List.of());
         if (found.size() != 1) {
-          problems.add(b.kind() + " at " + b.coordinates() + " has " + found.size() + " dead letters");
+          problems.add(
+              b.kind() + " at " + b.coordinates() + " has " + found.size() + " dead letters");
           continue;
         }
         String reason = found.get(0).getReason();
         if (!reason.contains(b.reasonFragment())) {
           problems.add(b.kind() + ": '" + b.reasonFragment() + "' not in " + reason);
         }
-        report.add(String.format("%-55s %-8s %s", b.kind(), found.get(0).getComponent(),
-            reason.length() > 150 ? reason.substring(0, 150) + "..." : reason));
+        report.add(
+            String.format(
+                "%-55s %-8s %s",
+                b.kind(),
+                found.get(0).getComponent(),
+                reason.length() > 150 ? reason.substring(0, 150) + "..." : reason));
       }
     }
-    letters.forEach((where, found) -> {
-      if (found.size() != 1) {
-        problems.add(found.size() + " dead letters for the record at " + where);
-      }
-    });
+    letters.forEach(
+        (where, found) -> {
+          if (found.size() != 1) {
+            problems.add(found.size() + " dead letters for the record at " + where);
+          }
+        });
     assertEquals(List.of(), problems, "each bad record exactly once in kg.dlq with its reason");
 
     Map<String, String> outcome = tripleOutcomes(letters);
-    Map<String, Long> tally = outcome.values().stream()
-        .collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
+    Map<String, Long> tally =
+        outcome.values().stream()
+            .collect(
+                Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
     long produced = rounds.stream().mapToLong(r -> r.triples.size()).sum();
-    assertEquals(produced, tally.values().stream().mapToLong(Long::longValue).sum(),
+    assertEquals(
+        produced,
+        tally.values().stream().mapToLong(Long::longValue).sum(),
         "trained + held out + retracted + dead-lettered = produced: " + tally);
-    assertTrue(tally.getOrDefault("trained", 0L) > SLICE * rounds.size() / 2, "most triples train: " + tally);
-    System.out.printf("bad-input corpus after %d round(s): %d bad records, each dead-lettered once;"
-        + " %d triple records produced: %s%n  %s%n", rounds.size(), badRecords, produced, tally,
-        String.join("\n  ", report));
+    assertTrue(
+        tally.getOrDefault("trained", 0L) > SLICE * rounds.size() / 2,
+        "most triples train: " + tally);
+    System.out.printf(
+        "bad-input corpus after %d round(s): %d bad records, each dead-lettered once;"
+            + " %d triple records produced: %s%n  %s%n",
+        rounds.size(), badRecords, produced, tally, String.join("\n  ", report));
   }
 
   private Map<String, List<DeadLetter>> deadLetters() {
-    return CommittedRecords.values(pipeline.connection(), topics.deadLetters().name(), DeadLetter.class).stream()
-        .collect(Collectors.groupingBy(
-            d -> BadInputCorpus.coordinatesOf(d.getSourceTopic(), d.getSourcePartition(), d.getSourceOffset()),
-            TreeMap::new, Collectors.toList()));
+    return CommittedRecords.values(
+            pipeline.connection(), topics.deadLetters().name(), DeadLetter.class)
+        .stream()
+        .collect(
+            Collectors.groupingBy(
+                d ->
+                    BadInputCorpus.coordinatesOf(
+                        d.getSourceTopic(), d.getSourcePartition(), d.getSourceOffset()),
+                TreeMap::new,
+                Collectors.toList()));
   }
 
-  /** Where the batch and eval topics put each triple id: "trained" per live pair, "held out" per eval triple. */
+  /**
+   * Where the batch and eval topics put each triple id: "trained" per live pair, "held out" per
+   * eval triple.
+   */
   private Map<String, List<String>> places() {
     Map<String, List<String>> places = new HashMap<>();
     // the corpus wrote bad batches to this topic too
-    for (ConsumerRecord<String, ContrastiveBatch> batch : CommittedRecords.readDecodable(pipeline.connection(),
-        topics.contrastiveBatches().name(), ContrastiveBatch.class)) {
+    for (ConsumerRecord<String, ContrastiveBatch> batch :
+        CommittedRecords.readDecodable(
+            pipeline.connection(), topics.contrastiveBatches().name(), ContrastiveBatch.class)) {
       for (ContrastivePair pair : batch.value().getPairs()) {
         if (!pair.getReplayed() && !pair.getInverse()) {
-          places.computeIfAbsent(Examples.sourceTripleId(pair), k -> new ArrayList<>()).add("trained");
+          places
+              .computeIfAbsent(Examples.sourceTripleId(pair), k -> new ArrayList<>())
+              .add("trained");
         }
       }
     }
-    for (ConsumerRecord<String, Triple> r : CommittedRecords.read(pipeline.connection(), topics.evalTriples().name(),
-        Triple.class)) {
-      places.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value() == null ? "eval-retracted" : "held out");
+    for (ConsumerRecord<String, Triple> r :
+        CommittedRecords.read(pipeline.connection(), topics.evalTriples().name(), Triple.class)) {
+      places
+          .computeIfAbsent(r.key(), k -> new ArrayList<>())
+          .add(r.value() == null ? "eval-retracted" : "held out");
     }
     return places;
   }
@@ -213,7 +269,10 @@ class BadInputCorpusTest {
         if (round.retracted.contains(t.getKey())) {
           where.add("retracted");
         }
-        assertEquals(1, where.size(), t.getValue().kind() + " " + t.getKey().replace('\t', ' ') + " ended in " + where);
+        assertEquals(
+            1,
+            where.size(),
+            t.getValue().kind() + " " + t.getKey().replace('\t', ' ') + " ended in " + where);
         outcome.put(t.getKey(), where.get(0));
       }
     }
@@ -221,18 +280,26 @@ class BadInputCorpusTest {
   }
 
   /**
-   * The trainer has committed positions past the bad batches and published a newer checkpoint;
-   * the scorer answers a query sent after the bad ones on their partition.
+   * The trainer has committed positions past the bad batches and published a newer checkpoint; the
+   * scorer answers a query sent after the bad ones on their partition.
    */
   private void assertTrainingAndScoringGoOn(long versionBefore) throws Exception {
     BadInputCorpus round = rounds.get(rounds.size() - 1);
-    awaitTrue(() -> trainerReadPast(round), "the trainer's committed positions beyond the bad batches");
-    awaitTrue(() -> newestCheckpoint() > versionBefore, "a checkpoint newer than v" + versionBefore);
+    awaitTrue(
+        () -> trainerReadPast(round), "the trainer's committed positions beyond the bad batches");
+    awaitTrue(
+        () -> newestCheckpoint() > versionBefore, "a checkpoint newer than v" + versionBefore);
 
     String queryId = "corpus-query-after-bad-input-" + rounds.size();
-    LinkPredictionQuery query = LinkPredictionQuery.newBuilder().setQueryId(queryId)
-        .setEntityId(round.queryEntity).setRelation(round.queryRelation).setK(10).build();
-    try (Producer<String, SpecificRecord> producer = DatasetLoader.producer(pipeline.connection())) {
+    LinkPredictionQuery query =
+        LinkPredictionQuery.newBuilder()
+            .setQueryId(queryId)
+            .setEntityId(round.queryEntity)
+            .setRelation(round.queryRelation)
+            .setK(10)
+            .build();
+    try (Producer<String, SpecificRecord> producer =
+        DatasetLoader.producer(pipeline.connection())) {
       producer.send(new ProducerRecord<>(topics.queries().name(), 0, queryId, query)).get();
     }
     awaitTrue(() -> answerTo(queryId) != null, "the answer to " + queryId);
@@ -248,32 +315,45 @@ class BadInputCorpusTest {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin.listConsumerGroupOffsets(TRAINER_GROUP).partitionsToOffsetAndMetadata().get();
       return round.bad.stream()
-          .filter(b -> b.topic().equals(topics.contrastiveBatches().name())
-              || b.topic().equals(topics.instructionBatches().name()))
-          .allMatch(b -> {
-            OffsetAndMetadata position = committed.get(new TopicPartition(b.topic(), b.partition()));
-            return position != null && position.offset() > b.offset();
-          });
+          .filter(
+              b ->
+                  b.topic().equals(topics.contrastiveBatches().name())
+                      || b.topic().equals(topics.instructionBatches().name()))
+          .allMatch(
+              b -> {
+                OffsetAndMetadata position =
+                    committed.get(new TopicPartition(b.topic(), b.partition()));
+                return position != null && position.offset() > b.offset();
+              });
     } catch (Exception e) {
       return false;
     }
   }
 
   private long newestCheckpoint() {
-    return CommittedRecords.values(pipeline.connection(), topics.checkpoints().name(), CheckpointPublished.class)
-        .stream().mapToLong(CheckpointPublished::getVersion).max().orElse(0);
+    return CommittedRecords.values(
+            pipeline.connection(), topics.checkpoints().name(), CheckpointPublished.class)
+        .stream()
+        .mapToLong(CheckpointPublished::getVersion)
+        .max()
+        .orElse(0);
   }
 
   private LinkPredictionAnswer answerTo(String queryId) {
-    return CommittedRecords.values(pipeline.connection(), topics.predictions().name(), LinkPredictionAnswer.class)
-        .stream().filter(a -> a.getQueryId().equals(queryId)).findFirst().orElse(null);
+    return CommittedRecords.values(
+            pipeline.connection(), topics.predictions().name(), LinkPredictionAnswer.class)
+        .stream()
+        .filter(a -> a.getQueryId().equals(queryId))
+        .findFirst()
+        .orElse(null);
   }
 
   private static void awaitTrue(BooleanSupplier condition, String what) throws Exception {
     awaitTrue(condition, what, () -> "");
   }
 
-  private static void awaitTrue(BooleanSupplier condition, String what, Supplier<String> state) throws Exception {
+  private static void awaitTrue(BooleanSupplier condition, String what, Supplier<String> state)
+      throws Exception {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

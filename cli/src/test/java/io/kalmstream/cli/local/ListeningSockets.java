@@ -11,8 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The TCP sockets a process listens on, read from /proc as {@code ss -ltnp} does: the process's socket inodes
- * from {@code /proc/PID/fd}, matched against the LISTEN rows of {@code /proc/net/tcp} and {@code tcp6}.
+ * The TCP sockets a process listens on, read from /proc as {@code ss -ltnp} does: the process's
+ * socket inodes from {@code /proc/PID/fd}, matched against the LISTEN rows of {@code /proc/net/tcp}
+ * and {@code tcp6}.
  */
 final class ListeningSockets {
   private static final Pattern SOCKET = Pattern.compile("socket:\\[(\\d+)]");
@@ -21,7 +22,9 @@ final class ListeningSockets {
   /** A listening address: IPv4 or IPv6 in /proc's hex, decoded, and its port. */
   record Listener(String address, int port) {
     boolean isLoopback() {
-      return address.equals("127.0.0.1") || address.equals("::1") || address.equals("::ffff:127.0.0.1");
+      return address.equals("127.0.0.1")
+          || address.equals("::1")
+          || address.equals("::ffff:127.0.0.1");
     }
   }
 
@@ -60,11 +63,20 @@ final class ListeningSockets {
     byte[] bytes = new byte[hex.length() / 2];
     for (int word = 0; word < bytes.length / 4; word++) {
       for (int b = 0; b < 4; b++) {
-        bytes[word * 4 + b] = (byte) Integer.parseInt(hex.substring(word * 8 + (3 - b) * 2, word * 8 + (3 - b) * 2 + 2), 16);
+        bytes[word * 4 + b] =
+            (byte)
+                Integer.parseInt(
+                    hex.substring(word * 8 + (3 - b) * 2, word * 8 + (3 - b) * 2 + 2), 16);
       }
     }
     if (bytes.length == 4) {
-      return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+      return (bytes[0] & 0xff)
+          + "."
+          + (bytes[1] & 0xff)
+          + "."
+          + (bytes[2] & 0xff)
+          + "."
+          + (bytes[3] & 0xff);
     }
     boolean mapped = true;
     for (int i = 0; i < 10; i++) {
@@ -72,7 +84,14 @@ final class ListeningSockets {
     }
     mapped &= bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
     if (mapped) {
-      return "::ffff:" + (bytes[12] & 0xff) + "." + (bytes[13] & 0xff) + "." + (bytes[14] & 0xff) + "." + (bytes[15] & 0xff);
+      return "::ffff:"
+          + (bytes[12] & 0xff)
+          + "."
+          + (bytes[13] & 0xff)
+          + "."
+          + (bytes[14] & 0xff)
+          + "."
+          + (bytes[15] & 0xff);
     }
     boolean loopback = true;
     for (int i = 0; i < 15; i++) {
@@ -83,7 +102,8 @@ final class ListeningSockets {
     }
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < 16; i += 2) {
-      s.append(i == 0 ? "" : ":").append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff)));
+      s.append(i == 0 ? "" : ":")
+          .append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff)));
     }
     return s.toString();
   }

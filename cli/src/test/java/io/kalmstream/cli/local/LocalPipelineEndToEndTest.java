@@ -50,10 +50,11 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * {@code kalm local --secured}'s pipeline on a small slice of WN18RR with stories260K, everything real: the
- * embedded broker with SASL/PLAIN over TLS as its only listeners, the registry behind HTTPS with basic
- * authentication, the ingest job on a Flink MiniCluster, the DJL trainer, the Kafka Streams scorer, the dashboard,
- * headless Chromium looking at it, and {@code kalm query} connecting with a client properties file.
+ * {@code kalm local --secured}'s pipeline on a small slice of WN18RR with stories260K, everything
+ * real: the embedded broker with SASL/PLAIN over TLS as its only listeners, the registry behind
+ * HTTPS with basic authentication, the ingest job on a Flink MiniCluster, the DJL trainer, the
+ * Kafka Streams scorer, the dashboard, headless Chromium looking at it, and {@code kalm query}
+ * connecting with a client properties file.
  */
 @Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -71,11 +72,24 @@ class LocalPipelineEndToEndTest {
   void startPipeline() throws Exception {
     Path shared = Path.of(System.getProperty("kalm.shared.dir"));
     workDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "local-e2e-");
-    LocalSettings settings = new LocalSettings(workDir, shared.resolve("models/stories260K-hf"),
-        shared.resolve("datasets/wn18rr"), true, new LoadSlice(300, 40, 20, 7L, LoadSlice.EntityScope.REFERENCED),
-        20, LocalPipeline.ingestConfig(8, 2), LocalSettings.trainerSettings(5), 4, Duration.ofSeconds(60), 40, 0,
-        "127.0.0.1", 0,
-        Duration.ofSeconds(1), true);
+    LocalSettings settings =
+        new LocalSettings(
+            workDir,
+            shared.resolve("models/stories260K-hf"),
+            shared.resolve("datasets/wn18rr"),
+            true,
+            new LoadSlice(300, 40, 20, 7L, LoadSlice.EntityScope.REFERENCED),
+            20,
+            LocalPipeline.ingestConfig(8, 2),
+            LocalSettings.trainerSettings(5),
+            4,
+            Duration.ofSeconds(60),
+            40,
+            0,
+            "127.0.0.1",
+            0,
+            Duration.ofSeconds(1),
+            true);
     pipeline = LocalPipeline.start(settings);
   }
 
@@ -89,19 +103,36 @@ class LocalPipelineEndToEndTest {
   @Test
   @Order(1)
   void batchesCheckpointsSwapPredictionsAndMetricsFlow() throws Exception {
-    awaitTrue(() -> count(topics.checkpoints().name(), CheckpointPublished.class) >= 2, "two checkpoints published");
-    assertTrue(count(topics.contrastiveBatches().name(), ContrastiveBatch.class) > 0, "contrastive batches");
-    assertTrue(count(topics.instructionBatches().name(), InstructionBatch.class) > 0, "instruction batches");
-    awaitTrue(() -> values(topics.predictions().name(), LinkPredictionAnswer.class).stream()
-        .anyMatch(a -> a.getError() == null && a.getCandidates().size() == 10), "the loader's queries answered");
+    awaitTrue(
+        () -> count(topics.checkpoints().name(), CheckpointPublished.class) >= 2,
+        "two checkpoints published");
+    assertTrue(
+        count(topics.contrastiveBatches().name(), ContrastiveBatch.class) > 0,
+        "contrastive batches");
+    assertTrue(
+        count(topics.instructionBatches().name(), InstructionBatch.class) > 0,
+        "instruction batches");
+    awaitTrue(
+        () ->
+            values(topics.predictions().name(), LinkPredictionAnswer.class).stream()
+                .anyMatch(a -> a.getError() == null && a.getCandidates().size() == 10),
+        "the loader's queries answered");
 
-    long newest = values(topics.checkpoints().name(), CheckpointPublished.class).stream()
-        .mapToLong(CheckpointPublished::getVersion).max().orElseThrow();
+    long newest =
+        values(topics.checkpoints().name(), CheckpointPublished.class).stream()
+            .mapToLong(CheckpointPublished::getVersion)
+            .max()
+            .orElseThrow();
     awaitTrue(() -> scorerVersion() >= newest, "the scorer answers with checkpoint " + newest);
 
     // A query sent now is answered on kg.predictions by the checkpoint the scorer swapped to.
-    LinkPredictionQuery query = LinkPredictionQuery.newBuilder().setQueryId("e2e-after-swap")
-        .setEntityId(firstPredictedEntity()).setRelation("_hypernym").setK(10).build();
+    LinkPredictionQuery query =
+        LinkPredictionQuery.newBuilder()
+            .setQueryId("e2e-after-swap")
+            .setEntityId(firstPredictedEntity())
+            .setRelation("_hypernym")
+            .setK(10)
+            .build();
     try (Producer<String, SpecificRecord> producer =
         DatasetLoader.producer(pipeline.connection())) {
       producer.send(new ProducerRecord<>(topics.queries().name(), query.getQueryId(), query)).get();
@@ -110,15 +141,21 @@ class LocalPipelineEndToEndTest {
     LinkPredictionAnswer answer = answerTo(query.getQueryId());
     assertEquals(null, answer.getError());
     assertEquals(10, answer.getCandidates().size());
-    assertTrue(answer.getModelVersion() >= newest, "answered by version " + answer.getModelVersion());
+    assertTrue(
+        answer.getModelVersion() >= newest, "answered by version " + answer.getModelVersion());
 
-    awaitTrue(() -> values(topics.metrics().name(), ModelQualityMetric.class).stream()
-        .anyMatch(m -> m.getName().equals("mrr") && m.getModelVersion() > 0), "an MRR of a trained version");
+    awaitTrue(
+        () ->
+            values(topics.metrics().name(), ModelQualityMetric.class).stream()
+                .anyMatch(m -> m.getName().equals("mrr") && m.getModelVersion() > 0),
+        "an MRR of a trained version");
   }
 
   private LinkPredictionAnswer answerTo(String queryId) {
     return values(topics.predictions().name(), LinkPredictionAnswer.class).stream()
-        .filter(a -> a.getQueryId().equals(queryId)).findFirst().orElse(null);
+        .filter(a -> a.getQueryId().equals(queryId))
+        .findFirst()
+        .orElse(null);
   }
 
   @Test
@@ -128,24 +165,40 @@ class LocalPipelineEndToEndTest {
     try {
       browser.get(pipeline.dashboardUrl());
       JavascriptExecutor js = (JavascriptExecutor) browser;
-      WebDriverWait wait = new WebDriverWait(browser, Duration.ofMinutes(2), Duration.ofMillis(500));
-      for (String chart : List.of("chart-quality", "chart-anisotropy", "chart-training", "chart-throughput",
-          "chart-lag")) {
-        wait.withMessage("points on " + chart).until(d -> ((Number) js.executeScript(
-            "const c = Chart.getChart(arguments[0]);"
-                + "return c ? c.data.datasets.reduce((n, d) => n + d.data.length, 0) : 0;", chart)).intValue() > 0);
+      WebDriverWait wait =
+          new WebDriverWait(browser, Duration.ofMinutes(2), Duration.ofMillis(500));
+      for (String chart :
+          List.of(
+              "chart-quality",
+              "chart-anisotropy",
+              "chart-training",
+              "chart-throughput",
+              "chart-lag")) {
+        wait.withMessage("points on " + chart)
+            .until(
+                d ->
+                    ((Number)
+                                js.executeScript(
+                                    "const c = Chart.getChart(arguments[0]);"
+                                        + "return c ? c.data.datasets.reduce((n, d) => n + d.data.length, 0) : 0;",
+                                    chart))
+                            .intValue()
+                        > 0);
       }
-      wait.withMessage("recent predictions").until(d ->
-          d.findElements(By.cssSelector("#predictions tbody tr")).size() > 0
-              && d.findElements(By.cssSelector("#predictions tbody td.empty")).isEmpty());
-      wait.withMessage("relations in the query box").until(d ->
-          new Select(d.findElement(By.id("query-relation"))).getOptions().size() > 1);
+      wait.withMessage("recent predictions")
+          .until(
+              d ->
+                  d.findElements(By.cssSelector("#predictions tbody tr")).size() > 0
+                      && d.findElements(By.cssSelector("#predictions tbody td.empty")).isEmpty());
+      wait.withMessage("relations in the query box")
+          .until(d -> new Select(d.findElement(By.id("query-relation"))).getOptions().size() > 1);
 
       String entity = firstPredictedEntity();
       browser.findElement(By.id("query-entity")).sendKeys(entity);
       new Select(browser.findElement(By.id("query-relation"))).selectByValue("_hypernym");
       browser.findElement(By.id("query-submit")).click();
-      wait.withMessage("ten answers").until(d -> d.findElements(By.cssSelector("#query-results li")).size() == 10);
+      wait.withMessage("ten answers")
+          .until(d -> d.findElements(By.cssSelector("#query-results li")).size() == 10);
       List<WebElement> answers = browser.findElements(By.cssSelector("#query-results li"));
       assertEquals(10, answers.size());
       assertTrue(browser.findElement(By.id("query-meta")).getText().contains("answered by"));
@@ -161,52 +214,110 @@ class LocalPipelineEndToEndTest {
   @Test
   @Order(3)
   void kalmQueryConnectsWithAPropertiesFileAndAWrongPasswordFailsFast() throws Exception {
-    Path good = clientConfig("good.properties", pipeline.connection().clientProperties().asMap(),
-        pipeline.connection().registry().toMap());
+    Path good =
+        clientConfig(
+            "good.properties",
+            pipeline.connection().clientProperties().asMap(),
+            pipeline.connection().registry().toMap());
     String entity = firstPredictedEntity();
-    Run answered = kalm("query", "--bootstrap-servers", pipeline.bootstrapServers(), "--registry-url",
-        pipeline.registryUrl(), "--kafka-config", good.toString(), "--entity", entity, "--relation", "_hypernym");
+    Run answered =
+        kalm(
+            "query",
+            "--bootstrap-servers",
+            pipeline.bootstrapServers(),
+            "--registry-url",
+            pipeline.registryUrl(),
+            "--kafka-config",
+            good.toString(),
+            "--entity",
+            entity,
+            "--relation",
+            "_hypernym");
     assertEquals(0, answered.exit(), answered.err());
     assertTrue(answered.out().startsWith("model version "), answered.out());
-    assertEquals(11, answered.out().lines().count(), "a header and ten candidates: " + answered.out());
+    assertEquals(
+        11, answered.out().lines().count(), "a header and ten candidates: " + answered.out());
 
-    Map<String, String> wrongKafka = new java.util.HashMap<>(pipeline.connection().clientProperties().asMap());
-    wrongKafka.put("sasl.jaas.config",
+    Map<String, String> wrongKafka =
+        new java.util.HashMap<>(pipeline.connection().clientProperties().asMap());
+    wrongKafka.put(
+        "sasl.jaas.config",
         "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"kalm\" password=\"wrong\";");
     long started = System.nanoTime();
-    Run refused = kalm("query", "--bootstrap-servers", pipeline.bootstrapServers(), "--registry-url",
-        pipeline.registryUrl(), "--kafka-config",
-        clientConfig("wrong-kafka.properties", wrongKafka, pipeline.connection().registry().toMap()).toString(),
-        "--entity", entity, "--relation", "_hypernym");
+    Run refused =
+        kalm(
+            "query",
+            "--bootstrap-servers",
+            pipeline.bootstrapServers(),
+            "--registry-url",
+            pipeline.registryUrl(),
+            "--kafka-config",
+            clientConfig(
+                    "wrong-kafka.properties", wrongKafka, pipeline.connection().registry().toMap())
+                .toString(),
+            "--entity",
+            entity,
+            "--relation",
+            "_hypernym");
     assertEquals(3, refused.exit(), refused.out() + refused.err());
     assertTrue(refused.err().contains("refused the login"), refused.err());
     assertTrue(!refused.err().contains("wrong"), "the password is not echoed: " + refused.err());
     assertTrue(System.nanoTime() - started < Duration.ofSeconds(30).toNanos(), "no hang");
 
-    Map<String, String> wrongRegistry = new java.util.HashMap<>(pipeline.connection().registry().toMap());
+    Map<String, String> wrongRegistry =
+        new java.util.HashMap<>(pipeline.connection().registry().toMap());
     wrongRegistry.put("basic.auth.user.info", "kalm:wrong");
-    Run unauthorised = kalm("query", "--bootstrap-servers", pipeline.bootstrapServers(), "--registry-url",
-        pipeline.registryUrl(), "--kafka-config", clientConfig("wrong-registry.properties",
-            pipeline.connection().clientProperties().asMap(), wrongRegistry).toString(),
-        "--entity", entity, "--relation", "_hypernym");
+    Run unauthorised =
+        kalm(
+            "query",
+            "--bootstrap-servers",
+            pipeline.bootstrapServers(),
+            "--registry-url",
+            pipeline.registryUrl(),
+            "--kafka-config",
+            clientConfig(
+                    "wrong-registry.properties",
+                    pipeline.connection().clientProperties().asMap(),
+                    wrongRegistry)
+                .toString(),
+            "--entity",
+            entity,
+            "--relation",
+            "_hypernym");
     assertEquals(3, unauthorised.exit(), unauthorised.out() + unauthorised.err());
-    assertTrue(unauthorised.err().contains("HTTP 401") && unauthorised.err().contains("credentials of user kalm"),
+    assertTrue(
+        unauthorised.err().contains("HTTP 401")
+            && unauthorised.err().contains("credentials of user kalm"),
         unauthorised.err());
 
-    Run plaintext = kalm("query", "--bootstrap-servers", pipeline.bootstrapServers(), "--registry-url",
-        pipeline.registryUrl(), "--entity", entity, "--relation", "_hypernym");
+    Run plaintext =
+        kalm(
+            "query",
+            "--bootstrap-servers",
+            pipeline.bootstrapServers(),
+            "--registry-url",
+            pipeline.registryUrl(),
+            "--entity",
+            entity,
+            "--relation",
+            "_hypernym");
     assertEquals(3, plaintext.exit(), "no plaintext listener answers: " + plaintext.err());
   }
 
   @Test
   @Order(4)
   void everyListenerOfThePipelineIsOnLoopback() throws Exception {
-    List<ListeningSockets.Listener> listeners = new ArrayList<>(ListeningSockets.of(ProcessHandle.current().pid()));
+    List<ListeningSockets.Listener> listeners =
+        new ArrayList<>(ListeningSockets.of(ProcessHandle.current().pid()));
     for (ProcessHandle child : ProcessHandle.current().descendants().toList()) {
       listeners.addAll(ListeningSockets.of(child.pid()));
     }
-    assertTrue(listeners.size() >= 6, "broker, controller, registry, its front, scorer, dashboard, Flink: " + listeners);
-    assertEquals(List.of(), listeners.stream().filter(l -> !l.isLoopback()).toList(),
+    assertTrue(
+        listeners.size() >= 6,
+        "broker, controller, registry, its front, scorer, dashboard, Flink: " + listeners);
+    assertEquals(
+        List.of(),
+        listeners.stream().filter(l -> !l.isLoopback()).toList(),
         "listeners on other interfaces, among " + listeners);
   }
 
@@ -223,13 +334,15 @@ class LocalPipelineEndToEndTest {
     System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
     try {
       int exit = command.execute(args);
-      return new Run(exit, printed.toString(java.nio.charset.StandardCharsets.UTF_8) + out, err.toString());
+      return new Run(
+          exit, printed.toString(java.nio.charset.StandardCharsets.UTF_8) + out, err.toString());
     } finally {
       System.setOut(stdout);
     }
   }
 
-  private Path clientConfig(String name, Map<String, String> kafka, Map<String, String> registry) throws Exception {
+  private Path clientConfig(String name, Map<String, String> kafka, Map<String, String> registry)
+      throws Exception {
     java.util.Properties p = new java.util.Properties();
     p.putAll(kafka);
     p.putAll(registry);
@@ -254,25 +367,37 @@ class LocalPipelineEndToEndTest {
   private static WebDriver headlessChromium() {
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
         "--window-size=1440,1500");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+            .build();
     return new ChromeDriver(service, options);
   }
 
   private long scorerVersion() {
     try {
-      return getJson("http://127.0.0.1:" + pipeline.scorerPort() + "/api/version").path("modelVersion").asLong();
+      return getJson("http://127.0.0.1:" + pipeline.scorerPort() + "/api/version")
+          .path("modelVersion")
+          .asLong();
     } catch (Exception e) {
       return -1;
     }
   }
 
   private JsonNode getJson(String url) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body());
   }
 
@@ -284,7 +409,8 @@ class LocalPipelineEndToEndTest {
     return CommittedRecords.values(pipeline.connection(), topic, type);
   }
 
-  private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+  private static void awaitTrue(BooleanSupplier condition, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -19,10 +19,14 @@ class StagesTest {
     List<String> stopped = new ArrayList<>();
     try (Stages stages = new Stages(3)) {
       stages.start("broker", () -> () -> stopped.add("broker"), r -> "");
-      stages.start("scorer", () -> () -> {
-        stopped.add("scorer");
-        throw new IllegalStateException("boom");
-      }, r -> "");
+      stages.start(
+          "scorer",
+          () ->
+              () -> {
+                stopped.add("scorer");
+                throw new IllegalStateException("boom");
+              },
+          r -> "");
       stages.start("dashboard", () -> () -> stopped.add("dashboard"), r -> "");
     }
     assertEquals(List.of("dashboard", "scorer", "broker"), stopped);

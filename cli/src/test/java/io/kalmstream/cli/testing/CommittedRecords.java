@@ -14,35 +14,47 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** What a read_committed consumer sees of a topic from its beginning up to its end now, values through the registry. */
+/**
+ * What a read_committed consumer sees of a topic from its beginning up to its end now, values
+ * through the registry.
+ */
 public final class CommittedRecords {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   private CommittedRecords() {}
 
-  /** Every committed record, tombstones included (null values), in partition order; fails on an undecodable one. */
-  public static <T extends SpecificRecord> List<ConsumerRecord<String, T>> read(KafkaConnection connection,
-      String topic, Class<T> type) {
+  /**
+   * Every committed record, tombstones included (null values), in partition order; fails on an
+   * undecodable one.
+   */
+  public static <T extends SpecificRecord> List<ConsumerRecord<String, T>> read(
+      KafkaConnection connection, String topic, Class<T> type) {
     return read(connection, topic, type, false);
   }
 
-  /** The same, leaving out records whose value does not decode (a topic that bad input was written to). */
-  public static <T extends SpecificRecord> List<ConsumerRecord<String, T>> readDecodable(KafkaConnection connection,
-      String topic, Class<T> type) {
+  /**
+   * The same, leaving out records whose value does not decode (a topic that bad input was written
+   * to).
+   */
+  public static <T extends SpecificRecord> List<ConsumerRecord<String, T>> readDecodable(
+      KafkaConnection connection, String topic, Class<T> type) {
     return read(connection, topic, type, true);
   }
 
-  private static <T extends SpecificRecord> List<ConsumerRecord<String, T>> read(KafkaConnection connection,
-      String topic, Class<T> type, boolean skipUndecodable) {
+  private static <T extends SpecificRecord> List<ConsumerRecord<String, T>> read(
+      KafkaConnection connection, String topic, Class<T> type, boolean skipUndecodable) {
     Map<String, Object> props = connection.clientConfig();
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<ConsumerRecord<String, T>> out = new ArrayList<>();
-    RegistryAvroDeserializer<T> values = RegistryAvroDeserializer.specific(type, connection.registry());
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+    RegistryAvroDeserializer<T> values =
+        RegistryAvroDeserializer.specific(type, connection.registry());
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -59,10 +71,22 @@ public final class CommittedRecords {
             if (skipUndecodable) {
               continue;
             }
-            throw new AssertionError("undecodable record at " + topic + "-" + r.partition() + "@" + r.offset(), e);
+            throw new AssertionError(
+                "undecodable record at " + topic + "-" + r.partition() + "@" + r.offset(), e);
           }
-          out.add(new ConsumerRecord<>(topic, r.partition(), r.offset(), r.timestamp(), r.timestampType(),
-              r.serializedKeySize(), r.serializedValueSize(), r.key(), value, r.headers(), r.leaderEpoch()));
+          out.add(
+              new ConsumerRecord<>(
+                  topic,
+                  r.partition(),
+                  r.offset(),
+                  r.timestamp(),
+                  r.timestampType(),
+                  r.serializedKeySize(),
+                  r.serializedValueSize(),
+                  r.key(),
+                  value,
+                  r.headers(),
+                  r.leaderEpoch()));
         }
       }
     }
@@ -70,7 +94,11 @@ public final class CommittedRecords {
   }
 
   /** The committed values, tombstones left out. */
-  public static <T extends SpecificRecord> List<T> values(KafkaConnection connection, String topic, Class<T> type) {
-    return read(connection, topic, type).stream().map(ConsumerRecord::value).filter(v -> v != null).toList();
+  public static <T extends SpecificRecord> List<T> values(
+      KafkaConnection connection, String topic, Class<T> type) {
+    return read(connection, topic, type).stream()
+        .map(ConsumerRecord::value)
+        .filter(v -> v != null)
+        .toList();
   }
 }

@@ -13,7 +13,10 @@ import java.util.Map;
 public final class TestTopics {
   private TestTopics() {}
 
-  /** Every default topic renamed with {@code prefix}, so test classes on the shared broker do not see each other. */
+  /**
+   * Every default topic renamed with {@code prefix}, so test classes on the shared broker do not
+   * see each other.
+   */
   public static Topics prefixed(String prefix) {
     Map<String, String> renames = new HashMap<>();
     for (TopicSpec spec : Topics.defaults().all()) {

@@ -2,8 +2,8 @@ package io.kalmstream.model.eval;
 
 /**
  * Alignment and uniformity of unit embeddings (Wang &amp; Isola, 2020, "Understanding contrastive
- * representation learning through alignment and uniformity on the hypersphere"), with the paper's defaults
- * α = 2 and t = 2. Lower is better for both.
+ * representation learning through alignment and uniformity on the hypersphere"), with the paper's
+ * defaults α = 2 and t = 2. Lower is better for both.
  */
 public final class AlignmentUniformity {
   public static final double DEFAULT_ALPHA = 2;
@@ -18,8 +18,11 @@ public final class AlignmentUniformity {
 
   public static double alignment(float[][] x, float[][] y, double alpha) {
     if (x.length != y.length || x.length == 0) {
-      throw new IllegalArgumentException("alignment needs as many left as right vectors, and at least one pair: "
-          + x.length + " vs " + y.length);
+      throw new IllegalArgumentException(
+          "alignment needs as many left as right vectors, and at least one pair: "
+              + x.length
+              + " vs "
+              + y.length);
     }
     double total = 0;
     for (int i = 0; i < x.length; i++) {
@@ -34,8 +37,8 @@ public final class AlignmentUniformity {
   }
 
   /**
-   * O(N²·d): callers pass a sample of bounded size. For unit vectors ‖x − y‖² lies in [0, 4], so every term
-   * lies in [e^(−4t), 1] and the plain sum neither underflows nor overflows.
+   * O(N²·d): callers pass a sample of bounded size. For unit vectors ‖x − y‖² lies in [0, 4], so
+   * every term lies in [e^(−4t), 1] and the plain sum neither underflows nor overflows.
    */
   public static double uniformity(float[][] x, double t) {
     int n = x.length;

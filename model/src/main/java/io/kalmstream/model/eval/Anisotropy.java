@@ -1,9 +1,10 @@
 package io.kalmstream.model.eval;
 
 /**
- * Sentence-level anisotropy (KaLM eq. 7): the mean cosine e_i·e_j over all ordered pairs i ≠ j of a set of
- * N unit embeddings. Since Σ_{i≠j} e_i·e_j = |Σ e_i|² − Σ |e_i|² = |Σ e_i|² − N, it costs O(N·d) instead of
- * O(N²·d). Near 0: embeddings spread over the sphere; near 1: they collapse into a narrow cone.
+ * Sentence-level anisotropy (KaLM eq. 7): the mean cosine e_i·e_j over all ordered pairs i ≠ j of a
+ * set of N unit embeddings. Since Σ_{i≠j} e_i·e_j = |Σ e_i|² − Σ |e_i|² = |Σ e_i|² − N, it costs
+ * O(N·d) instead of O(N²·d). Near 0: embeddings spread over the sphere; near 1: they collapse into
+ * a narrow cone.
  */
 public final class Anisotropy {
   private Anisotropy() {}
@@ -27,8 +28,9 @@ public final class Anisotropy {
   }
 
   /**
-   * Anisotropy from the sum vector of N unit embeddings, so that a caller maintaining the sum incrementally
-   * (an index growing entity by entity) gets the value in O(d). NaN for fewer than two embeddings.
+   * Anisotropy from the sum vector of N unit embeddings, so that a caller maintaining the sum
+   * incrementally (an index growing entity by entity) gets the value in O(d). NaN for fewer than
+   * two embeddings.
    */
   public static double fromSum(double[] sum, long n) {
     if (n < 2) {

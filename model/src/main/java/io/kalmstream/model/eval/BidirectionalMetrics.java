@@ -8,7 +8,10 @@ public final class BidirectionalMetrics {
   private final RankingMetrics tail = new RankingMetrics();
   private final RankingMetrics head = new RankingMetrics();
 
-  public enum Direction { TAIL, HEAD }
+  public enum Direction {
+    TAIL,
+    HEAD
+  }
 
   public void add(Direction direction, double rank) {
     (direction == Direction.TAIL ? tail : head).add(rank);
@@ -22,7 +25,9 @@ public final class BidirectionalMetrics {
     return head.copy();
   }
 
-  /** Tail and head ranks pooled, which averages the two directions when both saw the same triples. */
+  /**
+   * Tail and head ranks pooled, which averages the two directions when both saw the same triples.
+   */
   public RankingMetrics both() {
     return tail.copy().merge(head);
   }

@@ -3,9 +3,10 @@ package io.kalmstream.model.eval;
 import java.util.Arrays;
 
 /**
- * A row-major matrix of embeddings: row i is the vector of item i (an entity, a query). Rows are expected to
- * be L2-normalised, so a dot product is a cosine. The backing array may be longer than {@code rows * dim}
- * (spare capacity for appends); only the first {@code rows} rows are part of the matrix.
+ * A row-major matrix of embeddings: row i is the vector of item i (an entity, a query). Rows are
+ * expected to be L2-normalised, so a dot product is a cosine. The backing array may be longer than
+ * {@code rows * dim} (spare capacity for appends); only the first {@code rows} rows are part of the
+ * matrix.
  */
 public final class EmbeddingMatrix {
   private final float[] data;
@@ -25,13 +26,15 @@ public final class EmbeddingMatrix {
   /** Copies the given rows (all of length {@code dim}) into one contiguous matrix. */
   public static EmbeddingMatrix of(float[][] rows) {
     if (rows.length == 0) {
-      throw new IllegalArgumentException("an embedding matrix needs at least one row to know its dimension");
+      throw new IllegalArgumentException(
+          "an embedding matrix needs at least one row to know its dimension");
     }
     int dim = rows[0].length;
     float[] data = new float[rows.length * dim];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i].length != dim) {
-        throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " entries, expected " + dim);
+        throw new IllegalArgumentException(
+            "row " + i + " has " + rows[i].length + " entries, expected " + dim);
       }
       System.arraycopy(rows[i], 0, data, i * dim, dim);
     }

@@ -1,9 +1,10 @@
 package io.kalmstream.model.eval;
 
 /**
- * Running aggregate of link-prediction ranks: MR, MRR and Hits@1/3/10. Mutable and not thread-safe; one
- * instance per direction (tail, head) and model version, combined with {@link #merge}. The paper reports the
- * average over both directions, which is the {@link #merge} of the tail and head aggregates.
+ * Running aggregate of link-prediction ranks: MR, MRR and Hits@1/3/10. Mutable and not thread-safe;
+ * one instance per direction (tail, head) and model version, combined with {@link #merge}. The
+ * paper reports the average over both directions, which is the {@link #merge} of the tail and head
+ * aggregates.
  */
 public final class RankingMetrics {
   private long count;
@@ -56,18 +57,21 @@ public final class RankingMetrics {
 
   /** Fraction of ranks at most k, for k in 1, 3 and 10; NaN while empty. */
   public double hitsAt(int k) {
-    long hits = switch (k) {
-      case 1 -> hits1;
-      case 3 -> hits3;
-      case 10 -> hits10;
-      default -> throw new IllegalArgumentException("Hits@" + k + " is not tracked; use 1, 3 or 10");
-    };
+    long hits =
+        switch (k) {
+          case 1 -> hits1;
+          case 3 -> hits3;
+          case 10 -> hits10;
+          default ->
+              throw new IllegalArgumentException("Hits@" + k + " is not tracked; use 1, 3 or 10");
+        };
     return (double) hits / count;
   }
 
   @Override
   public String toString() {
-    return String.format("n=%d MR=%.2f MRR=%.4f H@1=%.4f H@3=%.4f H@10=%.4f",
+    return String.format(
+        "n=%d MR=%.2f MRR=%.4f H@1=%.4f H@3=%.4f H@10=%.4f",
         count, meanRank(), meanReciprocalRank(), hitsAt(1), hitsAt(3), hitsAt(10));
   }
 }

@@ -11,35 +11,45 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Exact top-k by dot product (cosine, for unit rows) of a batch of queries against an embedding matrix.
+ * Exact top-k by dot product (cosine, for unit rows) of a batch of queries against an embedding
+ * matrix.
  *
- * <p>The rows are cut into one contiguous range per thread; inside a range, blocks of {@value #ROW_BLOCK}
- * rows are scored against every query of the batch before moving on, so a block is read from memory once
- * per batch rather than once per query. Each range keeps its own bounded heaps, merged at the end. Results
- * are deterministic: equal scores are ordered by ascending row.
+ * <p>The rows are cut into one contiguous range per thread; inside a range, blocks of {@value
+ * #ROW_BLOCK} rows are scored against every query of the batch before moving on, so a block is read
+ * from memory once per batch rather than once per query. Each range keeps its own bounded heaps,
+ * merged at the end. Results are deterministic: equal scores are ordered by ascending row.
  */
 public final class TopKSearch implements AutoCloseable {
   static final int ROW_BLOCK = 128;
+
   /** Queries scored together against each row (see {@link #dot4}). */
   private static final int QUERY_GROUP = 4;
+
   /** Below this many rows, splitting across threads costs more than it saves. */
   private static final int MIN_ROWS_PER_THREAD = 2048;
 
   private final int threads;
   private final ExecutorService pool;
 
-  /** @param threads worker threads; 1 runs on the calling thread */
+  /**
+   * @param threads worker threads; 1 runs on the calling thread
+   */
   public TopKSearch(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
     this.threads = threads;
     AtomicInteger counter = new AtomicInteger();
-    this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "topk-search-" + counter.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool =
+        threads == 1
+            ? null
+            : Executors.newFixedThreadPool(
+                threads,
+                r -> {
+                  Thread t = new Thread(r, "topk-search-" + counter.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                });
   }
 
   /**
@@ -48,13 +58,15 @@ public final class TopKSearch implements AutoCloseable {
    * @param excluded per query, rows that may not be returned; the array or any element may be null
    * @return per query, the best rows, best first
    */
-  public ScoredIndex[][] search(EmbeddingMatrix entities, float[][] queries, int k, BitSet[] excluded) {
+  public ScoredIndex[][] search(
+      EmbeddingMatrix entities, float[][] queries, int k, BitSet[] excluded) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
     }
     for (float[] q : queries) {
       if (q.length != entities.dim()) {
-        throw new IllegalArgumentException("query has " + q.length + " entries, entities " + entities.dim());
+        throw new IllegalArgumentException(
+            "query has " + q.length + " entries, entities " + entities.dim());
       }
     }
     int n = entities.rows();
@@ -86,9 +98,11 @@ public final class TopKSearch implements AutoCloseable {
   }
 
   private static final Comparator<ScoredIndex> BEST_FIRST =
-      Comparator.comparingDouble((ScoredIndex s) -> -s.score()).thenComparingInt(ScoredIndex::index);
+      Comparator.comparingDouble((ScoredIndex s) -> -s.score())
+          .thenComparingInt(ScoredIndex::index);
 
-  private static Heap[] scan(EmbeddingMatrix entities, float[][] queries, int k, BitSet[] excluded, int from, int to) {
+  private static Heap[] scan(
+      EmbeddingMatrix entities, float[][] queries, int k, BitSet[] excluded, int from, int to) {
     float[] data = entities.data();
     int dim = entities.dim();
     Heap[] heaps = new Heap[queries.length];
@@ -124,7 +138,8 @@ public final class TopKSearch implements AutoCloseable {
    * Four dot products of one row with four queries: each row entry is loaded once for the four
    * multiply-adds, which roughly halves the time of four separate dots.
    */
-  private static void dot4(float[] data, int offset, float[][] queries, int group, int dim, float[] out) {
+  private static void dot4(
+      float[] data, int offset, float[][] queries, int group, int dim, float[] out) {
     float[] q0 = queries[group];
     float[] q1 = queries[group + 1];
     float[] q2 = queries[group + 2];
@@ -162,9 +177,9 @@ public final class TopKSearch implements AutoCloseable {
   }
 
   /**
-   * Bounded min-heap on (score, then descending row) keyed in parallel arrays: the root is the weakest kept
-   * candidate, so a new row enters only if it beats the root. Rows arrive in ascending order, so on equal
-   * scores the earlier (lower) row is kept.
+   * Bounded min-heap on (score, then descending row) keyed in parallel arrays: the root is the
+   * weakest kept candidate, so a new row enters only if it beats the root. Rows arrive in ascending
+   * order, so on equal scores the earlier (lower) row is kept.
    */
   private static final class Heap {
     private final int[] rows;

@@ -26,9 +26,11 @@ class EvalMathTest {
 
   @Test
   void filteredRankCountsOnlyBetterUnfilteredEntitiesAndHalvesTies() {
-    // Scores against query e0: row0 1.0, row1 0.6 (true), row2 0.8, row3 0.6 (tie), row4 0.9 (filtered), row5 0.
+    // Scores against query e0: row0 1.0, row1 0.6 (true), row2 0.8, row3 0.6 (tie), row4 0.9
+    // (filtered), row5 0.
     float[][] rows = {
-        {1, 0}, {0.6f, 0.8f}, {0.8f, 0.6f}, {0.6f, -0.8f}, {0.9f, (float) Math.sqrt(1 - 0.81)}, {0, 1}};
+      {1, 0}, {0.6f, 0.8f}, {0.8f, 0.6f}, {0.6f, -0.8f}, {0.9f, (float) Math.sqrt(1 - 0.81)}, {0, 1}
+    };
     EmbeddingMatrix m = EmbeddingMatrix.of(rows);
     float[] query = {1, 0};
     BitSet filtered = new BitSet();
@@ -109,7 +111,8 @@ class EvalMathTest {
     }
     pairwise /= (double) rows.length * (rows.length - 1);
     assertEquals(pairwise, Anisotropy.of(EmbeddingMatrix.of(rows)), 1e-5);
-    assertEquals(1.0, Anisotropy.of(EmbeddingMatrix.of(new float[][] {{0, 1}, {0, 1}, {0, 1}})), 1e-12);
+    assertEquals(
+        1.0, Anisotropy.of(EmbeddingMatrix.of(new float[][] {{0, 1}, {0, 1}, {0, 1}})), 1e-12);
     assertEquals(-1.0, Anisotropy.of(EmbeddingMatrix.of(new float[][] {{0, 1}, {0, -1}})), 1e-12);
     assertEquals(Double.NaN, Anisotropy.of(EmbeddingMatrix.of(new float[][] {{0, 1}})));
   }
@@ -125,8 +128,11 @@ class EvalMathTest {
     assertEquals(0.0, AlignmentUniformity.uniformity(new float[][] {{1, 0}, {1, 0}}), 1e-12);
     // Three points: pair distances² 2, 2, 4 → log((2e^-4 + e^-8)/3).
     double expected = Math.log((2 * Math.exp(-4) + Math.exp(-8)) / 3);
-    assertEquals(expected, AlignmentUniformity.uniformity(new float[][] {{1, 0}, {0, 1}, {-1, 0}}), 1e-9);
-    assertThrows(IllegalArgumentException.class, () -> AlignmentUniformity.alignment(x, new float[][] {{1, 0}}));
+    assertEquals(
+        expected, AlignmentUniformity.uniformity(new float[][] {{1, 0}, {0, 1}, {-1, 0}}), 1e-9);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> AlignmentUniformity.alignment(x, new float[][] {{1, 0}}));
   }
 
   @Test
@@ -149,10 +155,13 @@ class EvalMathTest {
               expected.add(j);
             }
           }
-          expected.sort(Comparator.comparingDouble((Integer j) -> -Vectors.dot(rows[j], queries[qq]))
-              .thenComparingInt(j -> j));
-          int[] expectedTop = expected.subList(0, 17).stream().mapToInt(Integer::intValue).toArray();
-          int[] actualTop = java.util.Arrays.stream(result[q]).mapToInt(ScoredIndex::index).toArray();
+          expected.sort(
+              Comparator.comparingDouble((Integer j) -> -Vectors.dot(rows[j], queries[qq]))
+                  .thenComparingInt(j -> j));
+          int[] expectedTop =
+              expected.subList(0, 17).stream().mapToInt(Integer::intValue).toArray();
+          int[] actualTop =
+              java.util.Arrays.stream(result[q]).mapToInt(ScoredIndex::index).toArray();
           assertArrayEquals(expectedTop, actualTop, "query " + q + " on " + threads + " threads");
           assertEquals(Vectors.dot(rows[expectedTop[0]], queries[q]), result[q][0].score(), 1e-6);
         }
@@ -167,7 +176,8 @@ class EvalMathTest {
       ScoredIndex[] top = search.search(m, new float[][] {{1, 0}}, 2, null)[0];
       assertEquals(List.of(new ScoredIndex(0, 1f), new ScoredIndex(2, 1f)), List.of(top));
       assertEquals(4, search.search(m, new float[][] {{1, 0}}, 10, null)[0].length);
-      assertThrows(IllegalArgumentException.class, () -> search.search(m, new float[][] {{1, 0}}, 0, null));
+      assertThrows(
+          IllegalArgumentException.class, () -> search.search(m, new float[][] {{1, 0}}, 0, null));
     }
   }
 }

@@ -10,13 +10,14 @@ import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
- * Flink {@link DeserializationSchema} reading Confluent wire-format records into a generated Avro class, resolving
- * each writer schema against the class's schema. The registry client is created in
- * {@link #open(InitializationContext)} on each task. A bad record fails with an {@link IOException} whose cause is
- * an {@link AvroSerdeException}; a job that must send bad input to the dead-letter topic instead reads raw bytes
- * and decodes with {@link AvroCodec} in its own operator.
+ * Flink {@link DeserializationSchema} reading Confluent wire-format records into a generated Avro
+ * class, resolving each writer schema against the class's schema. The registry client is created in
+ * {@link #open(InitializationContext)} on each task. A bad record fails with an {@link IOException}
+ * whose cause is an {@link AvroSerdeException}; a job that must send bad input to the dead-letter
+ * topic instead reads raw bytes and decodes with {@link AvroCodec} in its own operator.
  */
-public final class RegistryAvroDeserializationSchema<T extends SpecificRecord> implements DeserializationSchema<T> {
+public final class RegistryAvroDeserializationSchema<T extends SpecificRecord>
+    implements DeserializationSchema<T> {
   private static final long serialVersionUID = 1L;
   private final Class<T> type;
   private final RegistryConfig config;
@@ -27,7 +28,8 @@ public final class RegistryAvroDeserializationSchema<T extends SpecificRecord> i
     this.config = config;
   }
 
-  public static <T extends SpecificRecord> RegistryAvroDeserializationSchema<T> of(Class<T> type, RegistryConfig config) {
+  public static <T extends SpecificRecord> RegistryAvroDeserializationSchema<T> of(
+      Class<T> type, RegistryConfig config) {
     return new RegistryAvroDeserializationSchema<>(type, config);
   }
 
@@ -57,7 +59,10 @@ public final class RegistryAvroDeserializationSchema<T extends SpecificRecord> i
     return false;
   }
 
-  /** An AvroTypeInfo: Flink recognises generated Avro classes when flink-avro is on the classpath, as in any job. */
+  /**
+   * An AvroTypeInfo: Flink recognises generated Avro classes when flink-avro is on the classpath,
+   * as in any job.
+   */
   @Override
   public TypeInformation<T> getProducedType() {
     return TypeInformation.of(type);

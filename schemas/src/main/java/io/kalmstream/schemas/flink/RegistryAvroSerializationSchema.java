@@ -9,11 +9,13 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 
 /**
- * Flink {@link SerializationSchema} writing Avro records in the Confluent wire format for one topic, registering
- * under {@code <topic>-value}. Only the topic and the {@link RegistryConfig} travel with the job graph; the
- * registry client is created in {@link #open(InitializationContext)} on each task.
+ * Flink {@link SerializationSchema} writing Avro records in the Confluent wire format for one
+ * topic, registering under {@code <topic>-value}. Only the topic and the {@link RegistryConfig}
+ * travel with the job graph; the registry client is created in {@link #open(InitializationContext)}
+ * on each task.
  */
-public final class RegistryAvroSerializationSchema<T extends SpecificRecord> implements SerializationSchema<T> {
+public final class RegistryAvroSerializationSchema<T extends SpecificRecord>
+    implements SerializationSchema<T> {
   private static final long serialVersionUID = 1L;
   private final String subject;
   private final RegistryConfig config;
@@ -25,12 +27,14 @@ public final class RegistryAvroSerializationSchema<T extends SpecificRecord> imp
   }
 
   /** Values of {@code topic}. */
-  public static <T extends SpecificRecord> RegistryAvroSerializationSchema<T> forTopic(String topic, RegistryConfig config) {
+  public static <T extends SpecificRecord> RegistryAvroSerializationSchema<T> forTopic(
+      String topic, RegistryConfig config) {
     return new RegistryAvroSerializationSchema<>(Subjects.valueSubject(topic), config);
   }
 
   /** Keys of {@code topic}. */
-  public static <T extends SpecificRecord> RegistryAvroSerializationSchema<T> forTopicKeys(String topic, RegistryConfig config) {
+  public static <T extends SpecificRecord> RegistryAvroSerializationSchema<T> forTopicKeys(
+      String topic, RegistryConfig config) {
     return new RegistryAvroSerializationSchema<>(Subjects.keySubject(topic), config);
   }
 

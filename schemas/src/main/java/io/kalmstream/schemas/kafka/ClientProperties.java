@@ -14,11 +14,12 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * Kafka client settings that every producer, consumer, admin client, Flink source and sink and Kafka Streams
- * instance of the project receives on top of its own: security ({@code security.protocol}, {@code sasl.*},
- * {@code ssl.*}) and tuning. The project's own essentials (bootstrap servers, serializers, transactional ids, group
- * ids, isolation) are set after these, so a properties file cannot break a guarantee by accident. {@link #toString}
- * masks secrets, so these settings may appear in logs.
+ * Kafka client settings that every producer, consumer, admin client, Flink source and sink and
+ * Kafka Streams instance of the project receives on top of its own: security ({@code
+ * security.protocol}, {@code sasl.*}, {@code ssl.*}) and tuning. The project's own essentials
+ * (bootstrap servers, serializers, transactional ids, group ids, isolation) are set after these, so
+ * a properties file cannot break a guarantee by accident. {@link #toString} masks secrets, so these
+ * settings may appear in logs.
  */
 public final class ClientProperties implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -45,10 +46,13 @@ public final class ClientProperties implements Serializable {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read Kafka client properties file " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read Kafka client properties file " + file + ": " + e.getMessage(), e);
     }
     Map<String, String> values = new TreeMap<>();
-    properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name).strip()));
+    properties
+        .stringPropertyNames()
+        .forEach(name -> values.put(name, properties.getProperty(name).strip()));
     return of(values);
   }
 
@@ -65,11 +69,12 @@ public final class ClientProperties implements Serializable {
   /** The settings whose key matches, for example the registry's or the Kafka clients' own. */
   public ClientProperties filter(Predicate<String> key) {
     Map<String, String> kept = new TreeMap<>();
-    values.forEach((k, v) -> {
-      if (key.test(k)) {
-        kept.put(k, v);
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          if (key.test(k)) {
+            kept.put(k, v);
+          }
+        });
     return of(kept);
   }
 
@@ -91,23 +96,32 @@ public final class ClientProperties implements Serializable {
     return config;
   }
 
-  /** Whether a key names a secret: passwords, JAAS configurations (which carry them), keys and credentials. */
+  /**
+   * Whether a key names a secret: passwords, JAAS configurations (which carry them), keys and
+   * credentials.
+   */
   public static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("user.info")
-        || k.contains("credentials") || k.contains("token") || k.endsWith(".key");
+    return k.contains("password")
+        || k.contains("jaas")
+        || k.contains("secret")
+        || k.contains("user.info")
+        || k.contains("credentials")
+        || k.contains("token")
+        || k.endsWith(".key");
   }
 
   /** The settings with secret values masked, for logs. */
   @Override
   public String toString() {
     StringBuilder out = new StringBuilder("{");
-    values.forEach((k, v) -> {
-      if (out.length() > 1) {
-        out.append(", ");
-      }
-      out.append(k).append('=').append(isSecret(k) ? MASK : v);
-    });
+    values.forEach(
+        (k, v) -> {
+          if (out.length() > 1) {
+            out.append(", ");
+          }
+          out.append(k).append('=').append(isSecret(k) ? MASK : v);
+        });
     return out.append('}').toString();
   }
 

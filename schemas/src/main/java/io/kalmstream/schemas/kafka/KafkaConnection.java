@@ -6,14 +6,17 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Where a Kafka cluster and its schema registry are and how to authenticate to them: the one value every
- * component that talks to Kafka is given, so security settings reach every client the project creates.
+ * Where a Kafka cluster and its schema registry are and how to authenticate to them: the one value
+ * every component that talks to Kafka is given, so security settings reach every client the project
+ * creates.
  *
  * @param bootstrapServers Kafka bootstrap servers
- * @param clientProperties security and tuning settings for every Kafka client (see {@link ClientProperties})
+ * @param clientProperties security and tuning settings for every Kafka client (see {@link
+ *     ClientProperties})
  * @param registry the schema registry, with its own credentials and TLS stores
  */
-public record KafkaConnection(String bootstrapServers, ClientProperties clientProperties, RegistryConfig registry)
+public record KafkaConnection(
+    String bootstrapServers, ClientProperties clientProperties, RegistryConfig registry)
     implements Serializable {
 
   public KafkaConnection {
@@ -27,12 +30,13 @@ public record KafkaConnection(String bootstrapServers, ClientProperties clientPr
 
   /** A plaintext cluster without credentials, as the embedded runtime's default. */
   public static KafkaConnection plaintext(String bootstrapServers, String registryUrl) {
-    return new KafkaConnection(bootstrapServers, ClientProperties.empty(), RegistryConfig.of(registryUrl));
+    return new KafkaConnection(
+        bootstrapServers, ClientProperties.empty(), RegistryConfig.of(registryUrl));
   }
 
   /**
-   * A new mutable client configuration: the client properties, then the bootstrap servers; the caller adds the
-   * client's own essentials after.
+   * A new mutable client configuration: the client properties, then the bootstrap servers; the
+   * caller adds the client's own essentials after.
    */
   public Map<String, Object> clientConfig() {
     Map<String, Object> config = clientProperties.applyTo(new HashMap<>());

@@ -11,7 +11,8 @@ public record TopicSpec(String name, int partitions, boolean compacted) {
       throw new IllegalArgumentException("topic name must not be blank");
     }
     if (partitions < 1) {
-      throw new IllegalArgumentException("topic " + name + ": partitions must be >= 1, got " + partitions);
+      throw new IllegalArgumentException(
+          "topic " + name + ": partitions must be >= 1, got " + partitions);
     }
   }
 
@@ -21,7 +22,9 @@ public record TopicSpec(String name, int partitions, boolean compacted) {
 
   /** The admin request that creates this topic with its partitions and cleanup policy. */
   public NewTopic toNewTopic(short replicationFactor) {
-    String policy = compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE;
-    return new NewTopic(name, partitions, replicationFactor).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, policy));
+    String policy =
+        compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE;
+    return new NewTopic(name, partitions, replicationFactor)
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, policy));
   }
 }

@@ -5,8 +5,8 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * The topics of DESIGN.md with their local defaults. Every name can be overridden, so a team can map
- * the pipeline onto the topic names of an existing cluster.
+ * The topics of DESIGN.md with their local defaults. Every name can be overridden, so a team can
+ * map the pipeline onto the topic names of an existing cluster.
  */
 public record Topics(
     TopicSpec entities,
@@ -39,27 +39,46 @@ public record Topics(
   }
 
   /**
-   * Applies overrides keyed by the default topic name (for example {@code kg.triples=prod.facts}), as read from
-   * the command line or from {@code KALM_TOPIC_<NAME>} environment variables.
+   * Applies overrides keyed by the default topic name (for example {@code kg.triples=prod.facts}),
+   * as read from the command line or from {@code KALM_TOPIC_<NAME>} environment variables.
    */
   public Topics withOverrides(Map<String, String> renames) {
     Topics d = this;
     return new Topics(
-        rename(d.entities, renames), rename(d.relations, renames), rename(d.triples, renames),
-        rename(d.contrastiveBatches, renames), rename(d.instructionBatches, renames),
-        rename(d.evalTriples, renames), rename(d.checkpoints, renames), rename(d.queries, renames),
-        rename(d.predictions, renames), rename(d.metrics, renames), rename(d.alerts, renames),
+        rename(d.entities, renames),
+        rename(d.relations, renames),
+        rename(d.triples, renames),
+        rename(d.contrastiveBatches, renames),
+        rename(d.instructionBatches, renames),
+        rename(d.evalTriples, renames),
+        rename(d.checkpoints, renames),
+        rename(d.queries, renames),
+        rename(d.predictions, renames),
+        rename(d.metrics, renames),
+        rename(d.alerts, renames),
         rename(d.deadLetters, renames));
   }
 
   public List<TopicSpec> all() {
-    return List.of(entities, relations, triples, contrastiveBatches, instructionBatches, evalTriples,
-        checkpoints, queries, predictions, metrics, alerts, deadLetters);
+    return List.of(
+        entities,
+        relations,
+        triples,
+        contrastiveBatches,
+        instructionBatches,
+        evalTriples,
+        checkpoints,
+        queries,
+        predictions,
+        metrics,
+        alerts,
+        deadLetters);
   }
 
   /**
-   * Admin requests for every topic, e.g. {@code runtime.createTopics(Topics.defaults().newTopics((short) 1))} on the
-   * embedded runtime or {@code TopicCreator.createMissing(admin, topics.newTopics((short) 3))} on a real cluster.
+   * Admin requests for every topic, e.g. {@code
+   * runtime.createTopics(Topics.defaults().newTopics((short) 1))} on the embedded runtime or {@code
+   * TopicCreator.createMissing(admin, topics.newTopics((short) 3))} on a real cluster.
    */
   public List<NewTopic> newTopics(short replicationFactor) {
     return all().stream().map(spec -> spec.toNewTopic(replicationFactor)).toList();

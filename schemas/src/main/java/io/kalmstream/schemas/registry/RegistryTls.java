@@ -14,18 +14,26 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The stores of an {@code https} schema registry, under Confluent's {@code schema.registry.ssl.*} keys. Paths are
- * kept as text: the settings travel inside serialized Flink operators, and {@link Path} is not serializable.
+ * The stores of an {@code https} schema registry, under Confluent's {@code schema.registry.ssl.*}
+ * keys. Paths are kept as text: the settings travel inside serialized Flink operators, and {@link
+ * Path} is not serializable.
  *
  * @param truststore trusted certificates (PKCS12 or JKS), or null for the JVM's defaults
  * @param truststorePassword its password, or null
- * @param keystore the client's own key and certificate, for registries that require mutual TLS, or null
+ * @param keystore the client's own key and certificate, for registries that require mutual TLS, or
+ *     null
  * @param keystorePassword its password, or null
  * @param keyPassword the key's password when it differs from the key store's, or null
  * @param storeType PKCS12 or JKS, for both stores
  */
-public record RegistryTls(String truststore, String truststorePassword, String keystore, String keystorePassword,
-    String keyPassword, String storeType) implements Serializable {
+public record RegistryTls(
+    String truststore,
+    String truststorePassword,
+    String keystore,
+    String keystorePassword,
+    String keyPassword,
+    String storeType)
+    implements Serializable {
   static final String PREFIX = "schema.registry.ssl.";
   static final String TRUSTSTORE_LOCATION = PREFIX + "truststore.location";
   static final String TRUSTSTORE_PASSWORD = PREFIX + "truststore.password";
@@ -53,8 +61,12 @@ public record RegistryTls(String truststore, String truststorePassword, String k
     if (trust == null && key == null) {
       return null;
     }
-    return new RegistryTls(trust == null ? null : trust.toString(), text(configs, TRUSTSTORE_PASSWORD),
-        key == null ? null : key.toString(), text(configs, KEYSTORE_PASSWORD), text(configs, KEY_PASSWORD),
+    return new RegistryTls(
+        trust == null ? null : trust.toString(),
+        text(configs, TRUSTSTORE_PASSWORD),
+        key == null ? null : key.toString(),
+        text(configs, KEYSTORE_PASSWORD),
+        text(configs, KEY_PASSWORD),
         text(configs, TRUSTSTORE_TYPE));
   }
 
@@ -96,14 +108,18 @@ public record RegistryTls(String truststore, String truststorePassword, String k
       if (keystore != null) {
         keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         String password = keyPassword != null ? keyPassword : keystorePassword;
-        keys.init(load(keystore, keystorePassword), password == null ? null : password.toCharArray());
+        keys.init(
+            load(keystore, keystorePassword), password == null ? null : password.toCharArray());
       }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
+      context.init(
+          keys == null ? null : keys.getKeyManagers(),
+          trust == null ? null : trust.getTrustManagers(),
+          null);
       return context;
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException("cannot set up TLS for the schema registry from " + this + ": "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot set up TLS for the schema registry from " + this + ": " + e.getMessage(), e);
     }
   }
 
@@ -118,6 +134,12 @@ public record RegistryTls(String truststore, String truststorePassword, String k
   /** Paths and type only: passwords never reach a log. */
   @Override
   public String toString() {
-    return "RegistryTls[truststore=" + truststore + ", keystore=" + keystore + ", type=" + storeType + "]";
+    return "RegistryTls[truststore="
+        + truststore
+        + ", keystore="
+        + keystore
+        + ", type="
+        + storeType
+        + "]";
   }
 }

@@ -22,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client of the Confluent Schema Registry REST API, for Avro schemas. Schemas by id never change, and neither does
- * the id of a schema under a subject, so both are cached for the life of the client; subject listings and latest
- * versions are always asked afresh. Thread-safe. Every request has {@link RegistryConfig#requestTimeout()}; errors
- * come as {@link SchemaRegistryException} (or its subclasses {@link SchemaNotFoundException} and
- * {@link IncompatibleSchemaException}) naming the request and the registry's own message.
+ * Client of the Confluent Schema Registry REST API, for Avro schemas. Schemas by id never change,
+ * and neither does the id of a schema under a subject, so both are cached for the life of the
+ * client; subject listings and latest versions are always asked afresh. Thread-safe. Every request
+ * has {@link RegistryConfig#requestTimeout()}; errors come as {@link SchemaRegistryException} (or
+ * its subclasses {@link SchemaNotFoundException} and {@link IncompatibleSchemaException}) naming
+ * the request and the registry's own message.
  */
 public final class SchemaRegistryClient {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
@@ -49,8 +50,12 @@ public final class SchemaRegistryClient {
       http.sslContext(config.tls().sslContext());
     }
     this.http = http.build();
-    this.authorization = config.userInfo() == null ? null
-        : "Basic " + Base64.getEncoder().encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8));
+    this.authorization =
+        config.userInfo() == null
+            ? null
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8));
   }
 
   public RegistryConfig config() {
@@ -58,27 +63,38 @@ public final class SchemaRegistryClient {
   }
 
   /**
-   * Registers {@code schema} under {@code subject} (a no-op returning the existing id when it is already there)
-   * and returns its global id.
+   * Registers {@code schema} under {@code subject} (a no-op returning the existing id when it is
+   * already there) and returns its global id.
    *
    * @throws IncompatibleSchemaException when the subject's compatibility rule refuses it
    */
   public int register(String subject, Schema schema) {
-    return cachedId(subject, schema, () -> {
-      boolean newSubject = !hasVersions(subject);
-      int id = idIn(send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema)),
-          "registering under " + subject);
-      if (newSubject) {
-        // Some registries answer a subject-level config that was never set with NONE while the global level is
-        // BACKWARD; clients that compare the two (kafkajs' register()) then refuse the subject. Stating the level
-        // on the subject makes both answers the same.
-        String level = compatibilityLevel(null);
-        setCompatibilityLevel(subject, level);
-        LOG.info("Subject {} created with compatibility {}", subject, level);
-      }
-      LOG.info("Schema {} registered under subject {} with id {}", schema.getFullName(), subject, id);
-      return id;
-    });
+    return cachedId(
+        subject,
+        schema,
+        () -> {
+          boolean newSubject = !hasVersions(subject);
+          int id =
+              idIn(
+                  send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema)),
+                  "registering under " + subject);
+          if (newSubject) {
+            // Some registries answer a subject-level config that was never set with NONE while the
+            // global level is
+            // BACKWARD; clients that compare the two (kafkajs' register()) then refuse the subject.
+            // Stating the level
+            // on the subject makes both answers the same.
+            String level = compatibilityLevel(null);
+            setCompatibilityLevel(subject, level);
+            LOG.info("Subject {} created with compatibility {}", subject, level);
+          }
+          LOG.info(
+              "Schema {} registered under subject {} with id {}",
+              schema.getFullName(),
+              subject,
+              id);
+          return id;
+        });
   }
 
   /**
@@ -87,11 +103,19 @@ public final class SchemaRegistryClient {
    * @throws SchemaNotFoundException when the subject does not exist or does not hold this schema
    */
   public int idOf(String subject, Schema schema) {
-    return cachedId(subject, schema,
-        () -> idIn(send("POST", "/subjects/" + encode(subject), schemaBody(schema)), "looking up under " + subject));
+    return cachedId(
+        subject,
+        schema,
+        () ->
+            idIn(
+                send("POST", "/subjects/" + encode(subject), schemaBody(schema)),
+                "looking up under " + subject));
   }
 
-  /** The one path of {@link #register} and {@link #idOf}: the cached id, else {@code fetch}'s checked id, cached. */
+  /**
+   * The one path of {@link #register} and {@link #idOf}: the cached id, else {@code fetch}'s
+   * checked id, cached.
+   */
   private int cachedId(String subject, Schema schema, java.util.function.IntSupplier fetch) {
     SubjectSchema key = new SubjectSchema(subject, schema);
     Integer cached = idsBySubjectSchema.get(key);
@@ -106,7 +130,8 @@ public final class SchemaRegistryClient {
   private int idIn(JsonNode response, String what) {
     int id = response.path("id").asInt(-1);
     if (id < 0) {
-      throw new SchemaRegistryException(what + " at " + config.url() + " returned no id: " + response, 200, 0, null);
+      throw new SchemaRegistryException(
+          what + " at " + config.url() + " returned no id: " + response, 200, 0, null);
     }
     return id;
   }
@@ -132,7 +157,8 @@ public final class SchemaRegistryClient {
     JsonNode response = send("GET", "/schemas/ids/" + id, null);
     String type = response.path("schemaType").asText("AVRO");
     if (!"AVRO".equals(type)) {
-      throw new SchemaRegistryException("schema id " + id + " at " + config.url() + " is " + type + ", not AVRO", 200, 0, null);
+      throw new SchemaRegistryException(
+          "schema id " + id + " at " + config.url() + " is " + type + ", not AVRO", 200, 0, null);
     }
     Schema schema = parse(response.path("schema").asText(), "schema id " + id);
     schemasById.putIfAbsent(id, schema);
@@ -152,7 +178,8 @@ public final class SchemaRegistryClient {
   /** The version numbers under {@code subject}, oldest first. */
   public List<Integer> versions(String subject) {
     List<Integer> versions = new ArrayList<>();
-    send("GET", "/subjects/" + encode(subject) + "/versions", null).forEach(v -> versions.add(v.asInt()));
+    send("GET", "/subjects/" + encode(subject) + "/versions", null)
+        .forEach(v -> versions.add(v.asInt()));
     return versions;
   }
 
@@ -163,14 +190,17 @@ public final class SchemaRegistryClient {
   }
 
   /**
-   * Whether {@code schema} could be registered under {@code subject}, checked against its latest version under the
-   * subject's compatibility rule. A subject with no versions accepts anything.
+   * Whether {@code schema} could be registered under {@code subject}, checked against its latest
+   * version under the subject's compatibility rule. A subject with no versions accepts anything.
    */
   public Compatibility checkCompatibility(String subject, Schema schema) {
     JsonNode response;
     try {
-      response = send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
-          schemaBody(schema));
+      response =
+          send(
+              "POST",
+              "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
+              schemaBody(schema));
     } catch (SchemaNotFoundException noVersions) {
       return new Compatibility(true, List.of("subject " + subject + " has no versions yet"));
     }
@@ -181,11 +211,15 @@ public final class SchemaRegistryClient {
 
   /** The compatibility level of {@code subject}, or the global one when {@code subject} is null. */
   public String compatibilityLevel(String subject) {
-    String path = subject == null ? "/config" : "/config/" + encode(subject) + "?defaultToGlobal=true";
+    String path =
+        subject == null ? "/config" : "/config/" + encode(subject) + "?defaultToGlobal=true";
     return send("GET", path, null).path("compatibilityLevel").asText();
   }
 
-  /** Sets the compatibility level (BACKWARD, FORWARD, FULL, NONE, ...) of {@code subject}, or globally when null. */
+  /**
+   * Sets the compatibility level (BACKWARD, FORWARD, FULL, NONE, ...) of {@code subject}, or
+   * globally when null.
+   */
   public void setCompatibilityLevel(String subject, String level) {
     ObjectNode body = JSON.createObjectNode().put("compatibility", level);
     send("PUT", subject == null ? "/config" : "/config/" + encode(subject), body.toString());
@@ -196,7 +230,8 @@ public final class SchemaRegistryClient {
     Schema schema = parse(response.path("schema").asText(), subject + " version " + version);
     int id = response.path("id").asInt();
     schemasById.putIfAbsent(id, schema);
-    return new RegisteredSchema(response.path("subject").asText(subject), response.path("version").asInt(), id, schema);
+    return new RegisteredSchema(
+        response.path("subject").asText(subject), response.path("version").asInt(), id, schema);
   }
 
   private void remember(SubjectSchema key, int id) {
@@ -206,24 +241,36 @@ public final class SchemaRegistryClient {
 
   private JsonNode send(String method, String path, String body) {
     String what = method + " " + config.url() + path;
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(config.url() + path))
-        .timeout(config.requestTimeout())
-        .header("Accept", CONTENT_TYPE + ", application/json");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(config.url() + path))
+            .timeout(config.requestTimeout())
+            .header("Accept", CONTENT_TYPE + ", application/json");
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
     if (body != null) {
       request.header("Content-Type", CONTENT_TYPE);
     }
-    request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpTimeoutException e) {
-      throw new SchemaRegistryException(what + " timed out after " + config.requestTimeout(), 0, 0, e);
+      throw new SchemaRegistryException(
+          what + " timed out after " + config.requestTimeout(), 0, 0, e);
     } catch (javax.net.ssl.SSLException e) {
-      throw new SchemaRegistryException(what + " failed, TLS handshake refused (check the registry's trust store): "
-          + e.getMessage(), 0, 0, e);
+      throw new SchemaRegistryException(
+          what
+              + " failed, TLS handshake refused (check the registry's trust store): "
+              + e.getMessage(),
+          0,
+          0,
+          e);
     } catch (IOException e) {
       throw new SchemaRegistryException(what + " failed, registry unreachable: " + e, 0, 0, e);
     } catch (InterruptedException e) {
@@ -234,19 +281,43 @@ public final class SchemaRegistryClient {
     int status = response.statusCode();
     if (status / 100 == 2) {
       if (json == null) {
-        throw new SchemaRegistryException(what + " returned HTTP " + status + " with a body that is not JSON: "
-            + abbreviate(response.body()), status, 0, null);
+        throw new SchemaRegistryException(
+            what
+                + " returned HTTP "
+                + status
+                + " with a body that is not JSON: "
+                + abbreviate(response.body()),
+            status,
+            0,
+            null);
       }
       return json;
     }
     int errorCode = json == null ? 0 : json.path("error_code").asInt(0);
-    String registryMessage = json == null ? abbreviate(response.body()) : json.path("message").asText(abbreviate(response.body()));
-    String message = what + " failed: HTTP " + status + (errorCode != 0 ? " error " + errorCode : "") + ": " + registryMessage;
+    String registryMessage =
+        json == null
+            ? abbreviate(response.body())
+            : json.path("message").asText(abbreviate(response.body()));
+    String message =
+        what
+            + " failed: HTTP "
+            + status
+            + (errorCode != 0 ? " error " + errorCode : "")
+            + ": "
+            + registryMessage;
     if (status == 401 || status == 403) {
-      throw new SchemaRegistryException(what + " failed: HTTP " + status + ": the registry refused "
-          + (authorization == null ? "a request without credentials (set basic.auth.user.info)"
-              : "the credentials of user " + config.userInfo().substring(0, config.userInfo().indexOf(':'))),
-          status, errorCode, null);
+      throw new SchemaRegistryException(
+          what
+              + " failed: HTTP "
+              + status
+              + ": the registry refused "
+              + (authorization == null
+                  ? "a request without credentials (set basic.auth.user.info)"
+                  : "the credentials of user "
+                      + config.userInfo().substring(0, config.userInfo().indexOf(':'))),
+          status,
+          errorCode,
+          null);
     }
     if (status == 409) {
       throw new IncompatibleSchemaException(message, errorCode);
@@ -265,7 +336,8 @@ public final class SchemaRegistryClient {
     try {
       return new Schema.Parser().parse(text);
     } catch (RuntimeException e) {
-      throw new SchemaRegistryException("the registry's " + what + " is not a valid Avro schema: " + e.getMessage(), 200, 0, e);
+      throw new SchemaRegistryException(
+          "the registry's " + what + " is not a valid Avro schema: " + e.getMessage(), 200, 0, e);
     }
   }
 

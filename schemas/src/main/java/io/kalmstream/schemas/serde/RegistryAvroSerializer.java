@@ -7,10 +7,10 @@ import org.apache.avro.generic.GenericContainer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Kafka {@link Serializer} for Avro records (generated classes or {@code GenericRecord}s) in the Confluent wire
- * format, registering under {@code <topic>-value} or {@code <topic>-key}. Either construct it with a
- * {@link RegistryConfig}, or by class name with {@code schema.registry.url} (and optionally
- * {@code auto.register.schemas}) in the client configs.
+ * Kafka {@link Serializer} for Avro records (generated classes or {@code GenericRecord}s) in the
+ * Confluent wire format, registering under {@code <topic>-value} or {@code <topic>-key}. Either
+ * construct it with a {@link RegistryConfig}, or by class name with {@code schema.registry.url}
+ * (and optionally {@code auto.register.schemas}) in the client configs.
  */
 public class RegistryAvroSerializer<T extends GenericContainer> implements Serializer<T> {
   private AvroCodec<?> codec;
@@ -38,14 +38,16 @@ public class RegistryAvroSerializer<T extends GenericContainer> implements Seria
   public void configure(Map<String, ?> configs, boolean isKey) {
     this.isKey = isKey;
     if (configs.containsKey(RegistryConfig.URL_CONFIG)) {
-      this.codec = AvroCodec.generic(null, new SchemaRegistryClient(RegistryConfig.fromMap(configs)));
+      this.codec =
+          AvroCodec.generic(null, new SchemaRegistryClient(RegistryConfig.fromMap(configs)));
     }
   }
 
   @Override
   public byte[] serialize(String topic, T data) {
     if (codec == null) {
-      throw new IllegalStateException("RegistryAvroSerializer is not configured: set " + RegistryConfig.URL_CONFIG);
+      throw new IllegalStateException(
+          "RegistryAvroSerializer is not configured: set " + RegistryConfig.URL_CONFIG);
     }
     return codec.encode(Subjects.forTopic(topic, isKey), data);
   }

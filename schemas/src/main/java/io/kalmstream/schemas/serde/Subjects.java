@@ -1,6 +1,9 @@
 package io.kalmstream.schemas.serde;
 
-/** Confluent's TopicNameStrategy: a topic's values are registered under {@code <topic>-value}, its keys under {@code <topic>-key}. */
+/**
+ * Confluent's TopicNameStrategy: a topic's values are registered under {@code <topic>-value}, its
+ * keys under {@code <topic>-key}.
+ */
 public final class Subjects {
   private Subjects() {}
 

@@ -21,8 +21,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Flink schemas survive Java serialization (as the job graph ships them to task managers), open their registry
- * client on the task, and produce bytes that travel through the real broker and decode again.
+ * The Flink schemas survive Java serialization (as the job graph ships them to task managers), open
+ * their registry client on the task, and produce bytes that travel through the real broker and
+ * decode again.
  */
 class RegistryAvroFlinkSchemasTest {
   private static final KafkaAndRegistry RUNTIME = KafkaAndRegistry.shared();
@@ -45,8 +46,13 @@ class RegistryAvroFlinkSchemasTest {
 
     assertEquals(batch, deserializer.deserialize(stored));
     assertEquals(ContrastiveBatch.class, deserializer.getProducedType().getTypeClass());
-    assertEquals("AvroTypeInfo", deserializer.getProducedType().getClass().getSimpleName(), "Avro-typed, not Kryo");
-    IOException bad = assertThrows(IOException.class, () -> deserializer.deserialize(new byte[] {1, 2, 3, 4, 5, 6}));
+    assertEquals(
+        "AvroTypeInfo",
+        deserializer.getProducedType().getClass().getSimpleName(),
+        "Avro-typed, not Kryo");
+    IOException bad =
+        assertThrows(
+            IOException.class, () -> deserializer.deserialize(new byte[] {1, 2, 3, 4, 5, 6}));
     assertInstanceOf(AvroSerdeException.class, bad.getCause());
     assertTrue(bad.getMessage().startsWith("not in the Confluent wire format"), bad.getMessage());
   }
@@ -57,7 +63,8 @@ class RegistryAvroFlinkSchemasTest {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(schema);
     }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       return (T) in.readObject();
     }
   }

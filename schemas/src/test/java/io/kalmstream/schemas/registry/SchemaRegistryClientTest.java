@@ -16,10 +16,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The REST client against the real Apicurio registry, plus what happens when no registry answers. */
+/**
+ * The REST client against the real Apicurio registry, plus what happens when no registry answers.
+ */
 class SchemaRegistryClientTest {
   private static final KafkaAndRegistry RUNTIME = KafkaAndRegistry.shared();
-  private final SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.of(RUNTIME.registryUrl()));
+  private final SchemaRegistryClient client =
+      new SchemaRegistryClient(RegistryConfig.of(RUNTIME.registryUrl()));
 
   @Test
   void registerLookUpAndFetch() {
@@ -27,7 +30,10 @@ class SchemaRegistryClientTest {
     int id = client.register(subject, EntityDescription.getClassSchema());
 
     SchemaRegistryClient fresh = new SchemaRegistryClient(RegistryConfig.of(RUNTIME.registryUrl()));
-    assertEquals(id, fresh.register(subject, EntityDescription.getClassSchema()), "registering again is a no-op");
+    assertEquals(
+        id,
+        fresh.register(subject, EntityDescription.getClassSchema()),
+        "registering again is a no-op");
     assertEquals(id, fresh.idOf(subject, EntityDescription.getClassSchema()));
     assertEquals(EntityDescription.getClassSchema(), fresh.schemaById(id));
     assertSame(fresh.schemaById(id), fresh.schemaById(id), "schemas by id are cached");
@@ -42,20 +48,35 @@ class SchemaRegistryClientTest {
   @Test
   void lookupOfAMissingSchemaOrSubject() {
     client.register("client.relations-value", RelationDescription.getClassSchema());
-    SchemaNotFoundException wrongSchema = assertThrows(SchemaNotFoundException.class,
-        () -> client.idOf("client.relations-value", EntityDescription.getClassSchema()));
+    SchemaNotFoundException wrongSchema =
+        assertThrows(
+            SchemaNotFoundException.class,
+            () -> client.idOf("client.relations-value", EntityDescription.getClassSchema()));
     assertEquals(404, wrongSchema.status());
-    SchemaNotFoundException noSubject = assertThrows(SchemaNotFoundException.class, () -> client.latest("client.none-value"));
-    assertTrue(noSubject.getMessage().startsWith("GET " + RUNTIME.registryUrl()
-        + "/subjects/client.none-value/versions/latest failed: HTTP 404 error 40401: "), noSubject.getMessage());
-    assertTrue(client.checkCompatibility("client.none-value", EntityDescription.getClassSchema()).compatible());
+    SchemaNotFoundException noSubject =
+        assertThrows(SchemaNotFoundException.class, () -> client.latest("client.none-value"));
+    assertTrue(
+        noSubject
+            .getMessage()
+            .startsWith(
+                "GET "
+                    + RUNTIME.registryUrl()
+                    + "/subjects/client.none-value/versions/latest failed: HTTP 404 error 40401: "),
+        noSubject.getMessage());
+    assertTrue(
+        client
+            .checkCompatibility("client.none-value", EntityDescription.getClassSchema())
+            .compatible());
   }
 
   @Test
   void compatibilityLevelPerSubject() {
     String subject = "client.levels-value";
     client.register(subject, EntityDescription.getClassSchema());
-    assertEquals("BACKWARD", client.compatibilityLevel(null), "the embedded registry applies Confluent's default");
+    assertEquals(
+        "BACKWARD",
+        client.compatibilityLevel(null),
+        "the embedded registry applies Confluent's default");
     client.setCompatibilityLevel(subject, "FULL");
     assertEquals("FULL", client.compatibilityLevel(subject));
   }
@@ -66,11 +87,19 @@ class SchemaRegistryClientTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
-    SchemaRegistryClient nobody = new SchemaRegistryClient(RegistryConfig.of("http://127.0.0.1:" + closedPort));
-    SchemaRegistryException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
-        () -> assertThrows(SchemaRegistryException.class, () -> nobody.schemaById(1)));
+    SchemaRegistryClient nobody =
+        new SchemaRegistryClient(RegistryConfig.of("http://127.0.0.1:" + closedPort));
+    SchemaRegistryException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () -> assertThrows(SchemaRegistryException.class, () -> nobody.schemaById(1)));
     assertEquals(0, e.status());
-    assertTrue(e.getMessage().startsWith("GET http://127.0.0.1:" + closedPort + "/schemas/ids/1 failed, registry unreachable: "),
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "GET http://127.0.0.1:"
+                    + closedPort
+                    + "/schemas/ids/1 failed, registry unreachable: "),
         e.getMessage());
   }
 
@@ -78,20 +107,39 @@ class SchemaRegistryClientTest {
   void silentRegistryTimesOut() throws Exception {
     // Accepts connections and never answers.
     try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-      RegistryConfig config = RegistryConfig.of("http://127.0.0.1:" + silent.getLocalPort()).withRequestTimeout(Duration.ofMillis(500));
-      SchemaRegistryException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
-          () -> assertThrows(SchemaRegistryException.class, () -> new SchemaRegistryClient(config).subjects()));
-      assertEquals("GET http://127.0.0.1:" + silent.getLocalPort() + "/subjects timed out after PT0.5S", e.getMessage());
+      RegistryConfig config =
+          RegistryConfig.of("http://127.0.0.1:" + silent.getLocalPort())
+              .withRequestTimeout(Duration.ofMillis(500));
+      SchemaRegistryException e =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(20),
+              () ->
+                  assertThrows(
+                      SchemaRegistryException.class,
+                      () -> new SchemaRegistryClient(config).subjects()));
+      assertEquals(
+          "GET http://127.0.0.1:" + silent.getLocalPort() + "/subjects timed out after PT0.5S",
+          e.getMessage());
     }
   }
 
   @Test
   void configFromKafkaStyleMapAndValidation() {
-    RegistryConfig config = RegistryConfig.fromMap(Map.of("schema.registry.url", "http://r:8081/apis/ccompat/v7/",
-        "auto.register.schemas", "false", "kalm.registry.request.timeout.ms", "2500"));
-    assertEquals(new RegistryConfig("http://r:8081/apis/ccompat/v7", false, Duration.ofMillis(2500)), config);
+    RegistryConfig config =
+        RegistryConfig.fromMap(
+            Map.of(
+                "schema.registry.url",
+                "http://r:8081/apis/ccompat/v7/",
+                "auto.register.schemas",
+                "false",
+                "kalm.registry.request.timeout.ms",
+                "2500"));
+    assertEquals(
+        new RegistryConfig("http://r:8081/apis/ccompat/v7", false, Duration.ofMillis(2500)),
+        config);
     assertEquals(config, RegistryConfig.fromMap(config.toMap()));
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> RegistryConfig.fromMap(Map.of()));
+    IllegalArgumentException missing =
+        assertThrows(IllegalArgumentException.class, () -> RegistryConfig.fromMap(Map.of()));
     assertEquals("missing config schema.registry.url", missing.getMessage());
     assertThrows(IllegalArgumentException.class, () -> RegistryConfig.of("localhost:8081"));
   }

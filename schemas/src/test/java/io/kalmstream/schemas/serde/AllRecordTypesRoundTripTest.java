@@ -21,10 +21,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every generated record type, through the real registry and the real broker and back, field for field. */
+/**
+ * Every generated record type, through the real registry and the real broker and back, field for
+ * field.
+ */
 class AllRecordTypesRoundTripTest {
   private static final KafkaAndRegistry RUNTIME = KafkaAndRegistry.shared();
-  private static final List<Class<? extends SpecificRecord>> TYPES = SampleRecords.allGeneratedTypes();
+  private static final List<Class<? extends SpecificRecord>> TYPES =
+      SampleRecords.allGeneratedTypes();
 
   @BeforeAll
   static void createTopics() {
@@ -34,14 +38,29 @@ class AllRecordTypesRoundTripTest {
   @Test
   void coversEveryRecordOfTheIssue() {
     List<String> names = TYPES.stream().map(Class::getSimpleName).toList();
-    assertTrue(names.containsAll(List.of("Triple", "EntityDescription", "RelationDescription", "ContrastivePair",
-        "ContrastiveBatch", "InstructionExample", "InstructionBatch", "CheckpointPublished", "LinkPredictionQuery",
-        "LinkPredictionAnswer", "ModelQualityMetric", "AnisotropyAlert", "DeadLetter")), names.toString());
+    assertTrue(
+        names.containsAll(
+            List.of(
+                "Triple",
+                "EntityDescription",
+                "RelationDescription",
+                "ContrastivePair",
+                "ContrastiveBatch",
+                "InstructionExample",
+                "InstructionBatch",
+                "CheckpointPublished",
+                "LinkPredictionQuery",
+                "LinkPredictionAnswer",
+                "ModelQualityMetric",
+                "AnisotropyAlert",
+                "DeadLetter")),
+        names.toString());
   }
 
   @Test
   void everyTypeRoundTripsThroughBrokerAndRegistry() {
-    Map<String, Object> clientConfig = new HashMap<>(RegistryConfig.of(RUNTIME.registryUrl()).toMap());
+    Map<String, Object> clientConfig =
+        new HashMap<>(RegistryConfig.of(RUNTIME.registryUrl()).toMap());
     // Configured by class name, as a Kafka client built from properties would be.
     RegistryAvroSerializer<SpecificRecord> serializer = new RegistryAvroSerializer<>();
     serializer.configure(clientConfig, false);
@@ -52,19 +71,33 @@ class AllRecordTypesRoundTripTest {
     }
     BrokerIo.produce(RUNTIME.bootstrapServers(), serializer, records);
 
-    SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(RUNTIME.registryUrl()));
+    SchemaRegistryClient registry =
+        new SchemaRegistryClient(RegistryConfig.of(RUNTIME.registryUrl()));
     RegistryAvroDeserializer<Object> byWriterName = new RegistryAvroDeserializer<>();
     byWriterName.configure(clientConfig, false);
     for (Class<? extends SpecificRecord> type : TYPES) {
-      List<SpecificRecord> expected = List.of(SampleRecords.sample(type, 3), SampleRecords.sample(type, 4));
-      assertEquals(expected, values(BrokerIo.readAll(RUNTIME.bootstrapServers(), topic(type), byWriterName)), type.getName());
-      assertEquals(expected, values(BrokerIo.readAll(RUNTIME.bootstrapServers(), topic(type),
-          RegistryAvroDeserializer.specific(type, registry))), type.getName());
+      List<SpecificRecord> expected =
+          List.of(SampleRecords.sample(type, 3), SampleRecords.sample(type, 4));
+      assertEquals(
+          expected,
+          values(BrokerIo.readAll(RUNTIME.bootstrapServers(), topic(type), byWriterName)),
+          type.getName());
+      assertEquals(
+          expected,
+          values(
+              BrokerIo.readAll(
+                  RUNTIME.bootstrapServers(),
+                  topic(type),
+                  RegistryAvroDeserializer.specific(type, registry))),
+          type.getName());
 
       RegisteredSchema registered = registry.latest(Subjects.valueSubject(topic(type)));
-      assertFalse(registered.schema().toString().contains("avro.java.string"), "registered as in the .avsc file");
+      assertFalse(
+          registered.schema().toString().contains("avro.java.string"),
+          "registered as in the .avsc file");
       int registeredId = registered.id();
-      for (ConsumerRecord<String, byte[]> raw : BrokerIo.readAllBytes(RUNTIME.bootstrapServers(), topic(type))) {
+      for (ConsumerRecord<String, byte[]> raw :
+          BrokerIo.readAllBytes(RUNTIME.bootstrapServers(), topic(type))) {
         assertEquals(ConfluentWireFormat.MAGIC_BYTE, raw.value()[0]);
         assertEquals(registeredId, ConfluentWireFormat.schemaId(raw.value()), type.getName());
       }

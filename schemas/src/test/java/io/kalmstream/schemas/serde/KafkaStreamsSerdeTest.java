@@ -24,7 +24,10 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real Kafka Streams application on the real broker reading and writing Avro through {@link RegistryAvroSerde}. */
+/**
+ * A real Kafka Streams application on the real broker reading and writing Avro through {@link
+ * RegistryAvroSerde}.
+ */
 class KafkaStreamsSerdeTest {
   private static final KafkaAndRegistry RUNTIME = KafkaAndRegistry.shared();
   private static final String INPUT = "streams.triples";
@@ -32,37 +35,61 @@ class KafkaStreamsSerdeTest {
 
   @Test
   void streamsAppInvertsTriples(@TempDir Path stateDir) {
-    RUNTIME.createTopics(List.of(new NewTopic(INPUT, 1, (short) 1), new NewTopic(OUTPUT, 1, (short) 1)));
-    SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(RUNTIME.registryUrl()));
+    RUNTIME.createTopics(
+        List.of(new NewTopic(INPUT, 1, (short) 1), new NewTopic(OUTPUT, 1, (short) 1)));
+    SchemaRegistryClient registry =
+        new SchemaRegistryClient(RegistryConfig.of(RUNTIME.registryUrl()));
     RegistryAvroSerde<Triple> serde = RegistryAvroSerde.of(Triple.class, registry);
-    Triple fact = Triple.newBuilder().setHead("dog").setRelation("hypernym").setTail("animal").build();
-    BrokerIo.produce(RUNTIME.bootstrapServers(), serde.serializer(), List.of(new ProducerRecord<>(INPUT, "k", fact)));
+    Triple fact =
+        Triple.newBuilder().setHead("dog").setRelation("hypernym").setTail("animal").build();
+    BrokerIo.produce(
+        RUNTIME.bootstrapServers(),
+        serde.serializer(),
+        List.of(new ProducerRecord<>(INPUT, "k", fact)));
 
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(INPUT, Consumed.with(Serdes.String(), serde))
-        .mapValues(t -> Triple.newBuilder(t).setHead(t.getTail()).setTail(t.getHead())
-            .setRelation("inverse " + t.getRelation()).build())
+        .mapValues(
+            t ->
+                Triple.newBuilder(t)
+                    .setHead(t.getTail())
+                    .setTail(t.getHead())
+                    .setRelation("inverse " + t.getRelation())
+                    .build())
         .to(OUTPUT, Produced.with(Serdes.String(), serde));
     Properties props = new Properties();
-    props.putAll(Map.of(
-        StreamsConfig.APPLICATION_ID_CONFIG, "serde-test",
-        StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, RUNTIME.bootstrapServers(),
-        StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
-        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100",
-        "auto.offset.reset", "earliest"));
+    props.putAll(
+        Map.of(
+            StreamsConfig.APPLICATION_ID_CONFIG,
+            "serde-test",
+            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+            RUNTIME.bootstrapServers(),
+            StreamsConfig.STATE_DIR_CONFIG,
+            stateDir.toString(),
+            StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+            "100",
+            "auto.offset.reset",
+            "earliest"));
     List<ConsumerRecord<String, Triple>> output;
     try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
       streams.start();
       output = awaitRecords(OUTPUT, serde, Duration.ofSeconds(60));
     }
-    assertEquals(Triple.newBuilder().setHead("animal").setRelation("inverse hypernym").setTail("dog").build(),
+    assertEquals(
+        Triple.newBuilder()
+            .setHead("animal")
+            .setRelation("inverse hypernym")
+            .setTail("dog")
+            .build(),
         output.get(0).value());
   }
 
-  private static List<ConsumerRecord<String, Triple>> awaitRecords(String topic, RegistryAvroSerde<Triple> serde, Duration limit) {
+  private static List<ConsumerRecord<String, Triple>> awaitRecords(
+      String topic, RegistryAvroSerde<Triple> serde, Duration limit) {
     long deadline = System.nanoTime() + limit.toNanos();
     while (true) {
-      List<ConsumerRecord<String, Triple>> records = BrokerIo.readAll(RUNTIME.bootstrapServers(), topic, serde.deserializer());
+      List<ConsumerRecord<String, Triple>> records =
+          BrokerIo.readAll(RUNTIME.bootstrapServers(), topic, serde.deserializer());
       if (!records.isEmpty()) {
         return records;
       }

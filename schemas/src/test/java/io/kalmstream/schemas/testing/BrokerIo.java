@@ -19,16 +19,26 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Producing to and reading back from the real test broker, without consumer groups (partitions are assigned). */
+/**
+ * Producing to and reading back from the real test broker, without consumer groups (partitions are
+ * assigned).
+ */
 public final class BrokerIo {
   private static final Duration READ_LIMIT = Duration.ofSeconds(30);
 
   private BrokerIo() {}
 
-  public static <V> void produce(String bootstrap, Serializer<V> serializer, List<ProducerRecord<String, V>> records) {
-    try (KafkaProducer<String, V> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-        new StringSerializer(), serializer)) {
+  public static <V> void produce(
+      String bootstrap, Serializer<V> serializer, List<ProducerRecord<String, V>> records) {
+    try (KafkaProducer<String, V> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new StringSerializer(),
+            serializer)) {
       for (ProducerRecord<String, V> record : records) {
         producer.send(record).get(30, TimeUnit.SECONDS);
       }
@@ -42,11 +52,17 @@ public final class BrokerIo {
   }
 
   /** Every record of {@code topic} from the beginning to its current end. */
-  public static <V> List<ConsumerRecord<String, V>> readAll(String bootstrap, String topic, Deserializer<V> deserializer) {
-    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(
-        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringDeserializer(), deserializer)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+  public static <V> List<ConsumerRecord<String, V>> readAll(
+      String bootstrap, String topic, Deserializer<V> deserializer) {
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new StringDeserializer(),
+            deserializer)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -54,7 +70,8 @@ public final class BrokerIo {
       long deadline = System.nanoTime() + READ_LIMIT.toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic + " to its end " + end + " within " + READ_LIMIT);
+          throw new IllegalStateException(
+              "could not read " + topic + " to its end " + end + " within " + READ_LIMIT);
         }
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }

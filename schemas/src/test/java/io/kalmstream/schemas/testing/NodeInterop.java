@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Confluent's Node.js schema-registry client, installed with {@code npm ci} from the package.json and lock file in
- * the test resources ({@code node-interop/}) into {@code target/node-interop}, and the {@code interop.js} script that
- * drives it. The install is skipped when the same lock file is already installed there.
+ * Confluent's Node.js schema-registry client, installed with {@code npm ci} from the package.json
+ * and lock file in the test resources ({@code node-interop/}) into {@code target/node-interop}, and
+ * the {@code interop.js} script that drives it. The install is skipped when the same lock file is
+ * already installed there.
  */
 public final class NodeInterop {
-  private static final List<String> FILES = List.of("package.json", "package-lock.json", "interop.js");
+  private static final List<String> FILES =
+      List.of("package.json", "package-lock.json", "interop.js");
   private static final Duration INSTALL_LIMIT = Duration.ofMinutes(5);
   private static final Duration RUN_LIMIT = Duration.ofSeconds(60);
   private final Path dir;
@@ -42,7 +44,15 @@ public final class NodeInterop {
     String lockHash = sha256(Files.readAllBytes(dir.resolve("package-lock.json")));
     Path marker = dir.resolve("node_modules/.kalm-installed-lock");
     if (!Files.isRegularFile(marker) || !Files.readString(marker).equals(lockHash)) {
-      run(dir, INSTALL_LIMIT, "npm", "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error");
+      run(
+          dir,
+          INSTALL_LIMIT,
+          "npm",
+          "ci",
+          "--no-audit",
+          "--no-fund",
+          "--prefer-offline",
+          "--loglevel=error");
       Files.writeString(marker, lockHash);
     }
     return new NodeInterop(dir);
@@ -64,21 +74,35 @@ public final class NodeInterop {
     Path stderr = Files.createTempFile(dir, "err", ".txt");
     Process process;
     try {
-      process = new ProcessBuilder(command).directory(dir.toFile())
-          .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+      process =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectOutput(stdout.toFile())
+              .redirectError(stderr.toFile())
+              .start();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + command[0] + " (install Node.js and npm: scripts/install-test-deps): "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot run "
+              + command[0]
+              + " (install Node.js and npm: scripts/install-test-deps): "
+              + e.getMessage(),
+          e);
     }
     try {
       if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", command) + " did not finish within " + limit);
+        throw new IllegalStateException(
+            String.join(" ", command) + " did not finish within " + limit);
       }
       String out = Files.readString(stdout, StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue() + ":\n"
-            + out + Files.readString(stderr, StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            String.join(" ", command)
+                + " exited with "
+                + process.exitValue()
+                + ":\n"
+                + out
+                + Files.readString(stderr, StandardCharsets.UTF_8));
       }
       return out;
     } finally {

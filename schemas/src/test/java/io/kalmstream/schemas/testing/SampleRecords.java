@@ -21,9 +21,10 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * A filled-in instance of every generated record class, built from the schemas themselves so a record type added
- * to {@code src/main/avro} is covered without touching the tests. Every field gets a non-default value (unions their
- * non-null branch, arrays and maps two entries) so a codec that drops or mixes up a field is caught.
+ * A filled-in instance of every generated record class, built from the schemas themselves so a
+ * record type added to {@code src/main/avro} is covered without touching the tests. Every field
+ * gets a non-default value (unions their non-null branch, arrays and maps two entries) so a codec
+ * that drops or mixes up a field is caught.
  */
 public final class SampleRecords {
   private SampleRecords() {}
@@ -32,8 +33,11 @@ public final class SampleRecords {
   public static List<Class<? extends SpecificRecord>> allGeneratedTypes() {
     Path avroDir = Path.of("src/main/avro");
     try (Stream<Path> files = Files.list(avroDir)) {
-      return files.filter(p -> p.toString().endsWith(".avsc")).sorted()
-          .map(SampleRecords::generatedClass).toList();
+      return files
+          .filter(p -> p.toString().endsWith(".avsc"))
+          .sorted()
+          .map(SampleRecords::generatedClass)
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + avroDir.toAbsolutePath(), e);
     }
@@ -60,36 +64,45 @@ public final class SampleRecords {
     LogicalType logical = schema.getLogicalType();
     Conversion<Object> conversion = logical == null ? null : model.getConversionFor(logical);
     Object raw = rawValue(schema, model, path, seed);
-    return conversion == null ? raw : Conversions.convertToLogicalType(raw, schema, logical, conversion);
+    return conversion == null
+        ? raw
+        : Conversions.convertToLogicalType(raw, schema, logical, conversion);
   }
 
   private static Object rawValue(Schema schema, SpecificData model, String path, int seed) {
     switch (schema.getType()) {
-      case RECORD: {
-        IndexedRecord record = (IndexedRecord) model.newRecord(null, schema);
-        for (Schema.Field field : schema.getFields()) {
-          record.put(field.pos(), value(field.schema(), model, path + "." + field.name(), seed + field.pos()));
+      case RECORD:
+        {
+          IndexedRecord record = (IndexedRecord) model.newRecord(null, schema);
+          for (Schema.Field field : schema.getFields()) {
+            record.put(
+                field.pos(),
+                value(field.schema(), model, path + "." + field.name(), seed + field.pos()));
+          }
+          return record;
         }
-        return record;
-      }
-      case UNION: {
-        List<Schema> branches = schema.getTypes();
-        return value(branches.get(branches.size() - 1), model, path, seed);
-      }
-      case ARRAY: {
-        List<Object> items = new ArrayList<>();
-        items.add(value(schema.getElementType(), model, path + "[0]", seed));
-        items.add(value(schema.getElementType(), model, path + "[1]", seed + 1));
-        return items;
-      }
-      case MAP: {
-        Map<String, Object> entries = new LinkedHashMap<>();
-        entries.put(path + "#a", value(schema.getValueType(), model, path + "#a", seed));
-        entries.put(path + "#b", value(schema.getValueType(), model, path + "#b", seed + 1));
-        return entries;
-      }
+      case UNION:
+        {
+          List<Schema> branches = schema.getTypes();
+          return value(branches.get(branches.size() - 1), model, path, seed);
+        }
+      case ARRAY:
+        {
+          List<Object> items = new ArrayList<>();
+          items.add(value(schema.getElementType(), model, path + "[0]", seed));
+          items.add(value(schema.getElementType(), model, path + "[1]", seed + 1));
+          return items;
+        }
+      case MAP:
+        {
+          Map<String, Object> entries = new LinkedHashMap<>();
+          entries.put(path + "#a", value(schema.getValueType(), model, path + "#a", seed));
+          entries.put(path + "#b", value(schema.getValueType(), model, path + "#b", seed + 1));
+          return entries;
+        }
       case ENUM:
-        return model.createEnum(schema.getEnumSymbols().get(seed % schema.getEnumSymbols().size()), schema);
+        return model.createEnum(
+            schema.getEnumSymbols().get(seed % schema.getEnumSymbols().size()), schema);
       case STRING:
         return path + " \u00e9\u4e2d " + seed;
       case BYTES:

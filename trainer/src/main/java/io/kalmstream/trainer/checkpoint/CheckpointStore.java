@@ -5,9 +5,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where checkpoints live. A checkpoint becomes visible all at once, only after every file is durable, so a
- * reader (the scorer, a restarting trainer) never sees half of one. The directory store is the default;
- * an object store implements the same contract by uploading the staged files and then writing a marker.
+ * Where checkpoints live. A checkpoint becomes visible all at once, only after every file is
+ * durable, so a reader (the scorer, a restarting trainer) never sees half of one. The directory
+ * store is the default; an object store implements the same contract by uploading the staged files
+ * and then writing a marker.
  */
 public interface CheckpointStore {
 
@@ -18,8 +19,8 @@ public interface CheckpointStore {
   }
 
   /**
-   * Writes the checkpoint with version {@code version} (the optimizer step), makes it durable and visible,
-   * and returns its description with the sha256 of every file.
+   * Writes the checkpoint with version {@code version} (the optimizer step), makes it durable and
+   * visible, and returns its description with the sha256 of every file.
    *
    * @throws IllegalStateException if that version already exists
    */

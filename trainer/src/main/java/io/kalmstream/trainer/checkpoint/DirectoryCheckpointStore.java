@@ -21,10 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checkpoints as directories {@code <root>/step-<version, 12 digits>}. Each one is written under a hidden
- * staging name, every file and the staging directory are fsynced, and then it is renamed atomically: a
- * directory with a final name is always complete. Staging leftovers from a crash are removed on open.
- * The newest {@code retained} checkpoints are kept, older ones deleted after a publish.
+ * Checkpoints as directories {@code <root>/step-<version, 12 digits>}. Each one is written under a
+ * hidden staging name, every file and the staging directory are fsynced, and then it is renamed
+ * atomically: a directory with a final name is always complete. Staging leftovers from a crash are
+ * removed on open. The newest {@code retained} checkpoints are kept, older ones deleted after a
+ * publish.
  */
 public final class DirectoryCheckpointStore implements CheckpointStore {
 
@@ -36,8 +37,8 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
   private final int retained;
 
   /**
-   * @param retained how many of the newest checkpoints to keep (at least 1); an endless stream would
-   *     otherwise fill the disk
+   * @param retained how many of the newest checkpoints to keep (at least 1); an endless stream
+   *     would otherwise fill the disk
    */
   public DirectoryCheckpointStore(Path root, int retained) throws IOException {
     if (retained < 1) {
@@ -105,12 +106,13 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
   public List<Long> versions() throws IOException {
     List<Long> versions = new ArrayList<>();
     try (Stream<Path> children = Files.list(root)) {
-      children.forEach(child -> {
-        Matcher m = CHECKPOINT_NAME.matcher(child.getFileName().toString());
-        if (m.matches() && Files.isDirectory(child)) {
-          versions.add(Long.parseLong(m.group(1)));
-        }
-      });
+      children.forEach(
+          child -> {
+            Matcher m = CHECKPOINT_NAME.matcher(child.getFileName().toString());
+            if (m.matches() && Files.isDirectory(child)) {
+              versions.add(Long.parseLong(m.group(1)));
+            }
+          });
     }
     versions.sort(Comparator.naturalOrder());
     return versions;
@@ -121,13 +123,15 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     for (int i = 0; i < versions.size() - retained; i++) {
       Path old = root.resolve(directoryName(versions.get(i)));
       deleteTree(old);
-      LOG.info("checkpoint version={} deleted (retaining the newest {})", versions.get(i), retained);
+      LOG.info(
+          "checkpoint version={} deleted (retaining the newest {})", versions.get(i), retained);
     }
   }
 
   private void removeStagingLeftovers() throws IOException {
     try (Stream<Path> children = Files.list(root)) {
-      for (Path child : children.filter(c -> c.getFileName().toString().startsWith(STAGING_PREFIX)).toList()) {
+      for (Path child :
+          children.filter(c -> c.getFileName().toString().startsWith(STAGING_PREFIX)).toList()) {
         LOG.warn("removing incomplete checkpoint {} left by an interrupted write", child);
         deleteTree(child);
       }
@@ -159,13 +163,15 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
 
   private static void deleteTree(Path directory) throws IOException {
     try (Stream<Path> walk = Files.walk(directory)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.delete(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              path -> {
+                try {
+                  Files.delete(path);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
   }
 }

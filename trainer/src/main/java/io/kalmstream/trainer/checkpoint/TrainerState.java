@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The part of {@code trainer_state} that is not a tensor (the optimizer moments go to
- * {@value #MOMENTS_FILE}): enough to continue exactly where the checkpoint was taken.
+ * The part of {@code trainer_state} that is not a tensor (the optimizer moments go to {@value
+ * #MOMENTS_FILE}): enough to continue exactly where the checkpoint was taken.
  *
  * @param step optimizer updates applied so far; also the checkpoint version
  * @param temperature τ at the checkpoint
@@ -30,7 +30,8 @@ public record TrainerState(
   public static final String STATE_FILE = "trainer_state.json";
   public static final String MOMENTS_FILE = "trainer_state.safetensors";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public TrainerState {
     positions = List.copyOf(positions);
@@ -42,6 +43,7 @@ public record TrainerState(
   }
 
   public static TrainerState read(Path checkpointDirectory) throws IOException {
-    return JSON.readValue(Files.readAllBytes(checkpointDirectory.resolve(STATE_FILE)), TrainerState.class);
+    return JSON.readValue(
+        Files.readAllBytes(checkpointDirectory.resolve(STATE_FILE)), TrainerState.class);
   }
 }

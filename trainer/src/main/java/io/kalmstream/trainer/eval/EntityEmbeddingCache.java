@@ -22,13 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entity embeddings on disk, one file per key. Embedding every entity is the slow part of an evaluation
- * (40,943 texts for WN18RR) and depends only on the model, the adapter, the texts and how they are cut, so the
- * key is a sha256 over exactly those: the content of the model's weight, config and tokenizer files, of the
- * adapter's files, the text-view version, the token cut, the precision and device, and the texts themselves.
+ * Entity embeddings on disk, one file per key. Embedding every entity is the slow part of an
+ * evaluation (40,943 texts for WN18RR) and depends only on the model, the adapter, the texts and
+ * how they are cut, so the key is a sha256 over exactly those: the content of the model's weight,
+ * config and tokenizer files, of the adapter's files, the text-view version, the token cut, the
+ * precision and device, and the texts themselves.
  *
- * <p>File layout: the magic {@code KALMEMB1}, rows and dimension as big-endian ints, then rows·dim big-endian
- * floats. A file is written under a temporary name and renamed, so a reader never sees half of one.
+ * <p>File layout: the magic {@code KALMEMB1}, rows and dimension as big-endian ints, then rows·dim
+ * big-endian floats. A file is written under a temporary name and renamed, so a reader never sees
+ * half of one.
  */
 public final class EntityEmbeddingCache {
   private static final Logger LOG = LoggerFactory.getLogger(EntityEmbeddingCache.class);
@@ -63,16 +65,20 @@ public final class EntityEmbeddingCache {
   }
 
   /**
-   * sha256 of each file that defines a model or an adapter: weights (.safetensors), configs and tokenizer
-   * (.json), never the trainer's optimizer state.
+   * sha256 of each file that defines a model or an adapter: weights (.safetensors), configs and
+   * tokenizer (.json), never the trainer's optimizer state.
    */
   static String fingerprint(Path dir) {
     List<Path> files;
     try (Stream<Path> list = Files.list(dir)) {
-      files = list.filter(Files::isRegularFile)
-          .filter(p -> p.getFileName().toString().endsWith(".safetensors") || p.getFileName().toString().endsWith(".json"))
-          .sorted()
-          .toList();
+      files =
+          list.filter(Files::isRegularFile)
+              .filter(
+                  p ->
+                      p.getFileName().toString().endsWith(".safetensors")
+                          || p.getFileName().toString().endsWith(".json"))
+              .sorted()
+              .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
@@ -109,7 +115,8 @@ public final class EntityEmbeddingCache {
       int dim = bytes.getInt();
       float[] data = new float[Math.multiplyExact(rows, dim)];
       if (bytes.remaining() != 4L * data.length) {
-        LOG.warn("ignoring {}: {} bytes of vectors for {} x {}", file, bytes.remaining(), rows, dim);
+        LOG.warn(
+            "ignoring {}: {} bytes of vectors for {} x {}", file, bytes.remaining(), rows, dim);
         return Optional.empty();
       }
       bytes.asFloatBuffer().get(data);
@@ -126,7 +133,8 @@ public final class EntityEmbeddingCache {
       return;
     }
     int dim = rows[0].length;
-    ByteBuffer bytes = ByteBuffer.allocate(Math.addExact(HEADER_BYTES, Math.multiplyExact(4 * rows.length, dim)));
+    ByteBuffer bytes =
+        ByteBuffer.allocate(Math.addExact(HEADER_BYTES, Math.multiplyExact(4 * rows.length, dim)));
     bytes.put(MAGIC.getBytes(StandardCharsets.US_ASCII)).putInt(rows.length).putInt(dim);
     FloatBuffer floats = bytes.asFloatBuffer();
     for (float[] row : rows) {

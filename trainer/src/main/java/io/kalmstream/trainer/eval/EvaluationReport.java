@@ -6,10 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The figures of one evaluation: both directions and their average, with what was ranked and how long it took.
+ * The figures of one evaluation: both directions and their average, with what was ranked and how
+ * long it took.
  *
  * @param triples triples ranked (each in both directions)
- * @param skipped triples of the split that could not be ranked (an entity or the relation has no description)
+ * @param skipped triples of the split that could not be ranked (an entity or the relation has no
+ *     description)
  * @param splitSize triples in the split
  * @param entitySeconds time to embed (or read from the cache) every entity
  * @param querySeconds time to embed and rank the queries
@@ -33,8 +35,8 @@ public record EvaluationReport(
   }
 
   /**
-   * The figures as {@code kalm eval --json} prints them: mr, mrr, hits1, hits3, hits10 of the average at the top
-   * level, the same under "tail" and "head", then what was ranked.
+   * The figures as {@code kalm eval --json} prints them: mr, mrr, hits1, hits3, hits10 of the
+   * average at the top level, the same under "tail" and "head", then what was ranked.
    */
   public Map<String, Object> toJson() {
     Map<String, Object> json = figures();
@@ -52,7 +54,10 @@ public record EvaluationReport(
     return json;
   }
 
-  /** The averaged figures with the per-direction ones under "tail" and "head", rounded to 4 decimals. */
+  /**
+   * The averaged figures with the per-direction ones under "tail" and "head", rounded to 4
+   * decimals.
+   */
   public Map<String, Object> figures() {
     Map<String, Object> json = figures(average());
     json.put("tail", figures(metrics.tail()));
@@ -77,21 +82,34 @@ public record EvaluationReport(
   /** A human-readable table of both directions and the average. */
   public String table() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format("%s split of %s: %d of %d triples ranked both ways against %d entities (filtered)%s%n",
-        split, dataset, triples, splitSize, entities, skipped > 0 ? ", " + skipped + " skipped (no description)" : ""));
+    out.append(
+        String.format(
+            "%s split of %s: %d of %d triples ranked both ways against %d entities (filtered)%s%n",
+            split,
+            dataset,
+            triples,
+            splitSize,
+            entities,
+            skipped > 0 ? ", " + skipped + " skipped (no description)" : ""));
     out.append(String.format("model %s%s%n", model, adapter == null ? "" : ", adapter " + adapter));
-    out.append(String.format("%-9s %10s %8s %8s %8s %8s%n", "direction", "MR", "MRR", "H@1", "H@3", "H@10"));
+    out.append(
+        String.format(
+            "%-9s %10s %8s %8s %8s %8s%n", "direction", "MR", "MRR", "H@1", "H@3", "H@10"));
     row(out, "tail", metrics.tail());
     row(out, "head", metrics.head());
     row(out, "average", average());
-    out.append(String.format("entities %.1f s%s, queries %.1f s%n", entitySeconds,
-        entityCacheHit ? " (cached)" : "", querySeconds));
+    out.append(
+        String.format(
+            "entities %.1f s%s, queries %.1f s%n",
+            entitySeconds, entityCacheHit ? " (cached)" : "", querySeconds));
     return out.toString();
   }
 
   private static void row(StringBuilder out, String name, RankingMetrics m) {
-    out.append(String.format("%-9s %10.1f %8.4f %8.4f %8.4f %8.4f%n", name, m.meanRank(), m.meanReciprocalRank(),
-        m.hitsAt(1), m.hitsAt(3), m.hitsAt(10)));
+    out.append(
+        String.format(
+            "%-9s %10.1f %8.4f %8.4f %8.4f %8.4f%n",
+            name, m.meanRank(), m.meanReciprocalRank(), m.hitsAt(1), m.hitsAt(3), m.hitsAt(10)));
   }
 
   public static String markdownHeader() {
@@ -101,7 +119,14 @@ public record EvaluationReport(
   /** One row under {@link #markdownHeader()}, the averaged figures. */
   public String markdownRow(String label) {
     RankingMetrics m = average();
-    return String.format("| %s | %d | %.1f | %.4f | %.4f | %.4f | %.4f |", label, triples, m.meanRank(),
-        m.meanReciprocalRank(), m.hitsAt(1), m.hitsAt(3), m.hitsAt(10));
+    return String.format(
+        "| %s | %d | %.1f | %.4f | %.4f | %.4f | %.4f |",
+        label,
+        triples,
+        m.meanRank(),
+        m.meanReciprocalRank(),
+        m.hitsAt(1),
+        m.hitsAt(3),
+        m.hitsAt(10));
   }
 }

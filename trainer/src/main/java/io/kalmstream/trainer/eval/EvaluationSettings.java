@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * @param split train, dev or test
  * @param limit rank a seeded sample of this many triples of the split (0: all of them)
  * @param seed draws the sample
- * @param maxTokens token cut of each query and entity text, as in training ({@code --max-text-tokens})
+ * @param maxTokens token cut of each query and entity text, as in training ({@code
+ *     --max-text-tokens})
  * @param cacheDir where entity embeddings are cached; null turns the cache off
  */
 public record EvaluationSettings(String split, int limit, long seed, int maxTokens, Path cacheDir) {

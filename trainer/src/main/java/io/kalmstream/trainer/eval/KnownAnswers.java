@@ -9,8 +9,9 @@ import java.util.function.ToIntFunction;
 
 /**
  * The filtered setting's index: for each (head, relation) the rows of every known tail and for each
- * (tail, relation) the rows of every known head, over all splits. {@link io.kalmstream.model.eval.FilteredRank}
- * removes these rows, except the true answer's own, before reading the rank.
+ * (tail, relation) the rows of every known head, over all splits. {@link
+ * io.kalmstream.model.eval.FilteredRank} removes these rows, except the true answer's own, before
+ * reading the rank.
  */
 final class KnownAnswers {
   private static final BitSet NONE = new BitSet();
@@ -19,8 +20,8 @@ final class KnownAnswers {
   private final Map<String, BitSet> headsOf = new HashMap<>();
 
   /**
-   * @param rowOf entity id to embedding row, negative for an entity without one (its facts are skipped: it can
-   *     never be ranked, so it never needs removing)
+   * @param rowOf entity id to embedding row, negative for an entity without one (its facts are
+   *     skipped: it can never be ranked, so it never needs removing)
    */
   KnownAnswers(List<List<Triple>> splits, ToIntFunction<String> rowOf) {
     for (List<Triple> split : splits) {

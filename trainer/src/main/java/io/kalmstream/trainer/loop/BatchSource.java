@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Where the training loop takes its batches from: the Kafka topics, or a dataset on disk. Batches come out in
- * source order; {@link #positions()} tells how far that is, and {@link #seek} goes back there after a restart.
+ * Where the training loop takes its batches from: the Kafka topics, or a dataset on disk. Batches
+ * come out in source order; {@link #positions()} tells how far that is, and {@link #seek} goes back
+ * there after a restart.
  */
 public interface BatchSource extends AutoCloseable {
 
@@ -24,17 +25,20 @@ public interface BatchSource extends AutoCloseable {
   List<SourcePosition> positions();
 
   /**
-   * Continues after {@code positions} (from a checkpoint); sources and partitions missing from it start where
-   * the source's own bookkeeping says (committed offsets) or at the beginning.
+   * Continues after {@code positions} (from a checkpoint); sources and partitions missing from it
+   * start where the source's own bookkeeping says (committed offsets) or at the beginning.
    */
   void seek(List<SourcePosition> positions);
 
-  /** Called once a checkpoint holding {@code positions} is durable (Kafka commits the consumer offsets). */
+  /**
+   * Called once a checkpoint holding {@code positions} is durable (Kafka commits the consumer
+   * offsets).
+   */
   void checkpointed(List<SourcePosition> positions);
 
   /**
-   * A batch handed out that its training step refused: it goes where the source keeps bad input (the dead-letter
-   * topic), with the reason, and its position counts as consumed.
+   * A batch handed out that its training step refused: it goes where the source keeps bad input
+   * (the dead-letter topic), with the reason, and its position counts as consumed.
    */
   void deadLetter(Sourced<?> batch, String reason);
 

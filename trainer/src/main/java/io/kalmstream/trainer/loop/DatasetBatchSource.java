@@ -12,13 +12,14 @@ import java.util.OptionalLong;
 import java.util.function.IntFunction;
 
 /**
- * Batches from a dataset on disk, built by the same batching code as the Flink job, epoch after epoch for as
- * long as the loop asks. The position of each stream is the number of batches handed out; every epoch's order
- * is fixed by the seed, so seeking to a count replays the exact same sequence.
+ * Batches from a dataset on disk, built by the same batching code as the Flink job, epoch after
+ * epoch for as long as the loop asks. The position of each stream is the number of batches handed
+ * out; every epoch's order is fixed by the seed, so seeking to a count replays the exact same
+ * sequence.
  */
 public final class DatasetBatchSource implements BatchSource {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DatasetBatchSource.class);
-
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(DatasetBatchSource.class);
 
   public static final String CONTRASTIVE = "dataset.contrastive";
   public static final String INSTRUCTION = "dataset.instruction";
@@ -26,9 +27,12 @@ public final class DatasetBatchSource implements BatchSource {
   private final Stream<ContrastiveBatch> contrastive;
   private final Stream<InstructionBatch> instruction;
 
-  public DatasetBatchSource(DatasetBatches dataset, int contrastiveSize, int instructionSize, long seed) {
-    this.contrastive = new Stream<>(CONTRASTIVE, epoch -> dataset.contrastiveEpoch(epoch, contrastiveSize, seed));
-    this.instruction = new Stream<>(INSTRUCTION, epoch -> dataset.instructionEpoch(epoch, instructionSize, seed));
+  public DatasetBatchSource(
+      DatasetBatches dataset, int contrastiveSize, int instructionSize, long seed) {
+    this.contrastive =
+        new Stream<>(CONTRASTIVE, epoch -> dataset.contrastiveEpoch(epoch, contrastiveSize, seed));
+    this.instruction =
+        new Stream<>(INSTRUCTION, epoch -> dataset.instructionEpoch(epoch, instructionSize, seed));
   }
 
   @Override
@@ -43,7 +47,8 @@ public final class DatasetBatchSource implements BatchSource {
 
   @Override
   public List<SourcePosition> positions() {
-    return List.of(new SourcePosition(CONTRASTIVE, 0, contrastive.handedOut),
+    return List.of(
+        new SourcePosition(CONTRASTIVE, 0, contrastive.handedOut),
         new SourcePosition(INSTRUCTION, 0, instruction.handedOut));
   }
 
@@ -55,7 +60,9 @@ public final class DatasetBatchSource implements BatchSource {
       switch (position.source()) {
         case CONTRASTIVE -> contrastive.skip(position.next());
         case INSTRUCTION -> instruction.skip(position.next());
-        default -> throw new IllegalArgumentException("checkpoint position " + position + " is not from a dataset run");
+        default ->
+            throw new IllegalArgumentException(
+                "checkpoint position " + position + " is not from a dataset run");
       }
     }
   }

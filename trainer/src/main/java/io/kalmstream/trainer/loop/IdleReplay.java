@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
-/** The batches of the last {@code capacity} steps, a ring, drawn from at random while the stream is idle. */
+/**
+ * The batches of the last {@code capacity} steps, a ring, drawn from at random while the stream is
+ * idle.
+ */
 final class IdleReplay {
 
   /** One step's batches; the contrastive one may be null (an instruction-only step). */

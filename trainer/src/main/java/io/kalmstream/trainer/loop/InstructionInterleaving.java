@@ -1,9 +1,10 @@
 package io.kalmstream.trainer.loop;
 
 /**
- * How many instruction batches go with each contrastive batch, for a ratio that may be fractional: a ratio
- * of 0.5 adds one instruction batch every second step, 2 adds two per step. The fractional remainder is
- * carried in a credit that is checkpointed, so a resumed run interleaves exactly like an uninterrupted one.
+ * How many instruction batches go with each contrastive batch, for a ratio that may be fractional:
+ * a ratio of 0.5 adds one instruction batch every second step, 2 adds two per step. The fractional
+ * remainder is carried in a credit that is checkpointed, so a resumed run interleaves exactly like
+ * an uninterrupted one.
  */
 public final class InstructionInterleaving {
 
@@ -27,8 +28,9 @@ public final class InstructionInterleaving {
 
   /**
    * Records a step that had a contrastive batch, was due {@code due} instruction batches and got
-   * {@code taken}. When the instruction topic ran dry the missing batches are forgiven (only the fraction is
-   * carried), so an idle topic does not make later steps take a burst of instruction batches.
+   * {@code taken}. When the instruction topic ran dry the missing batches are forgiven (only the
+   * fraction is carried), so an idle topic does not make later steps take a burst of instruction
+   * batches.
    */
   public void contrastiveStep(int due, int taken) {
     credit = credit + ratio - taken;
@@ -38,7 +40,9 @@ public final class InstructionInterleaving {
     credit = Math.max(0, credit);
   }
 
-  /** Instruction batches for a step without a contrastive batch: at least one, so training goes on. */
+  /**
+   * Instruction batches for a step without a contrastive batch: at least one, so training goes on.
+   */
   public int dueAlone() {
     return Math.max(1, (int) Math.ceil(ratio - EPSILON));
   }

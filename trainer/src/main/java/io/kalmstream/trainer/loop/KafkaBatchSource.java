@@ -41,14 +41,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The two batch topics through one consumer with manual assignment of every partition. Records are decoded
- * with the registry-aware Avro codec as they arrive and queued per topic; a record that does not decode or
- * is not a trainable batch goes to the dead-letter topic with its original bytes and the reason, and counts as
- * consumed. A topic whose queue is full is paused, so a flood of one kind never starves the other.
+ * The two batch topics through one consumer with manual assignment of every partition. Records are
+ * decoded with the registry-aware Avro codec as they arrive and queued per topic; a record that
+ * does not decode or is not a trainable batch goes to the dead-letter topic with its original bytes
+ * and the reason, and counts as consumed. A topic whose queue is full is paused, so a flood of one
+ * kind never starves the other.
  *
- * <p>Positions are the offset after the last record handed out (or dead-lettered) per partition: those go
- * into the checkpoint, and the same offsets are committed for the consumer group only once the checkpoint is
- * durable. Without a checkpoint, the group's committed offsets (else the beginning) are where reading starts.
+ * <p>Positions are the offset after the last record handed out (or dead-lettered) per partition:
+ * those go into the checkpoint, and the same offsets are committed for the consumer group only once
+ * the checkpoint is durable. Without a checkpoint, the group's committed offsets (else the
+ * beginning) are where reading starts.
  */
 public final class KafkaBatchSource implements BatchSource {
 
@@ -59,9 +61,11 @@ public final class KafkaBatchSource implements BatchSource {
   private final KafkaTrainerConfig config;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Producer<String, SpecificRecord> producer;
+
   /** The first dead letter the broker refused; no position past it may reach a checkpoint. */
   private final java.util.concurrent.atomic.AtomicReference<Exception> lostDeadLetter =
       new java.util.concurrent.atomic.AtomicReference<>();
+
   private final TrainerMetrics metrics;
   private final Queue<ContrastiveBatch> contrastive;
   private final Queue<InstructionBatch> instruction;
@@ -71,18 +75,27 @@ public final class KafkaBatchSource implements BatchSource {
   /**
    * @param producer where dead letters go; shared with the checkpoint announcer
    */
-  public KafkaBatchSource(KafkaTrainerConfig config, SchemaRegistryClient registry,
-      Producer<String, SpecificRecord> producer, TrainerMetrics metrics) {
+  public KafkaBatchSource(
+      KafkaTrainerConfig config,
+      SchemaRegistryClient registry,
+      Producer<String, SpecificRecord> producer,
+      TrainerMetrics metrics) {
     this.config = config;
     this.producer = producer;
     this.metrics = metrics;
     this.consumer = new KafkaConsumer<>(consumerProperties(config));
     String contrastiveTopic = config.topics().contrastiveBatches().name();
     String instructionTopic = config.topics().instructionBatches().name();
-    this.contrastive = new Queue<>(contrastiveTopic, AvroCodec.specific(ContrastiveBatch.class, registry),
-        BatchValidation::problem);
-    this.instruction = new Queue<>(instructionTopic, AvroCodec.specific(InstructionBatch.class, registry),
-        BatchValidation::problem);
+    this.contrastive =
+        new Queue<>(
+            contrastiveTopic,
+            AvroCodec.specific(ContrastiveBatch.class, registry),
+            BatchValidation::problem);
+    this.instruction =
+        new Queue<>(
+            instructionTopic,
+            AvroCodec.specific(InstructionBatch.class, registry),
+            BatchValidation::problem);
     List<TopicPartition> partitions = new ArrayList<>();
     partitions.addAll(partitionsOf(contrastiveTopic));
     partitions.addAll(partitionsOf(instructionTopic));
@@ -103,18 +116,29 @@ public final class KafkaBatchSource implements BatchSource {
     return p;
   }
 
-  /** The partitions of {@code topic}, waiting for it to be created (the ingest job or `kalm local` does). */
+  /**
+   * The partitions of {@code topic}, waiting for it to be created (the ingest job or `kalm local`
+   * does).
+   */
   private List<TopicPartition> partitionsOf(String topic) {
     long deadline = System.nanoTime() + TOPIC_WAIT.toNanos();
     while (true) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
       if (infos != null && !infos.isEmpty()) {
-        return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition()))
-            .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+        return infos.stream()
+            .map(i -> new TopicPartition(i.topic(), i.partition()))
+            .sorted(Comparator.comparingInt(TopicPartition::partition))
+            .toList();
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("topic " + topic + " does not exist on " + config.bootstrapServers()
-            + " after " + TOPIC_WAIT.toSeconds() + " s");
+        throw new IllegalStateException(
+            "topic "
+                + topic
+                + " does not exist on "
+                + config.bootstrapServers()
+                + " after "
+                + TOPIC_WAIT.toSeconds()
+                + " s");
       }
       LOG.info("waiting for topic {} to be created", topic);
       sleep(Duration.ofSeconds(1));
@@ -160,7 +184,8 @@ public final class KafkaBatchSource implements BatchSource {
   }
 
   private void applyBackPressure(Queue<?> queue) {
-    List<TopicPartition> ofTopic = consumer.assignment().stream().filter(tp -> tp.topic().equals(queue.topic)).toList();
+    List<TopicPartition> ofTopic =
+        consumer.assignment().stream().filter(tp -> tp.topic().equals(queue.topic)).toList();
     if (queue.entries.size() >= config.maxBufferedBatches()) {
       if (paused.addAll(ofTopic)) {
         consumer.pause(ofTopic);
@@ -177,7 +202,8 @@ public final class KafkaBatchSource implements BatchSource {
     instruction.skipDeadLetters();
     List<SourcePosition> out = new ArrayList<>();
     positions.forEach((tp, next) -> out.add(new SourcePosition(tp.topic(), tp.partition(), next)));
-    out.sort(Comparator.comparing(SourcePosition::source).thenComparingInt(SourcePosition::partition));
+    out.sort(
+        Comparator.comparing(SourcePosition::source).thenComparingInt(SourcePosition::partition));
     return out;
   }
 
@@ -226,33 +252,53 @@ public final class KafkaBatchSource implements BatchSource {
   @Override
   public void deadLetter(Sourced<?> batch, String reason) {
     Queue<?> queue = batch.source().equals(contrastive.topic) ? contrastive : instruction;
-    byte[] value = queue.codec.encode(Subjects.valueSubject(queue.topic), (GenericContainer) batch.batch());
-    send(DeadLetters.of(COMPONENT, batch.source(), batch.partition(), batch.offset(), null, value, reason,
-        Instant.now()));
+    byte[] value =
+        queue.codec.encode(Subjects.valueSubject(queue.topic), (GenericContainer) batch.batch());
+    send(
+        DeadLetters.of(
+            COMPONENT,
+            batch.source(),
+            batch.partition(),
+            batch.offset(),
+            null,
+            value,
+            reason,
+            Instant.now()));
   }
 
   private void send(DeadLetter letter) {
-    producer.send(new ProducerRecord<>(config.topics().deadLetters().name(), letter.getSourceTopic().toString(), letter),
+    producer.send(
+        new ProducerRecord<>(
+            config.topics().deadLetters().name(), letter.getSourceTopic().toString(), letter),
         (metadata, error) -> {
           if (error != null) {
             lostDeadLetter.compareAndSet(null, error);
           }
         });
     metrics.deadLettered();
-    LOG.warn("dead-lettered {}-{}@{}: {}", letter.getSourceTopic(), letter.getSourcePartition(),
-        letter.getSourceOffset(), letter.getReason());
+    LOG.warn(
+        "dead-lettered {}-{}@{}: {}",
+        letter.getSourceTopic(),
+        letter.getSourcePartition(),
+        letter.getSourceOffset(),
+        letter.getReason());
   }
 
   /**
-   * Waits for every dead letter sent so far; a refused one stops the trainer before a checkpoint or a commit
-   * moves past its record, so the record is read (and dead-lettered) again after the restart instead of lost.
+   * Waits for every dead letter sent so far; a refused one stops the trainer before a checkpoint or
+   * a commit moves past its record, so the record is read (and dead-lettered) again after the
+   * restart instead of lost.
    */
   private void confirmDeadLetters() {
     producer.flush();
     Exception lost = lostDeadLetter.get();
     if (lost != null) {
-      throw new IllegalStateException("a dead letter could not be written to " + config.topics().deadLetters().name()
-          + "; no offset past its record is checkpointed or committed: " + lost.getMessage(), lost);
+      throw new IllegalStateException(
+          "a dead letter could not be written to "
+              + config.topics().deadLetters().name()
+              + "; no offset past its record is checkpointed or committed: "
+              + lost.getMessage(),
+          lost);
     }
   }
 
@@ -265,7 +311,10 @@ public final class KafkaBatchSource implements BatchSource {
         return OptionalLong.empty();
       }
       // Records still in the broker past the fetch position, plus fetched ones not yet trained on.
-      lag += fetchedLag.getAsLong() + consumer.position(tp, Duration.ofSeconds(5)) - positions.getOrDefault(tp, 0L);
+      lag +=
+          fetchedLag.getAsLong()
+              + consumer.position(tp, Duration.ofSeconds(5))
+              - positions.getOrDefault(tp, 0L);
     }
     return OptionalLong.of(lag);
   }
@@ -296,10 +345,16 @@ public final class KafkaBatchSource implements BatchSource {
       String reason;
       try {
         T batch = record.value() == null ? null : codec.decode(record.value());
-        reason = batch == null ? "empty value (tombstone) on a batch topic" : validation.apply(batch).orElse(null);
+        reason =
+            batch == null
+                ? "empty value (tombstone) on a batch topic"
+                : validation.apply(batch).orElse(null);
         if (reason == null) {
-          entries.add(new Entry<>(new Sourced<>(batch, record.topic(), record.partition(), record.offset()), tp,
-              record.offset()));
+          entries.add(
+              new Entry<>(
+                  new Sourced<>(batch, record.topic(), record.partition(), record.offset()),
+                  tp,
+                  record.offset()));
           return;
         }
       } catch (RuntimeException e) {

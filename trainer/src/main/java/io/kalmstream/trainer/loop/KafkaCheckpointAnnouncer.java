@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Announces each durable checkpoint on {@code kg.checkpoints} (compacted, keyed by model name), and waits for
- * the broker's acknowledgement, so the consumer offsets are committed only after the announcement is stored.
+ * Announces each durable checkpoint on {@code kg.checkpoints} (compacted, keyed by model name), and
+ * waits for the broker's acknowledgement, so the consumer offsets are committed only after the
+ * announcement is stored.
  */
 public final class KafkaCheckpointAnnouncer implements TrainingLoop.CheckpointListener {
 
@@ -25,16 +26,16 @@ public final class KafkaCheckpointAnnouncer implements TrainingLoop.CheckpointLi
   private final String modelName;
   private final String baseModel;
 
-  public KafkaCheckpointAnnouncer(Producer<String, SpecificRecord> producer, String topic, String modelName,
-      String baseModel) {
+  public KafkaCheckpointAnnouncer(
+      Producer<String, SpecificRecord> producer, String topic, String modelName, String baseModel) {
     this.producer = producer;
     this.topic = topic;
     this.modelName = modelName;
     this.baseModel = baseModel;
   }
 
-  public static CheckpointPublished record(String modelName, String baseModel, StoredCheckpoint checkpoint,
-      TrainerState state) {
+  public static CheckpointPublished record(
+      String modelName, String baseModel, StoredCheckpoint checkpoint, TrainerState state) {
     return CheckpointPublished.newBuilder()
         .setModelName(modelName)
         .setVersion(checkpoint.version())
@@ -51,13 +52,19 @@ public final class KafkaCheckpointAnnouncer implements TrainingLoop.CheckpointLi
     CheckpointPublished announcement = record(modelName, baseModel, checkpoint, state);
     try {
       var metadata = producer.send(new ProducerRecord<>(topic, modelName, announcement)).get();
-      LOG.info("checkpoint version={} announced on {}-{}@{}", checkpoint.version(), metadata.topic(),
-          metadata.partition(), metadata.offset());
+      LOG.info(
+          "checkpoint version={} announced on {}-{}@{}",
+          checkpoint.version(),
+          metadata.topic(),
+          metadata.partition(),
+          metadata.offset());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while announcing checkpoint " + checkpoint.version(), e);
+      throw new IllegalStateException(
+          "interrupted while announcing checkpoint " + checkpoint.version(), e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot announce checkpoint " + checkpoint.version() + " on " + topic, e.getCause());
+      throw new IllegalStateException(
+          "cannot announce checkpoint " + checkpoint.version() + " on " + topic, e.getCause());
     }
   }
 }

@@ -25,24 +25,37 @@ public record KafkaTrainerConfig(
 
   public KafkaTrainerConfig {
     if (maxBufferedBatches < 1) {
-      throw new IllegalArgumentException("maxBufferedBatches must be >= 1, got " + maxBufferedBatches);
+      throw new IllegalArgumentException(
+          "maxBufferedBatches must be >= 1, got " + maxBufferedBatches);
     }
     clientOverrides = Map.copyOf(clientOverrides);
   }
 
   public KafkaTrainerConfig withClientOverrides(Map<String, String> overrides) {
-    return new KafkaTrainerConfig(bootstrapServers, registry, groupId, topics, maxBufferedBatches, overrides);
+    return new KafkaTrainerConfig(
+        bootstrapServers, registry, groupId, topics, maxBufferedBatches, overrides);
   }
 
   /** Client properties masked: they may hold passwords. */
   @Override
   public String toString() {
-    return "KafkaTrainerConfig[bootstrapServers=" + bootstrapServers + ", registry=" + registry + ", groupId="
-        + groupId + ", topics=" + topics + ", maxBufferedBatches=" + maxBufferedBatches + ", clientOverrides="
-        + ClientProperties.of(clientOverrides) + "]";
+    return "KafkaTrainerConfig[bootstrapServers="
+        + bootstrapServers
+        + ", registry="
+        + registry
+        + ", groupId="
+        + groupId
+        + ", topics="
+        + topics
+        + ", maxBufferedBatches="
+        + maxBufferedBatches
+        + ", clientOverrides="
+        + ClientProperties.of(clientOverrides)
+        + "]";
   }
 
-  public static KafkaTrainerConfig of(String bootstrapServers, RegistryConfig registry, String groupId, Topics topics) {
+  public static KafkaTrainerConfig of(
+      String bootstrapServers, RegistryConfig registry, String groupId, Topics topics) {
     return new KafkaTrainerConfig(bootstrapServers, registry, groupId, topics, 64, Map.of());
   }
 }

@@ -25,11 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The training loop shared by the Kafka and the file trainer: one step per contrastive batch with
  * instruction batches interleaved, instruction-only steps while the contrastive source is idle, a
- * checkpoint every K steps or T seconds (and at a clean stop), and the source told only once a checkpoint is
- * durable, so that consumed positions are never ahead of what a restart can resume from.
+ * checkpoint every K steps or T seconds (and at a clean stop), and the source told only once a
+ * checkpoint is durable, so that consumed positions are never ahead of what a restart can resume
+ * from.
  *
- * <p>A failure propagates without a checkpoint: what has not been checkpointed is trained again after the
- * restart, from the positions of the last checkpoint.
+ * <p>A failure propagates without a checkpoint: what has not been checkpointed is trained again
+ * after the restart, from the positions of the last checkpoint.
  */
 public final class TrainingLoop {
 
@@ -38,7 +39,10 @@ public final class TrainingLoop {
   /** Sees every step with the batches it trained on (logging, tests, progress display). */
   @FunctionalInterface
   public interface StepListener {
-    void trained(StepResult result, Sourced<ContrastiveBatch> contrastive, List<Sourced<InstructionBatch>> instructions);
+    void trained(
+        StepResult result,
+        Sourced<ContrastiveBatch> contrastive,
+        List<Sourced<InstructionBatch>> instructions);
   }
 
   /** Told once a checkpoint is durable, before the source commits (Kafka: the announcement). */
@@ -67,8 +71,13 @@ public final class TrainingLoop {
   private long checkpointedStep;
   private long lastCheckpointNanos = System.nanoTime();
 
-  public TrainingLoop(KalmTrainer trainer, BatchSource source, CheckpointStore store, LoopSettings settings,
-      TrainerMetrics metrics, String baseModel) {
+  public TrainingLoop(
+      KalmTrainer trainer,
+      BatchSource source,
+      CheckpointStore store,
+      LoopSettings settings,
+      TrainerMetrics metrics,
+      String baseModel) {
     this.trainer = trainer;
     this.source = source;
     this.store = store;
@@ -90,14 +99,22 @@ public final class TrainingLoop {
     return this;
   }
 
-  /** Continues after {@code state} (whose adapter and optimizer the trainer has already resumed), or from the start. */
+  /**
+   * Continues after {@code state} (whose adapter and optimizer the trainer has already resumed), or
+   * from the start.
+   */
   public void resume(Optional<TrainerState> state) {
     source.seek(state.map(TrainerState::positions).orElse(List.of()));
     double credit = state.map(TrainerState::instructionCredit).orElse(0.0);
     interleaving = new InstructionInterleaving(trainer.settings().instructionRatio(), credit);
     checkpointedStep = trainer.step();
-    state.ifPresent(s -> LOG.info("resuming at step {} (temperature {}) from positions {}", s.step(),
-        String.format("%.4f", s.temperature()), s.positions()));
+    state.ifPresent(
+        s ->
+            LOG.info(
+                "resuming at step {} (temperature {}) from positions {}",
+                s.step(),
+                String.format("%.4f", s.temperature()),
+                s.positions()));
   }
 
   public Result run(BooleanSupplier stopRequested) {
@@ -113,7 +130,8 @@ public final class TrainingLoop {
         reason = "reached step " + settings.maxSteps();
         break;
       }
-      if (settings.maxDuration() != null && System.nanoTime() - started >= settings.maxDuration().toNanos()) {
+      if (settings.maxDuration() != null
+          && System.nanoTime() - started >= settings.maxDuration().toNanos()) {
         reason = "ran for " + settings.maxDuration();
         break;
       }
@@ -125,24 +143,29 @@ public final class TrainingLoop {
     if (trainer.step() > checkpointedStep) {
       checkpoint();
     }
-    LOG.info("training stopped: {} after {} steps in this run (step {})", reason, trainer.step() - stepsAtStart,
+    LOG.info(
+        "training stopped: {} after {} steps in this run (step {})",
+        reason,
+        trainer.step() - stepsAtStart,
         trainer.step());
     return new Result(reason, trainer.step(), lastCheckpoint);
   }
 
   /**
-   * Trains on the next batches, or replays recent ones when no source had any within the wait; false when
-   * nothing was trained.
+   * Trains on the next batches, or replays recent ones when no source had any within the wait;
+   * false when nothing was trained.
    */
   private boolean trainOneStep() {
-    // While replaying, the sources are only glanced at: a full idle wait per replayed step would idle the trainer.
+    // While replaying, the sources are only glanced at: a full idle wait per replayed step would
+    // idle the trainer.
     Duration wait = replaying ? REPLAY_POLL : settings.idleWait();
     Optional<Sourced<ContrastiveBatch>> contrastive = source.nextContrastive(wait);
     List<Sourced<InstructionBatch>> instructions = new ArrayList<>();
     if (contrastive.isPresent()) {
       int due = interleaving.enabled() ? interleaving.dueWithContrastive() : 0;
       while (instructions.size() < due) {
-        Optional<Sourced<InstructionBatch>> next = source.nextInstruction(settings.instructionWait());
+        Optional<Sourced<InstructionBatch>> next =
+            source.nextInstruction(settings.instructionWait());
         if (next.isEmpty()) {
           break;
         }
@@ -171,25 +194,38 @@ public final class TrainingLoop {
     try {
       result = trainer.train(batch, instructionBatches);
     } catch (RuntimeException e) {
-      // A batch the model cannot take (an error in the step itself) would fail again after every restart: it
+      // A batch the model cannot take (an error in the step itself) would fail again after every
+      // restart: it
       // goes to the dead letters with the reason, and the stream goes on.
       String reason = "training step " + (trainer.step() + 1) + " failed: " + DeadLetters.reason(e);
       contrastive.ifPresent(c -> source.deadLetter(c, reason));
       instructions.forEach(i -> source.deadLetter(i, reason));
       metrics.failedStep();
-      LOG.error("step {} failed on {} {}; batches dead-lettered, training goes on", trainer.step() + 1,
-          contrastive.map(Sourced::toString).orElse("-"), instructions, e);
+      LOG.error(
+          "step {} failed on {} {}; batches dead-lettered, training goes on",
+          trainer.step() + 1,
+          contrastive.map(Sourced::toString).orElse("-"),
+          instructions,
+          e);
       return true;
     }
     replay.remember(batch, instructionBatches);
     lastStep = result;
     metrics.stepped(result);
     if ((result.step() + 1) % settings.logEverySteps() == 0) {
-      LOG.info("step {} loss {} (exp {}, imp {}) tau {} lr {} |g| {} pairs/s {} tokens/s {} lag {} batches {} {}",
-          result.step() + 1, f(result.loss()), f(result.contrastiveLoss()), f(result.instructionLoss()),
-          f(result.tau()), String.format("%.3g", result.learningRate()), f(result.gradientNorm()),
-          String.format("%.1f", result.pairs() / result.seconds()), String.format("%.0f", result.tokens() / result.seconds()),
-          source.lag().isPresent() ? source.lag().getAsLong() : "-", contrastive.map(Sourced::toString).orElse("-"),
+      LOG.info(
+          "step {} loss {} (exp {}, imp {}) tau {} lr {} |g| {} pairs/s {} tokens/s {} lag {} batches {} {}",
+          result.step() + 1,
+          f(result.loss()),
+          f(result.contrastiveLoss()),
+          f(result.instructionLoss()),
+          f(result.tau()),
+          String.format("%.3g", result.learningRate()),
+          f(result.gradientNorm()),
+          String.format("%.1f", result.pairs() / result.seconds()),
+          String.format("%.0f", result.tokens() / result.seconds()),
+          source.lag().isPresent() ? source.lag().getAsLong() : "-",
+          contrastive.map(Sourced::toString).orElse("-"),
           instructions);
     }
     for (StepListener listener : stepListeners) {
@@ -199,9 +235,10 @@ public final class TrainingLoop {
   }
 
   /**
-   * While both sources are idle, one step on batches of a recent step drawn at random; false when replay is off
-   * or nothing was trained yet. Replayed steps move no source position, so a restart neither skips nor repeats
-   * a batch of the stream; they are counted apart ({@code kalm_trainer_replayed_steps}).
+   * While both sources are idle, one step on batches of a recent step drawn at random; false when
+   * replay is off or nothing was trained yet. Replayed steps move no source position, so a restart
+   * neither skips nor repeats a batch of the stream; they are counted apart ({@code
+   * kalm_trainer_replayed_steps}).
    */
   private boolean replayStep() {
     Optional<IdleReplay.Step> step = replay.draw();
@@ -213,8 +250,13 @@ public final class TrainingLoop {
     metrics.stepped(result);
     metrics.replayed();
     if ((result.step() + 1) % settings.logEverySteps() == 0) {
-      LOG.info("step {} (replayed while the stream is idle) loss {} (exp {}, imp {}) tau {} pairs/s {}", result.step() + 1,
-          f(result.loss()), f(result.contrastiveLoss()), f(result.instructionLoss()), f(result.tau()),
+      LOG.info(
+          "step {} (replayed while the stream is idle) loss {} (exp {}, imp {}) tau {} pairs/s {}",
+          result.step() + 1,
+          f(result.loss()),
+          f(result.contrastiveLoss()),
+          f(result.instructionLoss()),
+          f(result.tau()),
           String.format("%.1f", result.pairs() / result.seconds()));
     }
     return true;
@@ -225,7 +267,9 @@ public final class TrainingLoop {
     if (since == 0) {
       return false;
     }
-    if (trained && settings.checkpointEverySteps() > 0 && since >= settings.checkpointEverySteps()) {
+    if (trained
+        && settings.checkpointEverySteps() > 0
+        && since >= settings.checkpointEverySteps()) {
       return true;
     }
     return settings.checkpointInterval() != null
@@ -234,11 +278,18 @@ public final class TrainingLoop {
 
   private void checkpoint() {
     List<SourcePosition> positions = source.positions();
-    TrainerState state = new TrainerState(trainer.step(), trainer.tau(), positions, interleaving.credit(), baseModel,
-        checkpointMetrics());
+    TrainerState state =
+        new TrainerState(
+            trainer.step(),
+            trainer.tau(),
+            positions,
+            interleaving.credit(),
+            baseModel,
+            checkpointMetrics());
     StoredCheckpoint checkpoint;
     try {
-      checkpoint = store.publish(trainer.step(), directory -> trainer.writeCheckpoint(directory, state));
+      checkpoint =
+          store.publish(trainer.step(), directory -> trainer.writeCheckpoint(directory, state));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + trainer.step(), e);
     }
@@ -250,7 +301,11 @@ public final class TrainingLoop {
     lastCheckpoint = checkpoint;
     checkpointedStep = trainer.step();
     lastCheckpointNanos = System.nanoTime();
-    LOG.info("checkpoint version={} at {} positions {}", checkpoint.version(), checkpoint.uri(), positions);
+    LOG.info(
+        "checkpoint version={} at {} positions {}",
+        checkpoint.version(),
+        checkpoint.uri(),
+        positions);
   }
 
   private Map<String, Double> checkpointMetrics() {

@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
 /**
- * KaLM's explicit-alignment objective: symmetric InfoNCE over the in-batch cosine matrix with an additive
- * margin on the positives and the false-negative mask.
+ * KaLM's explicit-alignment objective: symmetric InfoNCE over the in-batch cosine matrix with an
+ * additive margin on the positives and the false-negative mask.
  *
  * <pre>
  *   S       = e_hr · e_tᵀ                      (N, N)   rows: head-relation views, columns: tail views
@@ -17,12 +17,14 @@ import java.util.List;
  *   L_exp   = mean_i (ℓ_r(i) + ℓ_c(i)) / 2
  * </pre>
  *
- * The mask is a large finite negative rather than −∞: exp(−10⁴) underflows to exactly 0 in float32, so the
- * loss is the same, while 0·(−∞) = NaN could never appear in a gradient.
+ * The mask is a large finite negative rather than −∞: exp(−10⁴) underflows to exactly 0 in float32,
+ * so the loss is the same, while 0·(−∞) = NaN could never appear in a gradient.
  */
 public final class ContrastiveLoss {
 
-  /** Added to the logit of a false negative; far below any real logit (|S/τ| ≤ 100 with τ ≥ 0.01). */
+  /**
+   * Added to the logit of a false negative; far below any real logit (|S/τ| ≤ 100 with τ ≥ 0.01).
+   */
   public static final float MASKED_LOGIT = -1e4f;
 
   private final float margin;
@@ -38,36 +40,41 @@ public final class ContrastiveLoss {
    * @param falseNegativeMask (N, N) additive mask from {@link #maskOf}, or null for none
    * @return the scalar L_exp
    */
-  public NDArray compute(NDArray headRelation, NDArray tail, NDArray inverseTemperature, NDArray falseNegativeMask) {
+  public NDArray compute(
+      NDArray headRelation, NDArray tail, NDArray inverseTemperature, NDArray falseNegativeMask) {
     long n = headRelation.getShape().get(0);
     if (tail.getShape().get(0) != n) {
-      throw new IllegalArgumentException("e_hr has " + n + " rows but e_t has " + tail.getShape().get(0));
+      throw new IllegalArgumentException(
+          "e_hr has " + n + " rows but e_t has " + tail.getShape().get(0));
     }
     NDManager manager = headRelation.getManager();
-    NDArray identity = manager.eye((int) n);                                     // (N, N)
-    NDArray similarity = headRelation.matMul(tail.transpose());                 // (N, N)
+    NDArray identity = manager.eye((int) n); // (N, N)
+    NDArray similarity = headRelation.matMul(tail.transpose()); // (N, N)
     NDArray logits = similarity.sub(identity.mul(margin)).mul(inverseTemperature); // (N, N)
     if (falseNegativeMask != null) {
       logits = logits.add(falseNegativeMask);
     }
-    NDArray rowLoss = logits.logSoftmax(1).mul(identity).sum(new int[] {1}).neg();    // (N)
+    NDArray rowLoss = logits.logSoftmax(1).mul(identity).sum(new int[] {1}).neg(); // (N)
     NDArray columnLoss = logits.logSoftmax(0).mul(identity).sum(new int[] {0}).neg(); // (N)
     return rowLoss.add(columnLoss).div(2).mean();
   }
 
   /**
-   * The additive (N, N) mask of a batch: {@link #MASKED_LOGIT} at [i][j] for every j in falseNegatives[i],
-   * 0 elsewhere. The diagonal is never masked: it holds the positive pair.
+   * The additive (N, N) mask of a batch: {@link #MASKED_LOGIT} at [i][j] for every j in
+   * falseNegatives[i], 0 elsewhere. The diagonal is never masked: it holds the positive pair.
    */
-  public static NDArray maskOf(NDManager manager, int n, List<? extends List<Integer>> falseNegatives) {
+  public static NDArray maskOf(
+      NDManager manager, int n, List<? extends List<Integer>> falseNegatives) {
     if (falseNegatives.size() != n) {
-      throw new IllegalArgumentException("false-negative lists: " + falseNegatives.size() + " rows for a batch of " + n);
+      throw new IllegalArgumentException(
+          "false-negative lists: " + falseNegatives.size() + " rows for a batch of " + n);
     }
     float[] mask = new float[n * n];
     for (int i = 0; i < n; i++) {
       for (int j : falseNegatives.get(i)) {
         if (j < 0 || j >= n) {
-          throw new IllegalArgumentException("false negative column " + j + " of row " + i + " is outside the batch of " + n);
+          throw new IllegalArgumentException(
+              "false negative column " + j + " of row " + i + " is outside the batch of " + n);
         }
         if (j != i) {
           mask[i * n + j] = MASKED_LOGIT;

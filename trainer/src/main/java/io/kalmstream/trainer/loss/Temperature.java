@@ -4,11 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * The learnable contrastive temperature, stored as log(1/τ) so that the optimizer works on an unconstrained
- * scale and the logits are multiplied by exp(log(1/τ)) (as in SimKGC and KaLM).
+ * The learnable contrastive temperature, stored as log(1/τ) so that the optimizer works on an
+ * unconstrained scale and the logits are multiplied by exp(log(1/τ)) (as in SimKGC and KaLM).
  *
- * <p>The clamp to [minTau, maxTau] is a projection applied after each optimizer update rather than a clip
- * inside the forward pass: a clip would zero the gradient at the bounds and freeze τ there for good.
+ * <p>The clamp to [minTau, maxTau] is a projection applied after each optimizer update rather than
+ * a clip inside the forward pass: a clip would zero the gradient at the bounds and freeze τ there
+ * for good.
  */
 public final class Temperature implements AutoCloseable {
 
@@ -20,7 +21,8 @@ public final class Temperature implements AutoCloseable {
 
   private Temperature(NDArray logInverse, double minTau, double maxTau) {
     if (!(minTau > 0 && minTau <= maxTau)) {
-      throw new IllegalArgumentException("temperature bounds must satisfy 0 < min <= max, got " + minTau + ", " + maxTau);
+      throw new IllegalArgumentException(
+          "temperature bounds must satisfy 0 < min <= max, got " + minTau + ", " + maxTau);
     }
     this.logInverse = logInverse;
     this.minLogInverse = Math.log(1 / maxTau);
@@ -31,7 +33,8 @@ public final class Temperature implements AutoCloseable {
   }
 
   /** A temperature initialised at {@code initialTau}, clamped to [minTau, maxTau]. */
-  public static Temperature create(NDManager manager, double initialTau, double minTau, double maxTau) {
+  public static Temperature create(
+      NDManager manager, double initialTau, double minTau, double maxTau) {
     return new Temperature(manager.create((float) Math.log(1 / initialTau)), minTau, maxTau);
   }
 

@@ -16,8 +16,8 @@ import java.util.Map;
  *   p ← p − lr · (m / (1 − β₁ᵗ)) / (sqrt(v / (1 − β₂ᵗ)) + ε)
  * </pre>
  *
- * Written here rather than taken from DJL so that the moments can be saved with a checkpoint and restored
- * exactly on resume.
+ * Written here rather than taken from DJL so that the moments can be saved with a checkpoint and
+ * restored exactly on resume.
  */
 public final class AdamW implements AutoCloseable {
 
@@ -44,7 +44,10 @@ public final class AdamW implements AutoCloseable {
     this.settings = settings;
   }
 
-  /** Applies one update with the gradients accumulated in {@code parameters}, at learning rate {@code lr}. */
+  /**
+   * Applies one update with the gradients accumulated in {@code parameters}, at learning rate
+   * {@code lr}.
+   */
   public void update(List<TrainableParameter> parameters, double lr) {
     updates++;
     float firstCorrection = (float) (1 - Math.pow(settings.beta1(), updates));
@@ -56,7 +59,8 @@ public final class AdamW implements AutoCloseable {
       try (NDScope ignored = new NDScope()) {
         NDArray gradient = value.getGradient();
         m.muli((float) settings.beta1()).addi(gradient.mul((float) (1 - settings.beta1())));
-        v.muli((float) settings.beta2()).addi(gradient.square().mul((float) (1 - settings.beta2())));
+        v.muli((float) settings.beta2())
+            .addi(gradient.square().mul((float) (1 - settings.beta2())));
         if (parameter.decayed()) {
           value.muli((float) (1 - lr * settings.weightDecay()));
         }
@@ -71,7 +75,10 @@ public final class AdamW implements AutoCloseable {
     return updates;
   }
 
-  /** The moments under PyTorch's names ({@code exp_avg.<param>}, {@code exp_avg_sq.<param>}), for a checkpoint. */
+  /**
+   * The moments under PyTorch's names ({@code exp_avg.<param>}, {@code exp_avg_sq.<param>}), for a
+   * checkpoint.
+   */
   public NDList state() {
     NDList state = new NDList();
     firstMoments.forEach((name, m) -> state.add(named(m, FIRST_MOMENT + name)));
@@ -79,7 +86,10 @@ public final class AdamW implements AutoCloseable {
     return state;
   }
 
-  /** Restores the moments written by {@link #state()} and the update count, replacing any current state. */
+  /**
+   * Restores the moments written by {@link #state()} and the update count, replacing any current
+   * state.
+   */
   public void restore(NDList state, long updateCount) {
     close();
     for (NDArray array : state) {

@@ -15,7 +15,8 @@ public final class Gradients {
   public static double globalNorm(List<TrainableParameter> parameters) {
     double squares = 0;
     for (TrainableParameter parameter : parameters) {
-      try (NDArray gradient = parameter.value().getGradient(); NDArray square = gradient.square().sum()) {
+      try (NDArray gradient = parameter.value().getGradient();
+          NDArray square = gradient.square().sum()) {
         squares += square.getFloat();
       }
     }
@@ -23,7 +24,8 @@ public final class Gradients {
   }
 
   /**
-   * Scales every gradient so that the global norm is at most {@code maxNorm} (as torch's clip_grad_norm_).
+   * Scales every gradient so that the global norm is at most {@code maxNorm} (as torch's
+   * clip_grad_norm_).
    *
    * @return the global norm before clipping
    */
@@ -40,7 +42,9 @@ public final class Gradients {
     return norm;
   }
 
-  /** Autograd adds into the gradients; they are reset after each optimizer step. Also clears NaN/∞. */
+  /**
+   * Autograd adds into the gradients; they are reset after each optimizer step. Also clears NaN/∞.
+   */
   public static void zero(List<TrainableParameter> parameters) {
     for (TrainableParameter parameter : parameters) {
       try (NDArray gradient = parameter.value().getGradient()) {

@@ -1,9 +1,9 @@
 package io.kalmstream.trainer.optim;
 
 /**
- * Linear warmup, then a half cosine from the peak down to a floor over a horizon, then the floor for as long
- * as the stream runs. A finite run sets the horizon to its length; an endless stream picks a horizon after
- * which it keeps learning from new facts at the floor rate.
+ * Linear warmup, then a half cosine from the peak down to a floor over a horizon, then the floor
+ * for as long as the stream runs. A finite run sets the horizon to its length; an endless stream
+ * picks a horizon after which it keeps learning from new facts at the floor rate.
  *
  * <pre>
  *   step < warmup:              lr = peak · (step + 1) / warmup
@@ -15,10 +15,12 @@ public record LearningRateSchedule(double peak, long warmupSteps, long horizonSt
 
   public LearningRateSchedule {
     if (peak <= 0 || floor < 0 || floor > peak) {
-      throw new IllegalArgumentException("need 0 <= floor <= peak and peak > 0, got peak " + peak + ", floor " + floor);
+      throw new IllegalArgumentException(
+          "need 0 <= floor <= peak and peak > 0, got peak " + peak + ", floor " + floor);
     }
     if (warmupSteps < 0 || horizonSteps < warmupSteps) {
-      throw new IllegalArgumentException("need 0 <= warmup <= horizon, got " + warmupSteps + ", " + horizonSteps);
+      throw new IllegalArgumentException(
+          "need 0 <= warmup <= horizon, got " + warmupSteps + ", " + horizonSteps);
     }
   }
 

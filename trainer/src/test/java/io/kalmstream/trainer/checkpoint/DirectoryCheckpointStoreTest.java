@@ -22,17 +22,24 @@ class DirectoryCheckpointStoreTest {
   @Test
   void publishesCompleteCheckpointsWithTheSha256OfEveryFile() throws IOException {
     DirectoryCheckpointStore store = new DirectoryCheckpointStore(root, 3);
-    StoredCheckpoint published = store.publish(7, dir -> {
-      Files.writeString(dir.resolve("adapter_config.json"), "{}");
-      Files.createDirectories(dir.resolve("nested"));
-      Files.writeString(dir.resolve("nested/a.txt"), "abc");
-    });
+    StoredCheckpoint published =
+        store.publish(
+            7,
+            dir -> {
+              Files.writeString(dir.resolve("adapter_config.json"), "{}");
+              Files.createDirectories(dir.resolve("nested"));
+              Files.writeString(dir.resolve("nested/a.txt"), "abc");
+            });
     assertEquals(7, published.version());
     Path directory = store.localDirectory(published);
     assertEquals(root.resolve("step-000000000007"), directory);
     // sha256("abc") and sha256("{}") from the standard test vectors / coreutils.
-    assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", published.sha256().get("nested/a.txt"));
-    assertEquals("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", published.sha256().get("adapter_config.json"));
+    assertEquals(
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        published.sha256().get("nested/a.txt"));
+    assertEquals(
+        "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+        published.sha256().get("adapter_config.json"));
     assertEquals(published, store.latest().orElseThrow());
   }
 
@@ -40,10 +47,15 @@ class DirectoryCheckpointStoreTest {
   void aFailedWriteLeavesNothingVisible() throws IOException {
     DirectoryCheckpointStore store = new DirectoryCheckpointStore(root, 3);
     store.publish(1, dir -> Files.writeString(dir.resolve("x"), "one"));
-    assertThrows(IOException.class, () -> store.publish(2, dir -> {
-      Files.writeString(dir.resolve("x"), "half");
-      throw new IOException("disk full");
-    }));
+    assertThrows(
+        IOException.class,
+        () ->
+            store.publish(
+                2,
+                dir -> {
+                  Files.writeString(dir.resolve("x"), "half");
+                  throw new IOException("disk full");
+                }));
     assertEquals(1, store.latest().orElseThrow().version());
     assertEquals(List.of("step-000000000001"), children());
   }
@@ -51,7 +63,8 @@ class DirectoryCheckpointStoreTest {
   @Test
   void removesStagingLeftoversOfACrashOnOpen() throws IOException {
     Files.createDirectories(root.resolve(".staging-step-000000000009-dead"));
-    Files.writeString(root.resolve(".staging-step-000000000009-dead/x"), "partial", StandardCharsets.UTF_8);
+    Files.writeString(
+        root.resolve(".staging-step-000000000009-dead/x"), "partial", StandardCharsets.UTF_8);
     DirectoryCheckpointStore store = new DirectoryCheckpointStore(root, 3);
     assertTrue(store.latest().isEmpty());
     assertEquals(List.of(), children());
@@ -70,8 +83,14 @@ class DirectoryCheckpointStoreTest {
 
   @Test
   void trainerStateRoundTrips() throws IOException {
-    TrainerState state = new TrainerState(42, 0.049, List.of(new SourcePosition("kg.batches.contrastive", 0, 43)), 0.5,
-        "stories260K-hf", Map.of("loss", 1.25));
+    TrainerState state =
+        new TrainerState(
+            42,
+            0.049,
+            List.of(new SourcePosition("kg.batches.contrastive", 0, 43)),
+            0.5,
+            "stories260K-hf",
+            Map.of("loss", 1.25));
     state.write(root);
     assertEquals(state, TrainerState.read(root));
     assertFalse(Files.readString(root.resolve(TrainerState.STATE_FILE)).isBlank());

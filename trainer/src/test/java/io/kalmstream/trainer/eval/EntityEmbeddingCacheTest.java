@@ -56,7 +56,8 @@ class EntityEmbeddingCacheTest {
     assertEquals(base, EntityEmbeddingCache.key(model, null, List.of("{alpha}", "{bravo}"), "v"));
     String withAdapter = EntityEmbeddingCache.key(model, adapter, texts, "v");
     assertNotEquals(base, withAdapter);
-    assertNotEquals(base, EntityEmbeddingCache.key(model, null, List.of("{alpha}", "{charlie}"), "v"));
+    assertNotEquals(
+        base, EntityEmbeddingCache.key(model, null, List.of("{alpha}", "{charlie}"), "v"));
     assertNotEquals(base, EntityEmbeddingCache.key(model, null, texts, "w"));
 
     // optimizer state beside the adapter does not change its vectors, new weights do

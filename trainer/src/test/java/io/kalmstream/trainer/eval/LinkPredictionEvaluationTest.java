@@ -21,7 +21,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A five-entity graph with fixed embeddings whose ranks are worked out by hand, ties and filtering included.
+ * A five-entity graph with fixed embeddings whose ranks are worked out by hand, ties and filtering
+ * included.
  *
  * <pre>
  * entities a (0,0,1)  b (1,0,0)  c (0.8,0.6,0)  d (0.6,0.8,0)  e (0.6,-0.8,0)
@@ -55,20 +56,33 @@ class LinkPredictionEvaluationTest {
 
   static KgDataset handMadeGraph(boolean withDev) {
     Map<String, EntityDescription> entities = new LinkedHashMap<>();
-    for (String[] e : new String[][] {{"a", "alpha, first letter"}, {"b", "bravo, second letter"},
-        {"c", "charlie"}, {"d", "delta, fourth letter"}, {"e", "echo, fifth letter"}}) {
+    for (String[] e :
+        new String[][] {
+          {"a", "alpha, first letter"},
+          {"b", "bravo, second letter"},
+          {"c", "charlie"},
+          {"d", "delta, fourth letter"},
+          {"e", "echo, fifth letter"}
+        }) {
       entities.put(e[0], KgDatasetReader.entity(e[0], e[1]));
     }
     Map<String, RelationDescription> relations = new LinkedHashMap<>();
     relations.put("likes", new RelationDescription("likes", "likes", ""));
-    return new KgDataset(entities, relations,
+    return new KgDataset(
+        entities,
+        relations,
         List.of(triple("a", "b", "train"), triple("a", "c", "train")),
         withDev ? List.of(triple("e", "c", "dev")) : List.of(),
         List.of(triple("a", "d", "test"), triple("e", "b", "test")));
   }
 
   static Triple triple(String head, String tail, String split) {
-    return Triple.newBuilder().setHead(head).setRelation("likes").setTail(tail).setSplit(split).build();
+    return Triple.newBuilder()
+        .setHead(head)
+        .setRelation("likes")
+        .setTail(tail)
+        .setSplit(split)
+        .build();
   }
 
   static EmbeddingMatrix entityMatrix() {
@@ -79,8 +93,12 @@ class LinkPredictionEvaluationTest {
   void ranksAreFilteredOverEverySplitAndTiesCountHalf() {
     KgDataset kg = handMadeGraph(true);
     LinkPredictionEvaluation evaluation = new LinkPredictionEvaluation(kg, TextViews.defaults());
-    BidirectionalMetrics metrics = evaluation.rank(entityMatrix(), kg.test(),
-        new float[][] {TAIL_Q_AD, TAIL_Q_EB}, new float[][] {HEAD_Q_AD, HEAD_Q_EB});
+    BidirectionalMetrics metrics =
+        evaluation.rank(
+            entityMatrix(),
+            kg.test(),
+            new float[][] {TAIL_Q_AD, TAIL_Q_EB},
+            new float[][] {HEAD_Q_AD, HEAD_Q_EB});
 
     // tail ranks 1.5 and 2.5
     assertFigures(metrics.tail(), 2.0, (1 / 1.5 + 1 / 2.5) / 2, 0, 1, 1);
@@ -93,8 +111,13 @@ class LinkPredictionEvaluationTest {
   @Test
   void aTrueAnswerKnownOnlyFromTheDevSplitIsFilteredToo() {
     KgDataset withoutDev = handMadeGraph(false);
-    BidirectionalMetrics metrics = new LinkPredictionEvaluation(withoutDev, TextViews.defaults()).rank(
-        entityMatrix(), withoutDev.test(), new float[][] {TAIL_Q_AD, TAIL_Q_EB}, new float[][] {HEAD_Q_AD, HEAD_Q_EB});
+    BidirectionalMetrics metrics =
+        new LinkPredictionEvaluation(withoutDev, TextViews.defaults())
+            .rank(
+                entityMatrix(),
+                withoutDev.test(),
+                new float[][] {TAIL_Q_AD, TAIL_Q_EB},
+                new float[][] {HEAD_Q_AD, HEAD_Q_EB});
     // without (e likes c), c at 0.6 beats b in the tail query of (e likes b): 2.5 becomes 3.5
     assertFigures(metrics.tail(), 2.5, (1 / 1.5 + 1 / 3.5) / 2, 0, 0.5, 1);
   }
@@ -103,7 +126,8 @@ class LinkPredictionEvaluationTest {
   void queriesAreTheTextViewsOfBothDirections() {
     KgDataset kg = handMadeGraph(true);
     LinkPredictionEvaluation evaluation = new LinkPredictionEvaluation(kg, TextViews.defaults());
-    assertEquals(List.of("[alpha, first letter, likes]", "[delta, fourth letter, inverse likes]"),
+    assertEquals(
+        List.of("[alpha, first letter, likes]", "[delta, fourth letter, inverse likes]"),
         evaluation.queryTexts(kg.test().get(0)));
     assertEquals("{charlie}", evaluation.entityTexts().get(2));
 
@@ -128,8 +152,20 @@ class LinkPredictionEvaluationTest {
   void selectionSkipsTriplesWithoutDescriptionsAndSamplesReproducibly() {
     KgDataset kg = handMadeGraph(true);
     List<Triple> split = new ArrayList<>(kg.test());
-    split.add(Triple.newBuilder().setHead("a").setRelation("likes").setTail("zulu").setSplit("test").build());
-    split.add(Triple.newBuilder().setHead("a").setRelation("hates").setTail("b").setSplit("test").build());
+    split.add(
+        Triple.newBuilder()
+            .setHead("a")
+            .setRelation("likes")
+            .setTail("zulu")
+            .setSplit("test")
+            .build());
+    split.add(
+        Triple.newBuilder()
+            .setHead("a")
+            .setRelation("hates")
+            .setTail("b")
+            .setSplit("test")
+            .build());
     LinkPredictionEvaluation evaluation = new LinkPredictionEvaluation(kg, TextViews.defaults());
 
     LinkPredictionEvaluation.Selection all = evaluation.select(split, 0, 1);
@@ -146,12 +182,20 @@ class LinkPredictionEvaluationTest {
   void anEntityMatrixOfAnotherSizeIsRefused() {
     KgDataset kg = handMadeGraph(true);
     LinkPredictionEvaluation evaluation = new LinkPredictionEvaluation(kg, TextViews.defaults());
-    EmbeddingMatrix four = EmbeddingMatrix.of(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 0, 0}});
-    assertThrows(IllegalArgumentException.class, () -> evaluation.rank(four, kg.test(),
-        new float[][] {TAIL_Q_AD, TAIL_Q_EB}, new float[][] {HEAD_Q_AD, HEAD_Q_EB}));
+    EmbeddingMatrix four =
+        EmbeddingMatrix.of(new float[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 0, 0}});
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            evaluation.rank(
+                four,
+                kg.test(),
+                new float[][] {TAIL_Q_AD, TAIL_Q_EB},
+                new float[][] {HEAD_Q_AD, HEAD_Q_EB}));
   }
 
-  static void assertFigures(RankingMetrics m, double mr, double mrr, double h1, double h3, double h10) {
+  static void assertFigures(
+      RankingMetrics m, double mr, double mrr, double h1, double h3, double h10) {
     assertEquals(mr, m.meanRank(), 1e-9, "MR");
     assertEquals(mrr, m.meanReciprocalRank(), 1e-9, "MRR");
     assertEquals(h1, m.hitsAt(1), 1e-9, "Hits@1");
@@ -159,7 +203,10 @@ class LinkPredictionEvaluationTest {
     assertEquals(h10, m.hitsAt(10), 1e-9, "Hits@10");
   }
 
-  /** Fixed vectors looked up by exact text: exact ranks without a model; an unknown text is an error. */
+  /**
+   * Fixed vectors looked up by exact text: exact ranks without a model; an unknown text is an
+   * error.
+   */
   static final class TableEmbedder implements TextEmbedder {
     private final Map<String, float[]> table;
 

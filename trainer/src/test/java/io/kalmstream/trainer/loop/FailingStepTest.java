@@ -26,7 +26,10 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A batch whose training step throws goes to the source's dead letters with the reason; training goes on. */
+/**
+ * A batch whose training step throws goes to the source's dead letters with the reason; training
+ * goes on.
+ */
 class FailingStepTest {
   @TempDir Path temp;
 
@@ -45,13 +48,17 @@ class FailingStepTest {
       Optional<Sourced<ContrastiveBatch>> next = inner.nextContrastive(wait);
       if (next.isPresent() && ++handedOut == 3) {
         Sourced<ContrastiveBatch> s = next.get();
-        ContrastiveBatch poisoned = new ContrastiveBatch(s.batch().getBatchId(), s.batch().getPairs(),
-            s.batch().getFalseNegatives(), s.batch().getCreatedAt()) {
-          @Override
-          public List<ContrastivePair> getPairs() {
-            throw new IllegalStateException("poisoned batch");
-          }
-        };
+        ContrastiveBatch poisoned =
+            new ContrastiveBatch(
+                s.batch().getBatchId(),
+                s.batch().getPairs(),
+                s.batch().getFalseNegatives(),
+                s.batch().getCreatedAt()) {
+              @Override
+              public List<ContrastivePair> getPairs() {
+                throw new IllegalStateException("poisoned batch");
+              }
+            };
         return Optional.of(new Sourced<>(poisoned, s.source(), s.partition(), s.offset()));
       }
       return next;
@@ -96,28 +103,58 @@ class FailingStepTest {
   @Test
   void aStepThatThrowsDeadLettersItsBatchesAndTrainingContinues() throws Exception {
     Path dataset = DatasetTrainingTest.smallDataset(temp.resolve("kg"), 40);
-    TrainerSettings settings = TrainerSettings.builder().learningRate(1e-3).warmupSteps(2).maxTextTokens(24).seed(3)
-        .instructionRatio(0).build();
-    DatasetBatches batches = new DatasetBatches(KgDatasetReader.read(dataset), new Examples(TextViews.defaults()));
-    PoisoningSource source = new PoisoningSource(new DatasetBatchSource(batches, 4, 2, settings.seed()));
+    TrainerSettings settings =
+        TrainerSettings.builder()
+            .learningRate(1e-3)
+            .warmupSteps(2)
+            .maxTextTokens(24)
+            .seed(3)
+            .instructionRatio(0)
+            .build();
+    DatasetBatches batches =
+        new DatasetBatches(KgDatasetReader.read(dataset), new Examples(TextViews.defaults()));
+    PoisoningSource source =
+        new PoisoningSource(new DatasetBatchSource(batches, 4, 2, settings.seed()));
     List<String> trained = new ArrayList<>();
     try (TrainerMetrics metrics = new TrainerMetrics();
-        TrainingSession session = TrainingSession.open(Fixtures.stories260K(), ModelOptions.auto(), settings,
-            new DirectoryCheckpointStore(temp.resolve("out"), 5))) {
-      TrainingLoop loop = new TrainingLoop(session.trainer(), source, new DirectoryCheckpointStore(temp.resolve("out"), 5),
-          LoopSettings.builder().checkpointEverySteps(100).checkpointInterval(null).maxSteps(4)
-              .idleWait(Duration.ZERO).instructionWait(Duration.ZERO).modelName("failing-step").build(),
-          metrics, "base");
+        TrainingSession session =
+            TrainingSession.open(
+                Fixtures.stories260K(),
+                ModelOptions.auto(),
+                settings,
+                new DirectoryCheckpointStore(temp.resolve("out"), 5))) {
+      TrainingLoop loop =
+          new TrainingLoop(
+              session.trainer(),
+              source,
+              new DirectoryCheckpointStore(temp.resolve("out"), 5),
+              LoopSettings.builder()
+                  .checkpointEverySteps(100)
+                  .checkpointInterval(null)
+                  .maxSteps(4)
+                  .idleWait(Duration.ZERO)
+                  .instructionWait(Duration.ZERO)
+                  .modelName("failing-step")
+                  .build(),
+              metrics,
+              "base");
       loop.onStep((result, contrastive, instructions) -> trained.add(String.valueOf(contrastive)));
       TrainingLoop.Result outcome = loop.run(() -> false);
       assertEquals(4, outcome.steps(), "four good steps despite the failed one");
-      assertTrue(metrics.scrape().contains("kalm_trainer_failed_steps_total 1.0"), metrics.scrape());
+      assertTrue(
+          metrics.scrape().contains("kalm_trainer_failed_steps_total 1.0"), metrics.scrape());
     }
     assertEquals(1, source.deadLettered.size(), source.deadLettered.toString());
-    assertTrue(source.deadLettered.get(0).startsWith("dataset.contrastive-0@2: training step 3 failed: "),
+    assertTrue(
+        source.deadLettered.get(0).startsWith("dataset.contrastive-0@2: training step 3 failed: "),
         source.deadLettered.get(0));
     assertTrue(source.deadLettered.get(0).contains("poisoned batch"));
-    assertEquals(List.of("dataset.contrastive-0@0", "dataset.contrastive-0@1", "dataset.contrastive-0@3",
-        "dataset.contrastive-0@4"), trained);
+    assertEquals(
+        List.of(
+            "dataset.contrastive-0@0",
+            "dataset.contrastive-0@1",
+            "dataset.contrastive-0@3",
+            "dataset.contrastive-0@4"),
+        trained);
   }
 }

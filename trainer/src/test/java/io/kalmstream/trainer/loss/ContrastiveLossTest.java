@@ -23,10 +23,14 @@ class ContrastiveLossTest {
   private static final double GAMMA = 0.02;
   private static final double TAU = 0.05;
 
-  // Unit rows, chosen so that every off-diagonal similarity differs and row 0's column 2 is a strong competitor.
-  private static final double[][] HEAD_RELATION = normalise(new double[][] {{1, 0.2, 0}, {0.1, 1, 0.3}, {0.3, 0, 1}});
-  private static final double[][] TAIL = normalise(new double[][] {{0.9, 0.1, 0.4}, {0, 1, 0.1}, {0.8, 0.3, 0.6}});
-  private static final List<List<Integer>> ROW0_COLUMN2_IS_FALSE_NEGATIVE = List.of(List.of(2), List.of(), List.of());
+  // Unit rows, chosen so that every off-diagonal similarity differs and row 0's column 2 is a
+  // strong competitor.
+  private static final double[][] HEAD_RELATION =
+      normalise(new double[][] {{1, 0.2, 0}, {0.1, 1, 0.3}, {0.3, 0, 1}});
+  private static final double[][] TAIL =
+      normalise(new double[][] {{0.9, 0.1, 0.4}, {0, 1, 0.1}, {0.8, 0.3, 0.6}});
+  private static final List<List<Integer>> ROW0_COLUMN2_IS_FALSE_NEGATIVE =
+      List.of(List.of(2), List.of(), List.of());
 
   private NDManager manager;
 
@@ -63,7 +67,9 @@ class ContrastiveLossTest {
       hr.setRequiresGradient(true);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray mask = ContrastiveLoss.maskOf(manager, 3, ROW0_COLUMN2_IS_FALSE_NEGATIVE);
-        collector.backward(new ContrastiveLoss((float) GAMMA).compute(hr, matrix(TAIL), temperature.inverse(), mask));
+        collector.backward(
+            new ContrastiveLoss((float) GAMMA)
+                .compute(hr, matrix(TAIL), temperature.inverse(), mask));
       }
       for (float g : hr.getGradient().toFloatArray()) {
         assertTrue(Float.isFinite(g), "gradient " + g);
@@ -78,7 +84,9 @@ class ContrastiveLossTest {
       double before = temperature.tau();
       assertEquals(TAU, before, 1e-6);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        collector.backward(new ContrastiveLoss((float) GAMMA).compute(matrix(HEAD_RELATION), matrix(TAIL), temperature.inverse(), null));
+        collector.backward(
+            new ContrastiveLoss((float) GAMMA)
+                .compute(matrix(HEAD_RELATION), matrix(TAIL), temperature.inverse(), null));
       }
       NDArray gradient = temperature.parameter().getGradient();
       assertNotNull(gradient);
@@ -86,11 +94,15 @@ class ContrastiveLossTest {
       assertTrue(g != 0 && Float.isFinite(g), "d loss / d log(1/tau) = " + g);
       assertEquals(referenceTemperatureGradient(), g, 1e-3);
 
-      optimizer.update(List.of(new TrainableParameter(Temperature.PARAMETER_NAME, temperature.parameter(), false)), 1e-2);
+      optimizer.update(
+          List.of(
+              new TrainableParameter(Temperature.PARAMETER_NAME, temperature.parameter(), false)),
+          1e-2);
       temperature.project();
       assertNotEquals(before, temperature.tau());
       // Adam's first step moves the parameter by lr against the gradient's sign.
-      assertEquals(Math.log(1 / TAU) - Math.signum(g) * 1e-2, Math.log(1 / temperature.tau()), 1e-5);
+      assertEquals(
+          Math.log(1 / TAU) - Math.signum(g) * 1e-2, Math.log(1 / temperature.tau()), 1e-5);
     }
   }
 
@@ -105,19 +117,27 @@ class ContrastiveLossTest {
 
   @Test
   void rejectsFalseNegativesOutsideTheBatch() {
-    assertThrows(IllegalArgumentException.class, () -> ContrastiveLoss.maskOf(manager, 3, List.of(List.of(3), List.of(), List.of())));
-    assertThrows(IllegalArgumentException.class, () -> ContrastiveLoss.maskOf(manager, 3, List.of(List.of(), List.of())));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ContrastiveLoss.maskOf(manager, 3, List.of(List.of(3), List.of(), List.of())));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ContrastiveLoss.maskOf(manager, 3, List.of(List.of(), List.of())));
   }
 
   private double djlLoss(List<List<Integer>> falseNegatives) {
     try (Temperature temperature = Temperature.create(manager, TAU, 0.01, 1.0)) {
-      NDArray mask = falseNegatives == null ? null : ContrastiveLoss.maskOf(manager, 3, falseNegatives);
-      return new ContrastiveLoss((float) GAMMA).compute(matrix(HEAD_RELATION), matrix(TAIL), temperature.inverse(), mask).getFloat();
+      NDArray mask =
+          falseNegatives == null ? null : ContrastiveLoss.maskOf(manager, 3, falseNegatives);
+      return new ContrastiveLoss((float) GAMMA)
+          .compute(matrix(HEAD_RELATION), matrix(TAIL), temperature.inverse(), mask)
+          .getFloat();
     }
   }
 
   /** L_exp of DESIGN.md in plain doubles: masked entries are left out of the softmax sums. */
-  private static double referenceLoss(double[][] hr, double[][] t, boolean[][] masked, double inverseTau) {
+  private static double referenceLoss(
+      double[][] hr, double[][] t, boolean[][] masked, double inverseTau) {
     int n = hr.length;
     double[][] logits = new double[n][n];
     for (int i = 0; i < n; i++) {
@@ -153,7 +173,9 @@ class ContrastiveLossTest {
     double h = 1e-6;
     double s = Math.log(1 / TAU);
     boolean[][] none = new boolean[3][3];
-    return (referenceLoss(HEAD_RELATION, TAIL, none, Math.exp(s + h)) - referenceLoss(HEAD_RELATION, TAIL, none, Math.exp(s - h))) / (2 * h);
+    return (referenceLoss(HEAD_RELATION, TAIL, none, Math.exp(s + h))
+            - referenceLoss(HEAD_RELATION, TAIL, none, Math.exp(s - h)))
+        / (2 * h);
   }
 
   private NDArray matrix(double[][] rows) {

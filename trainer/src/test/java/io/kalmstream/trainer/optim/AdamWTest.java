@@ -17,7 +17,8 @@ class AdamWTest {
 
   @Test
   void matchesTheReferenceUpdateOverSeveralSteps() {
-    try (NDManager manager = NDManager.newBaseManager("PyTorch"); AdamW optimizer = new AdamW(SETTINGS)) {
+    try (NDManager manager = NDManager.newBaseManager("PyTorch");
+        AdamW optimizer = new AdamW(SETTINGS)) {
       NDArray weight = manager.create(new float[] {1f, -2f, 0.5f});
       weight.setRequiresGradient(true);
       List<TrainableParameter> parameters = List.of(new TrainableParameter("w", weight, true));
@@ -34,7 +35,10 @@ class AdamWTest {
           m[k] = 0.9 * m[k] + 0.1 * g;
           v[k] = 0.999 * v[k] + 0.001 * g * g;
           w[k] *= 1 - lr * SETTINGS.weightDecay();
-          w[k] -= lr * (m[k] / (1 - Math.pow(0.9, t))) / (Math.sqrt(v[k] / (1 - Math.pow(0.999, t))) + 1e-8);
+          w[k] -=
+              lr
+                  * (m[k] / (1 - Math.pow(0.9, t)))
+                  / (Math.sqrt(v[k] / (1 - Math.pow(0.999, t))) + 1e-8);
         }
       }
       float[] actual = weight.toFloatArray();
@@ -87,7 +91,8 @@ class AdamWTest {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         collector.backward(x.mul(x).div(2).add(y.mul(y).div(2)).sum()); // gradients (3, 4), norm 5
       }
-      List<TrainableParameter> parameters = List.of(new TrainableParameter("x", x, true), new TrainableParameter("y", y, true));
+      List<TrainableParameter> parameters =
+          List.of(new TrainableParameter("x", x, true), new TrainableParameter("y", y, true));
       assertEquals(5.0, Gradients.clipByGlobalNorm(parameters, 1.0), 1e-6);
       assertEquals(1.0, Gradients.globalNorm(parameters), 1e-5);
       assertEquals(0.6f, x.getGradient().getFloat(), 1e-5f);
