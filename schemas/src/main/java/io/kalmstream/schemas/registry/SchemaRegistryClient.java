@@ -3,7 +3,6 @@ package io.kalmstream.schemas.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -221,8 +220,17 @@ public final class SchemaRegistryClient {
    * globally when null.
    */
   public void setCompatibilityLevel(String subject, String level) {
-    ObjectNode body = JSON.createObjectNode().put("compatibility", level);
-    send("PUT", subject == null ? "/config" : "/config/" + encode(subject), body.toString());
+    String path = subject == null ? "/config" : "/config/" + encode(subject);
+    String body = JSON.createObjectNode().put("compatibility", level).toString();
+    try {
+      send("PUT", path, body);
+    } catch (IncompatibleSchemaException concurrentFirstWrite) {
+      // Apicurio answers 409 "rule already exists" to the loser of two simultaneous first writes
+      // of a subject's rule (parallel sink subtasks creating one subject). The rule exists now, so
+      // the same request is an update and succeeds.
+      LOG.info("Compatibility of {} was being set concurrently; setting it again", subject);
+      send("PUT", path, body);
+    }
   }
 
   private RegisteredSchema version(String subject, String version) {

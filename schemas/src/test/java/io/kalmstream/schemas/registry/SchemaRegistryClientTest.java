@@ -12,8 +12,15 @@ import io.kalmstream.schemas.RelationDescription;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,6 +86,33 @@ class SchemaRegistryClientTest {
         "the embedded registry applies Confluent's default");
     client.setCompatibilityLevel(subject, "FULL");
     assertEquals("FULL", client.compatibilityLevel(subject));
+  }
+
+  @Test
+  void concurrentFirstRegistrationsOfOneSubjectAllSucceed() throws Exception {
+    // parallel sink subtasks each create the same subject on their first record
+    for (int round = 0; round < 5; round++) {
+      String subject = "client.concurrent-" + round + "-value";
+      List<Callable<Integer>> writers =
+          IntStream.range(0, 4)
+              .<Callable<Integer>>mapToObj(
+                  i ->
+                      () ->
+                          new SchemaRegistryClient(RegistryConfig.of(RUNTIME.registryUrl()))
+                              .register(subject, EntityDescription.getClassSchema()))
+              .toList();
+      ExecutorService pool = Executors.newFixedThreadPool(writers.size());
+      try {
+        Set<Integer> ids = new HashSet<>();
+        for (Future<Integer> id : pool.invokeAll(writers)) {
+          ids.add(id.get());
+        }
+        assertEquals(1, ids.size(), "one id for " + subject + ": " + ids);
+        assertEquals("BACKWARD", client.compatibilityLevel(subject));
+      } finally {
+        pool.shutdownNow();
+      }
+    }
   }
 
   @Test
