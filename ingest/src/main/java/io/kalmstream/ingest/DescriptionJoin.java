@@ -182,7 +182,7 @@ final class DescriptionJoin extends KeyedCoProcessFunction<String, KgEvent, KgEv
               + "' after waiting until event time "
               + java.time.Instant.ofEpochMilli(fact.deadline)
               + " for its description";
-      ctx.output(DeadLetters.TAG, DeadLetters.of(fact, reason, time));
+      ctx.output(IngestDeadLetters.TAG, IngestDeadLetters.of(fact, reason, time));
       counters.inc(Outcome.TRIPLES_EXPIRED);
       waiting.remove(tripleId);
     }

@@ -111,12 +111,12 @@ public final class IngestJob {
         .uid("eval-sink")
         .name("eval triples");
     valid
-        .getSideOutput(DeadLetters.TAG)
+        .getSideOutput(IngestDeadLetters.TAG)
         .union(
-            facts.getSideOutput(DeadLetters.TAG),
-            withHead.getSideOutput(DeadLetters.TAG),
-            withTail.getSideOutput(DeadLetters.TAG),
-            complete.getSideOutput(DeadLetters.TAG))
+            facts.getSideOutput(IngestDeadLetters.TAG),
+            withHead.getSideOutput(IngestDeadLetters.TAG),
+            withTail.getSideOutput(IngestDeadLetters.TAG),
+            complete.getSideOutput(IngestDeadLetters.TAG))
         .sinkTo(deadLetterSink)
         .uid("dead-letter-sink")
         .name("dead letters");

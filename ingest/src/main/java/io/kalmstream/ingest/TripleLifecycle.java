@@ -71,8 +71,8 @@ final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEven
     if (current == null) {
       counters.inc(Outcome.RETRACTIONS_OF_UNKNOWN);
       ctx.output(
-          DeadLetters.TAG,
-          DeadLetters.of(
+          IngestDeadLetters.TAG,
+          IngestDeadLetters.of(
               event,
               "tombstone for triple '"
                   + event.key
@@ -84,8 +84,8 @@ final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEven
     if (added != null && ctx.timestamp() < added) {
       counters.inc(Outcome.RETRACTIONS_OUT_OF_ORDER);
       ctx.output(
-          DeadLetters.TAG,
-          DeadLetters.of(
+          IngestDeadLetters.TAG,
+          IngestDeadLetters.of(
               event,
               "tombstone stamped "
                   + java.time.Instant.ofEpochMilli(ctx.timestamp())

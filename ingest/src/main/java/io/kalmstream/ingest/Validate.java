@@ -59,7 +59,7 @@ final class Validate extends ProcessFunction<KgEvent, KgEvent> {
           event.kind == KgEvent.Kind.UNDECODABLE
               ? Outcome.UNDECODABLE
               : event.isDescription() ? Outcome.DESCRIPTIONS_REJECTED : Outcome.TRIPLES_REJECTED);
-      ctx.output(DeadLetters.TAG, DeadLetters.of(event, problem.get(), time));
+      ctx.output(IngestDeadLetters.TAG, IngestDeadLetters.of(event, problem.get(), time));
       return;
     }
     switch (event.kind) {

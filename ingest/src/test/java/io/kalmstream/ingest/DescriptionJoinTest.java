@@ -59,7 +59,7 @@ class DescriptionJoinTest {
     watermark(600);
     assertEquals(List.of("late\tr\tt"), outputs().stream().map(e -> e.key).toList());
     List<DeadLetter> dead =
-        harness.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
+        harness.getSideOutput(IngestDeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
     assertEquals(1, dead.size());
     assertTrue(
         dead.get(0)
@@ -84,8 +84,8 @@ class DescriptionJoinTest {
         List.of("TRIPLE p\tr\tt", "RETRACTION p\tr\tt"),
         outputs().stream().map(e -> e.kind + " " + e.key).collect(Collectors.toList()));
     assertTrue(
-        harness.getSideOutput(DeadLetters.TAG) == null
-            || harness.getSideOutput(DeadLetters.TAG).isEmpty());
+        harness.getSideOutput(IngestDeadLetters.TAG) == null
+            || harness.getSideOutput(IngestDeadLetters.TAG).isEmpty());
   }
 
   private void watermark(long time) throws Exception {

@@ -74,7 +74,7 @@ class FutureSkewTest {
       harness.extractOutputValues().forEach(e -> passed.add(e.triple.getHead().toString()));
       assertEquals(List.of("soon", "now"), passed, "within the skew is on time");
       List<DeadLetter> dead = new ArrayList<>();
-      harness.getSideOutput(DeadLetters.TAG).forEach(r -> dead.add(r.getValue()));
+      harness.getSideOutput(IngestDeadLetters.TAG).forEach(r -> dead.add(r.getValue()));
       assertEquals(2, dead.size());
       assertEquals(
           "triple part id 'bell' has control character U+0007 at 4",
@@ -115,7 +115,7 @@ class FutureSkewTest {
       assertEquals(List.of("last-week"), passed, "within the allowed age of 7 days");
       List<String> reasons = new ArrayList<>();
       harness
-          .getSideOutput(DeadLetters.TAG)
+          .getSideOutput(IngestDeadLetters.TAG)
           .forEach(r -> reasons.add(r.getValue().getReason().toString()));
       assertEquals(2, reasons.size(), reasons.toString());
       assertTrue(

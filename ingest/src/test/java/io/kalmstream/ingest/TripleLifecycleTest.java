@@ -135,7 +135,7 @@ class TripleLifecycleTest {
       assertEquals(
           List.of("TRIPLE a", "TRIPLE b", "RETRACTION b"), passed, "a stays, b is retracted");
       List<DeadLetter> dead = new ArrayList<>();
-      harness.getSideOutput(DeadLetters.TAG).forEach(r -> dead.add(r.getValue()));
+      harness.getSideOutput(IngestDeadLetters.TAG).forEach(r -> dead.add(r.getValue()));
       assertEquals(List.of(1L, 3L), dead.stream().map(DeadLetter::getSourceOffset).toList());
       assertTrue(dead.get(0).getReason().toString().contains("which this job does not hold"));
       assertTrue(
