@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print their figures and save them under --out.",
     subcommands = {
+      BenchFaultsCommand.class,
       BenchIngestCommand.class,
       BenchKgcCommand.class,
       BenchModelCommand.class,

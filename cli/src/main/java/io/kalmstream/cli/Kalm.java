@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       ScoreCommand.class,
       LoadCommand.class,
+      RuntimeCommand.class,
       DashboardCommand.class,
       QueryCommand.class,
       EvalCommand.class,

@@ -84,8 +84,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public static EmbeddedKafkaBroker start(
       Path workDir, Map<String, String> overrides, EmbeddedSecurity security) {
+    return start(workDir, overrides, security, 0);
+  }
+
+  /**
+   * Starts a broker as {@link #start(Path, Map, EmbeddedSecurity)} does, with its client listener
+   * on {@code port} (0: a free one). A fixed port lets clients that outlive the broker's process
+   * reconnect to its restart on the same directory.
+   */
+  public static EmbeddedKafkaBroker start(
+      Path workDir, Map<String, String> overrides, EmbeddedSecurity security, int port) {
     Path logDir = workDir.resolve("kafka").toAbsolutePath();
-    int brokerPort = FreePorts.next();
+    int brokerPort = port == 0 ? FreePorts.next() : port;
     int controllerPort = FreePorts.next();
     Map<String, String> config = brokerConfig(logDir, brokerPort, controllerPort);
     if (security != null) {

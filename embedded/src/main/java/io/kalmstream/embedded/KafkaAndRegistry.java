@@ -72,6 +72,15 @@ public final class KafkaAndRegistry implements AutoCloseable {
   }
 
   /**
+   * Starts both on fixed ports (0: a free one), so that processes outside this one reconnect when
+   * it is restarted on the same directory ({@code kalm runtime}).
+   */
+  public static KafkaAndRegistry start(
+      Path workDir, int kafkaPort, ApicurioRegistry.Options registryOptions) {
+    return start(workDir, registryOptions, false, false, kafkaPort);
+  }
+
+  /**
    * Starts both secured: the broker with SASL/PLAIN over TLS as its only listeners, the registry
    * behind an HTTPS front with basic authentication ({@link EmbeddedSecurity}, certificates under
    * {@code workDir/security}).
@@ -109,12 +118,21 @@ public final class KafkaAndRegistry implements AutoCloseable {
       ApicurioRegistry.Options registryOptions,
       boolean deleteOnClose,
       boolean secured) {
+    return start(workDir, registryOptions, deleteOnClose, secured, 0);
+  }
+
+  private static KafkaAndRegistry start(
+      Path workDir,
+      ApicurioRegistry.Options registryOptions,
+      boolean deleteOnClose,
+      boolean secured,
+      int kafkaPort) {
     EmbeddedSecurity security = secured ? EmbeddedSecurity.in(workDir.resolve("security")) : null;
     // The registry boots for several seconds in its own process; the broker starts meanwhile.
     ApicurioRegistry registry = ApicurioRegistry.starting(workDir, registryOptions);
     EmbeddedKafkaBroker broker;
     try {
-      broker = EmbeddedKafkaBroker.start(workDir, Map.of(), security);
+      broker = EmbeddedKafkaBroker.start(workDir, Map.of(), security, kafkaPort);
     } catch (RuntimeException e) {
       registry.close();
       throw e;

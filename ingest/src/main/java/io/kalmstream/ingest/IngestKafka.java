@@ -4,6 +4,7 @@ import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.DeadLetter;
 import io.kalmstream.schemas.InstructionBatch;
 import io.kalmstream.schemas.kafka.Topics;
+import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -20,11 +21,10 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * that covers them completes.
  */
 public final class IngestKafka {
-  /**
-   * Kafka's default transaction.max.timeout.ms is 15 minutes; stay under it, well above a
-   * checkpoint.
-   */
-  private static final String TRANSACTION_TIMEOUT_MS = "600000";
+  private static final Duration MIN_TRANSACTION_TIMEOUT = Duration.ofMinutes(2);
+
+  /** Kafka's default transaction.max.timeout.ms: a broker refuses longer ones. */
+  private static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
   private IngestKafka() {}
 
@@ -37,11 +37,13 @@ public final class IngestKafka {
   public static IngestJob job(
       IngestConfig config, KafkaSettings kafka, KafkaSource<KgEvent> source) {
     Topics topics = kafka.topics();
+    Duration transactionTimeout = transactionTimeout(config.checkpointInterval());
     return new IngestJob(
         config,
         source,
         sink(
             kafka,
+            transactionTimeout,
             "contrastive",
             KeyedAvroRecords.<ContrastiveBatch>stampedWithEventTime(
                 topics.contrastiveBatches().name(),
@@ -50,6 +52,7 @@ public final class IngestKafka {
                 b -> b)),
         sink(
             kafka,
+            transactionTimeout,
             "instruction",
             KeyedAvroRecords.<InstructionBatch>stampedWithEventTime(
                 topics.instructionBatches().name(),
@@ -58,11 +61,13 @@ public final class IngestKafka {
                 b -> b)),
         sink(
             kafka,
+            transactionTimeout,
             "eval",
             KeyedAvroRecords.<EvalTriple>stampedWithEventTime(
                 topics.evalTriples().name(), kafka.registry(), e -> e.tripleId, e -> e.triple)),
         sink(
             kafka,
+            transactionTimeout,
             "dlq",
             KeyedAvroRecords.<DeadLetter>stampedWhenWritten(
                 topics.deadLetters().name(),
@@ -109,15 +114,34 @@ public final class IngestKafka {
   }
 
   private static <T> KafkaSink<T> sink(
-      KafkaSettings kafka, String name, KafkaRecordSerializationSchema<T> records) {
+      KafkaSettings kafka,
+      Duration transactionTimeout,
+      String name,
+      KafkaRecordSerializationSchema<T> records) {
     KafkaSinkBuilder<T> builder = KafkaSink.<T>builder();
+    // a client property (--kafka-property transaction.timeout.ms=...) overrides the derived one
+    builder.setProperty("transaction.timeout.ms", Long.toString(transactionTimeout.toMillis()));
     kafka.clientProperties().forEach(builder::setProperty);
     return builder
         .setBootstrapServers(kafka.bootstrapServers())
         .setRecordSerializer(records)
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + name)
-        .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
         .build();
+  }
+
+  /**
+   * The sinks' transaction timeout: twelve checkpoint intervals, within [2 min, 15 min]. A killed
+   * job's open transactions hold read_committed consumers back until the restarted job aborts them
+   * (at its start) or, if it does not come back, until this timeout. It must outlast a checkpoint
+   * plus the job's downtime: a transaction pre-committed by the last checkpoint is committed on
+   * recovery, and one the broker has already aborted loses its batches (Flink's documented bound).
+   */
+  static Duration transactionTimeout(Duration checkpointInterval) {
+    Duration twelve = checkpointInterval.multipliedBy(12);
+    if (twelve.compareTo(MIN_TRANSACTION_TIMEOUT) < 0) {
+      return MIN_TRANSACTION_TIMEOUT;
+    }
+    return twelve.compareTo(MAX_TRANSACTION_TIMEOUT) > 0 ? MAX_TRANSACTION_TIMEOUT : twelve;
   }
 }

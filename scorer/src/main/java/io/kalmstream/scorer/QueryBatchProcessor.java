@@ -126,6 +126,9 @@ final class QueryBatchProcessor implements Processor<byte[], byte[], String, Spe
             .encode());
     if (++buffered >= config.maxBatch()) {
       flush();
+      // the dead letters of this flush go out in the transaction that deletes their pending
+      // queries, so a kill cannot commit one without the other
+      forwardEvents();
     }
   }
 

@@ -8,6 +8,7 @@ import io.kalmstream.model.ModelOptions;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.schemas.serde.RegistryAvroSerializer;
 import io.kalmstream.trainer.checkpoint.CheckpointStore;
+import io.kalmstream.trainer.checkpoint.StoredCheckpoint;
 import io.kalmstream.trainer.loop.BatchSource;
 import io.kalmstream.trainer.loop.DatasetBatchSource;
 import io.kalmstream.trainer.loop.KafkaBatchSource;
@@ -19,6 +20,7 @@ import io.kalmstream.trainer.metrics.TrainerMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -64,13 +66,23 @@ public final class TrainerRuns {
             TrainingSession.open(
                 common.modelDir(), common.modelOptions(), common.settings(), common.store())) {
       TrainingLoop loop = loop(common, session, source);
-      loop.onCheckpoint(
+      KafkaCheckpointAnnouncer announcer =
           new KafkaCheckpointAnnouncer(
               producer,
               kafka.topics().checkpoints().name(),
               common.loop().modelName(),
-              common.modelDir().toString()));
+              common.modelDir().toString());
+      loop.onCheckpoint(announcer);
       loop.resume(session.resumedFrom());
+      // A kill between a checkpoint's durable rename and its announcement leaves it unannounced:
+      // the checkpoint this session resumes is announced again (a scorer ignores a version it
+      // already has).
+      if (session.resumedFrom().isPresent()) {
+        Optional<StoredCheckpoint> resumed = common.store().latest();
+        if (resumed.isPresent()) {
+          announcer.durable(resumed.get(), session.resumedFrom().get());
+        }
+      }
       return loop.run(stop);
     }
   }
