@@ -31,10 +31,11 @@ class KalmCommandTreeTest {
                     "query",
                     "eval",
                     "bench",
-                    "generate")),
+                    "generate",
+                    "runtime")),
         kalm.getSubcommands().keySet().toString());
     assertEquals(
-        Set.of("model", "ingest", "scorer", "kgc", "local", "train"),
+        Set.of("model", "ingest", "scorer", "kgc", "local", "train", "faults"),
         kalm.getSubcommands().get("bench").getSubcommands().keySet());
   }
 
