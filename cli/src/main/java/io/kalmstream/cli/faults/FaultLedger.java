@@ -92,19 +92,26 @@ public final class FaultLedger {
       Path checkpointStore,
       List<List<String>> trainerLogs,
       Set<String> extraQueryIds) {
-    List<TopicSnapshot.Entry<DeadLetter>> deadLetters =
+    Set<String> deadLettered = new HashSet<>();
+    for (TopicSnapshot.Entry<DeadLetter> d :
         TopicSnapshot.read(connection, topics.deadLetters().name(), DeadLetter.class, PATIENCE)
-            .entries();
+            .entries()) {
+      deadLettered.add(
+          coordinates(
+              d.value().getSourceTopic(),
+              d.value().getSourcePartition(),
+              d.value().getSourceOffset()));
+    }
     TopicSnapshot<ContrastiveBatch> contrastive =
         TopicSnapshot.read(
             connection, topics.contrastiveBatches().name(), ContrastiveBatch.class, PATIENCE);
     TopicSnapshot<InstructionBatch> instruction =
         TopicSnapshot.read(
             connection, topics.instructionBatches().name(), InstructionBatch.class, PATIENCE);
-    Triples triples = triples(connection, topics, contrastive, deadLetters);
+    Triples triples = triples(connection, topics, contrastive, deadLettered);
     Queries queries = queries(connection, topics, extraQueryIds);
     Checkpoints checkpoints = checkpoints(connection, topics, checkpointStore);
-    Training training = training(topics, contrastive, instruction, deadLetters, trainerLogs);
+    Training training = training(topics, contrastive, instruction, deadLettered, trainerLogs);
     return new Summary(triples, queries, checkpoints, training);
   }
 
@@ -112,7 +119,7 @@ public final class FaultLedger {
       KafkaConnection connection,
       Topics topics,
       TopicSnapshot<ContrastiveBatch> contrastive,
-      List<TopicSnapshot.Entry<DeadLetter>> deadLetters) {
+      Set<String> deadLettered) {
     String triplesTopic = topics.triples().name();
     List<TopicSnapshot.Entry<Triple>> produced =
         TopicSnapshot.read(connection, triplesTopic, Triple.class, PATIENCE).entries();
@@ -130,12 +137,6 @@ public final class FaultLedger {
             .entries()) {
       if (e.value() != null) {
         heldOut.add(e.key());
-      }
-    }
-    Set<String> deadLettered = new HashSet<>();
-    for (TopicSnapshot.Entry<DeadLetter> d : deadLetters) {
-      if (d.value().getSourceTopic().equals(triplesTopic)) {
-        deadLettered.add(d.value().getSourcePartition() + "@" + d.value().getSourceOffset());
       }
     }
     Set<String> retracted = new HashSet<>();
@@ -171,7 +172,7 @@ public final class FaultLedger {
       if (retracted.contains(e.key())) {
         classes.add("retracted");
       }
-      if (deadLettered.contains(e.partition() + "@" + e.offset())) {
+      if (deadLettered.contains(coordinates(triplesTopic, e))) {
         classes.add("dead-lettered");
       }
       switch (classes.size()) {
@@ -259,7 +260,7 @@ public final class FaultLedger {
       Topics topics,
       TopicSnapshot<ContrastiveBatch> contrastive,
       TopicSnapshot<InstructionBatch> instruction,
-      List<TopicSnapshot.Entry<DeadLetter>> deadLetters,
+      Set<String> deadLettered,
       List<List<String>> trainerLogs) {
     Map<String, Integer> stepped = new LinkedHashMap<>();
     List<Long> replayed = new ArrayList<>();
@@ -291,15 +292,6 @@ public final class FaultLedger {
         replayed.add(Math.max(0, lastStepOfPreviousRun - resumedAt));
       }
       lastStepOfPreviousRun = Math.max(lastInRun, resumedAt);
-    }
-    Set<String> deadLettered = new HashSet<>();
-    for (TopicSnapshot.Entry<DeadLetter> d : deadLetters) {
-      deadLettered.add(
-          d.value().getSourceTopic()
-              + "-"
-              + d.value().getSourcePartition()
-              + "@"
-              + d.value().getSourceOffset());
     }
     List<String> batches = new ArrayList<>();
     contrastive
@@ -340,6 +332,10 @@ public final class FaultLedger {
 
   /** "topic-partition@offset", as the trainer's log names a batch. */
   private static String coordinates(String topic, TopicSnapshot.Entry<?> e) {
-    return topic + "-" + e.partition() + "@" + e.offset();
+    return coordinates(topic, e.partition(), e.offset());
+  }
+
+  private static String coordinates(String topic, int partition, long offset) {
+    return topic + "-" + partition + "@" + offset;
   }
 }
