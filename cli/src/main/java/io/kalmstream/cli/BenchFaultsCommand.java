@@ -122,6 +122,31 @@ final class BenchFaultsCommand implements Callable<Integer> {
   int trainerCheckpointEvery;
 
   @Option(
+      names = "--task-managers",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "0: the ingest job on a MiniCluster in its kalm ingest process; N: on a standalone Flink cluster "
+              + "(kalm flink) of one JobManager and N TaskManagers, submitted with --job-jar, where an ingest "
+              + "kill is a TaskManager's. Default: ${DEFAULT-VALUE}.")
+  int taskManagers;
+
+  @Option(
+      names = "--job-jar",
+      paramLabel = "JAR",
+      defaultValue = "ingest/target/kalm-ingest-job.jar",
+      description = "The shaded ingest job jar, with --task-managers. Default: ${DEFAULT-VALUE}.")
+  Path jobJar;
+
+  @Option(
+      names = "--scorers",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Instances of the scorer application; a scorer kill is one instance's. Default: ${DEFAULT-VALUE}.")
+  int scorers;
+
+  @Option(
       names = "--work-dir",
       paramLabel = "DIR",
       defaultValue = "target/bench/faults-work",
@@ -154,7 +179,8 @@ final class BenchFaultsCommand implements Callable<Integer> {
             seed,
             drainLimit,
             ingestCheckpointInterval,
-            trainerCheckpointEvery);
+            trainerCheckpointEvery,
+            new FaultRun.Layout(taskManagers, scorers, jobJar.toAbsolutePath()));
     MachineInfo machine = MachineInfo.current();
     double loadBefore = MachineInfo.loadNow();
     FaultRun.Report report = new FaultRun(settings).run(System.err);

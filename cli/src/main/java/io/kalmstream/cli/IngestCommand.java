@@ -5,14 +5,19 @@ import io.kalmstream.ingest.IngestConfig;
 import io.kalmstream.ingest.IngestKafka;
 import io.kalmstream.ingest.KafkaSettings;
 import io.kalmstream.ingest.LocalFlink;
+import io.kalmstream.ingest.StandaloneFlink;
 import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.kafka.Topics;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -28,10 +33,14 @@ import picocli.CommandLine.Option;
     description = {
       "Run the Flink ingest job that turns kg.triples and descriptions into training batches.",
       "It runs on a local MiniCluster with exactly-once checkpoints under --checkpoint-dir and resumes from the "
-          + "newest one there. For a Flink cluster, submit the shaded job jar (mvn -Pjob-jar package in ingest/)."
+          + "newest one there.",
+      "With --flink-rest it runs on a Flink session cluster instead (for example one started with 'kalm flink'): "
+          + "it submits the job with the shaded job jar (mvn -B -pl ingest -am -Pjob-jar -DskipTests package), "
+          + "or attaches to the job already running there, and follows it until it ends."
     })
 final class IngestCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
+  private static final String JOB_NAME = "kalm-ingest";
 
   @Mixin KafkaOptions kafka;
   @Mixin IngestOptions job;
@@ -40,8 +49,26 @@ final class IngestCommand implements Callable<Integer> {
       names = "--checkpoint-dir",
       paramLabel = "DIR",
       defaultValue = ".kalm/ingest-checkpoints",
-      description = "Where checkpoints are kept between runs. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Where checkpoints are kept between runs; on a cluster, a directory every TaskManager reaches. "
+              + "Default: ${DEFAULT-VALUE}.")
   Path checkpointDir;
+
+  @Option(
+      names = "--flink-rest",
+      paramLabel = "URL",
+      description =
+          "REST address of a Flink session cluster to run the job on (http://HOST:PORT); "
+              + "without it the job runs on a MiniCluster in this process.")
+  URI flinkRest;
+
+  @Option(
+      names = "--job-jar",
+      paramLabel = "JAR",
+      defaultValue = "ingest/target/kalm-ingest-job.jar",
+      description =
+          "The shaded job jar shipped to the cluster with --flink-rest. Default: ${DEFAULT-VALUE}.")
+  Path jobJar;
 
   @Option(
       names = "--fresh",
@@ -52,7 +79,7 @@ final class IngestCommand implements Callable<Integer> {
       names = "--parallelism",
       paramLabel = "N",
       defaultValue = "2",
-      description = "Parallelism of the MiniCluster job. Default: ${DEFAULT-VALUE}.")
+      description = "Parallelism of the job. Default: ${DEFAULT-VALUE}.")
   int parallelism;
 
   @Option(
@@ -112,10 +139,31 @@ final class IngestCommand implements Callable<Integer> {
                 topics.triples().name(),
                 topics.entities().name(),
                 topics.relations().name()));
+    if (flinkRest != null) {
+      return runOnCluster(settings, resume);
+    }
     JobExecutionResult result =
         run(job.config(), settings, checkpointDir.toAbsolutePath(), parallelism, resume);
-    printOutcomes(result);
+    printOutcomes(result.getNetRuntime(), result.getAllAccumulatorResults());
     return 0;
+  }
+
+  private int runOnCluster(KafkaSettings settings, Optional<Path> resume) throws Exception {
+    IngestConfig config = job.config();
+    JobID id =
+        StandaloneFlink.submitOrAttach(
+            flinkRest,
+            jobJar,
+            LocalFlink.job(config, checkpointDir.toAbsolutePath(), parallelism, resume),
+            config,
+            settings,
+            JOB_NAME);
+    System.out.println("kalm ingest: job " + id + " runs on " + flinkRest);
+    long started = System.currentTimeMillis();
+    JobStatus status = StandaloneFlink.await(flinkRest, id, Duration.ofSeconds(2));
+    printOutcomes(
+        System.currentTimeMillis() - started, StandaloneFlink.accumulators(flinkRest, id));
+    return status == JobStatus.FINISHED ? 0 : 1;
   }
 
   static JobExecutionResult run(
@@ -128,7 +176,7 @@ final class IngestCommand implements Callable<Integer> {
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(
             LocalFlink.configuration(config, checkpointDir, parallelism, resume));
-    return IngestKafka.job(config, settings).execute(env, "kalm-ingest");
+    return IngestKafka.job(config, settings).execute(env, JOB_NAME);
   }
 
   static void createMissingTopics(
@@ -139,9 +187,9 @@ final class IngestCommand implements Callable<Integer> {
     }
   }
 
-  static void printOutcomes(JobExecutionResult result) {
-    Map<String, Object> outcomes = new TreeMap<>(result.getAllAccumulatorResults());
-    System.out.println("ingest outcomes after " + result.getNetRuntime() + " ms:");
+  static void printOutcomes(long runtimeMillis, Map<String, Object> accumulators) {
+    Map<String, Object> outcomes = new TreeMap<>(accumulators);
+    System.out.println("ingest outcomes after " + runtimeMillis + " ms:");
     outcomes.forEach((name, value) -> System.out.printf("  %-28s %s%n", name, value));
   }
 }

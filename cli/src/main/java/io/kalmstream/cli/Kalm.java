@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ScoreCommand.class,
       LoadCommand.class,
       RuntimeCommand.class,
+      FlinkClusterCommand.class,
       DashboardCommand.class,
       QueryCommand.class,
       EvalCommand.class,

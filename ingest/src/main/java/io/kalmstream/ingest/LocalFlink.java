@@ -28,6 +28,25 @@ public final class LocalFlink {
 
   public static Configuration configuration(
       IngestConfig config, Path checkpointDir, int parallelism, Optional<Path> restoreFrom) {
+    Configuration flink = job(config, checkpointDir, parallelism, restoreFrom);
+    // A MiniCluster serves only this machine: its REST endpoint, blob server and RPC stay on
+    // loopback.
+    flink.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+    flink.set(RestOptions.ADDRESS, LOOPBACK);
+    flink.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+    flink.set(JobManagerOptions.ADDRESS, LOOPBACK);
+    flink.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+    flink.set(TaskManagerOptions.HOST, LOOPBACK);
+    return flink;
+  }
+
+  /**
+   * The job's own settings, the same on a MiniCluster and on a cluster it is submitted to:
+   * parallelism, exactly-once checkpoints in {@code checkpointDir} (a directory every TaskManager
+   * reaches) retained on cancellation, and the checkpoint to restore.
+   */
+  public static Configuration job(
+      IngestConfig config, Path checkpointDir, int parallelism, Optional<Path> restoreFrom) {
     Configuration flink = new Configuration();
     flink.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
     flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
@@ -37,14 +56,6 @@ public final class LocalFlink {
     flink.set(
         CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-    // A MiniCluster serves only this machine: its REST endpoint, blob server and RPC stay on
-    // loopback.
-    flink.set(RestOptions.BIND_ADDRESS, LOOPBACK);
-    flink.set(RestOptions.ADDRESS, LOOPBACK);
-    flink.set(JobManagerOptions.BIND_HOST, LOOPBACK);
-    flink.set(JobManagerOptions.ADDRESS, LOOPBACK);
-    flink.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
-    flink.set(TaskManagerOptions.HOST, LOOPBACK);
     restoreFrom.ifPresent(
         path -> flink.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toUri().toString()));
     return flink;

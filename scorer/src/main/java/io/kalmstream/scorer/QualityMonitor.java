@@ -125,11 +125,16 @@ final class QualityMonitor implements AutoCloseable {
       // counts
     }
     double aboveBase = now.anisotropy() - base.anisotropy();
+    double baseMrr = latestMrr(base);
     // More anisotropic than the untrained model is a collapse only when the ranking gained nothing
-    // by it: the
-    // first steps of contrastive training often raise anisotropy for a while before they spread the
-    // space out.
-    if (aboveBase > config.anisotropyAboveBase() && !(now.mrr() > base.mrr())) {
+    // by it: the first steps of contrastive training often raise anisotropy for a while before they
+    // spread the space out.
+    if (aboveBase > config.anisotropyAboveBase() && !(now.mrr() > baseMrr)) {
+      String ranking =
+          Double.isNaN(baseMrr)
+              ? String.format(
+                  "MRR %.4f cannot be compared: the base model ranked no eval triple", now.mrr())
+              : String.format("MRR %.4f is no better than its %.4f", now.mrr(), baseMrr);
       events.alert(
           "ANISOTROPY_HIGH",
           now.version(),
@@ -137,14 +142,8 @@ final class QualityMonitor implements AutoCloseable {
           now.anisotropy(),
           config.anisotropyAboveBase(),
           String.format(
-              "anisotropy %.4f is %.4f above the base model's %.4f (version %d), and MRR %.4f is no better "
-                  + "than its %.4f",
-              now.anisotropy(),
-              aboveBase,
-              base.anisotropy(),
-              base.version(),
-              now.mrr(),
-              base.mrr()));
+              "anisotropy %.4f is %.4f above the base model's %.4f (version %d), and %s",
+              now.anisotropy(), aboveBase, base.anisotropy(), base.version(), ranking));
     }
     if (lowestAnisotropy != null && lowestAnisotropy.version() != now.version()) {
       double rise = now.anisotropy() - lowestAnisotropy.anisotropy();

@@ -25,6 +25,18 @@ public final class FaultReportText {
             machine,
             loadBefore,
             loadAfter));
+    FaultRun.Layout layout = report.settings().layout();
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "ingest on %s; %d scorer instance(s)%s%n%n",
+            layout.taskManagers() == 0
+                ? "a MiniCluster in the kalm ingest process"
+                : "a standalone Flink cluster of 1 JobManager and "
+                    + layout.taskManagers()
+                    + " TaskManagers (an ingest kill is a TaskManager's)",
+            layout.scorers(),
+            layout.scorers() > 1 ? " (a scorer kill is one instance's)" : ""));
     s.append("| process | SIGKILLs | longest kill → serving again (s) |\n|---|---|---|\n");
     Map<String, Double> longest = report.longestRecovery();
     report

@@ -7,8 +7,10 @@ import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.kafka.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,9 @@ public final class FaultRun {
   static final String TRAINER = "trainer";
   static final String SCORER = "scorer";
   static final String LOADER = "loader";
+  static final String JOB_MANAGER = "jobmanager";
+  static final String TASK_MANAGER = "taskmanager";
+  private static final Duration TRAILING_CHECKPOINT = Duration.ofSeconds(15);
   private static final Duration RECOVERY_LIMIT = Duration.ofMinutes(4);
   private static final Pattern READY_LINE = Pattern.compile("kalm-runtime-ready (\\S+) (\\S+)");
   private static final Pattern TRAINER_SERVES =
@@ -61,6 +66,7 @@ public final class FaultRun {
    * @param ingestCheckpointInterval the ingest job's exactly-once checkpoint interval
    * @param trainerCheckpointEvery trainer checkpoint cadence in steps, so a kill retrains at most
    *     this many steps
+   * @param layout where the ingest job runs and how many scorer instances share the queries
    */
   public record Settings(
       Path workDir,
@@ -77,7 +83,8 @@ public final class FaultRun {
       long seed,
       Duration drainLimit,
       Duration ingestCheckpointInterval,
-      int trainerCheckpointEvery) {
+      int trainerCheckpointEvery,
+      Layout layout) {
     public Settings {
       if (killsPerProcess < 0 || triples < 1 || queries < 0 || trainerCheckpointEvery < 1) {
         throw new IllegalArgumentException(
@@ -89,9 +96,34 @@ public final class FaultRun {
     }
   }
 
+  /**
+   * The processes behind the ingest job and the scorer.
+   *
+   * @param taskManagers 0: the job on a MiniCluster inside the {@code kalm ingest} process; more: a
+   *     standalone Flink cluster of one JobManager and this many TaskManagers, the job submitted
+   *     with {@code jobJar} through its REST API, and an ingest kill is a TaskManager's
+   * @param scorers instances of the one scorer application; a scorer kill is one instance's
+   * @param jobJar the shaded ingest job jar, for a cluster
+   */
+  public record Layout(int taskManagers, int scorers, Path jobJar) {
+    /** Everything in one process per stage. */
+    public static final Layout SINGLE = new Layout(0, 1, null);
+
+    public Layout {
+      if (taskManagers < 0 || scorers < 1 || (taskManagers > 0 && jobJar == null)) {
+        throw new IllegalArgumentException(
+            "taskManagers >= 0, scorers >= 1, and a job jar for a cluster are required");
+      }
+    }
+  }
+
   /** One kill: when, whom, and how long until each victim served again. */
   public record Kill(
-      int round, List<String> victims, String at, Map<String, Double> recoverySeconds) {}
+      int round,
+      List<String> victims,
+      List<String> processes,
+      String at,
+      Map<String, Double> recoverySeconds) {}
 
   /** The outcome: the kills, the ledger, and whether every check held. */
   public record Report(
@@ -129,6 +161,11 @@ public final class FaultRun {
   private final Path logDir;
   private final Random random;
   private final Map<String, KalmProcess> processes = new LinkedHashMap<>();
+
+  /** The processes that stand for a role (several TaskManagers or scorers), and kills so far. */
+  private final Map<String, List<String>> instances = new LinkedHashMap<>();
+
+  private final Map<String, Integer> killsOf = new LinkedHashMap<>();
   private final Set<String> probeIds = new TreeSet<>();
   private KafkaConnection connection;
   private Topics topics;
@@ -252,14 +289,20 @@ public final class FaultRun {
       throws Exception {
     Instant at = Instant.now();
     Map<String, BooleanSupplier> served = new LinkedHashMap<>();
-    for (String v : victims) {
-      processes.get(v).kill();
+    List<KalmProcess> killed = new ArrayList<>();
+    for (String role : victims) {
+      List<String> of = instances.getOrDefault(role, List.of(role));
+      int n = killsOf.merge(role, 1, Integer::sum) - 1;
+      KalmProcess p = processes.get(of.get(n % of.size()));
+      p.kill();
+      killed.add(p);
     }
-    progress.printf("kalm bench faults: round %d: SIGKILL %s%n", round, victims);
+    List<String> names = killed.stream().map(KalmProcess::name).toList();
+    progress.printf("kalm bench faults: round %d: SIGKILL %s%n", round, names);
     sleep(settings.pause());
-    for (String v : victims) {
-      served.put(v, servingAgain(v, Instant.now()));
-      processes.get(v).start();
+    for (int i = 0; i < victims.size(); i++) {
+      served.put(victims.get(i), servingAgain(victims.get(i), killed.get(i)));
+      killed.get(i).start();
     }
     Map<String, Double> recovery = new LinkedHashMap<>();
     long deadline = System.nanoTime() + RECOVERY_LIMIT.toNanos();
@@ -275,7 +318,7 @@ public final class FaultRun {
       }
       Thread.sleep(250);
     }
-    return new Kill(round, victims, at.toString(), recovery);
+    return new Kill(round, victims, names, at.toString(), recovery);
   }
 
   /**
@@ -283,9 +326,9 @@ public final class FaultRun {
    * completes a checkpoint (its outputs become visible); the trainer resumes or steps; the scorer
    * answers a probe query sent after its restart.
    */
-  private BooleanSupplier servingAgain(String name, Instant restartedAt) {
-    KalmProcess p = processes.get(name);
-    return switch (name) {
+  private BooleanSupplier servingAgain(String role, KalmProcess p) {
+    Instant restartedAt = Instant.now();
+    return switch (role) {
       case BROKER -> () -> !p.currentMatches(READY_LINE).isEmpty();
       case INGEST -> {
         Path checkpoints = settings.workDir().resolve("ingest-checkpoints");
@@ -298,11 +341,11 @@ public final class FaultRun {
       case SCORER -> {
         String probe = "fault-probe-" + (probeIds.size() + 1);
         probeIds.add(probe);
-        // sent once: the query waits in kg.queries until the restarted scorer reads it
+        // sent once: the query waits in kg.queries until a scorer instance reads it
         sendProbe(probe);
         yield () -> answers.versionOf(probe) != null;
       }
-      default -> throw new IllegalArgumentException(name);
+      default -> throw new IllegalArgumentException(role);
     };
   }
 
@@ -333,7 +376,7 @@ public final class FaultRun {
     connection = KafkaConnection.plaintext(ready.group(1), ready.group(2));
   }
 
-  private void startStages() {
+  private void startStages() throws Exception {
     List<String> kafka =
         List.of(
             "--bootstrap-servers",
@@ -341,6 +384,7 @@ public final class FaultRun {
             "--registry-url",
             connection.registry().url());
     Path work = settings.workDir();
+    Layout layout = settings.layout();
     List<String> ingest = new ArrayList<>(List.of(INGEST));
     ingest.addAll(kafka);
     ingest.addAll(
@@ -350,6 +394,10 @@ public final class FaultRun {
             "--checkpoint-interval",
             settings.ingestCheckpointInterval().toMillis() + "ms",
             "--no-create-topics"));
+    if (layout.taskManagers() > 0) {
+      ingest.addAll(startFlinkCluster(layout.taskManagers()));
+      ingest.addAll(List.of("--job-jar", layout.jobJar().toString()));
+    }
     List<String> trainer = new ArrayList<>(List.of("train"));
     trainer.addAll(kafka);
     trainer.addAll(
@@ -360,6 +408,10 @@ public final class FaultRun {
             work.resolve("checkpoints").toString(),
             "--checkpoint-every",
             Integer.toString(settings.trainerCheckpointEvery()),
+            // the steps after the last full interval become durable once the stream goes quiet,
+            // so the drain can wait for the scorer to serve the trainer's final state
+            "--checkpoint-seconds",
+            Long.toString(TRAILING_CHECKPOINT.toSeconds()),
             "--keep",
             "1000000",
             "--idle-replay",
@@ -368,21 +420,88 @@ public final class FaultRun {
             "1",
             "--metrics-port",
             "-1"));
-    List<String> scorer = new ArrayList<>(List.of("score"));
-    scorer.addAll(kafka);
-    scorer.addAll(
-        List.of(
-            "--model",
-            settings.modelDir().toString(),
-            "--checkpoint-root",
-            work.resolve("checkpoints").toString(),
-            "--state-dir",
-            work.resolve("scorer-state").toString(),
-            "--http-port",
-            "-1"));
     process(INGEST, ingest, "2g").start();
     process(TRAINER, trainer, "3g").start();
-    process(SCORER, scorer, "2g").start();
+    List<String> scorers = new ArrayList<>();
+    for (int i = 1; i <= layout.scorers(); i++) {
+      String name = layout.scorers() == 1 ? SCORER : SCORER + "-" + i;
+      List<String> scorer = new ArrayList<>(List.of("score"));
+      scorer.addAll(kafka);
+      scorer.addAll(
+          List.of(
+              "--model",
+              settings.modelDir().toString(),
+              "--checkpoint-root",
+              work.resolve("checkpoints").toString(),
+              // instances of one application keep their own state
+              "--state-dir",
+              work.resolve("scorer-state").resolve(name).toString(),
+              "--http-port",
+              "-1"));
+      process(name, scorer, "2g").start();
+      scorers.add(name);
+    }
+    instances.put(SCORER, scorers);
+  }
+
+  /**
+   * A JobManager and TaskManagers ({@code kalm flink}) on free ports; returns the {@code kalm
+   * ingest} options that submit to it, once its REST endpoint answers.
+   */
+  private List<String> startFlinkCluster(int taskManagers) throws Exception {
+    Path flink = settings.workDir().resolve("flink");
+    List<String> cluster =
+        List.of(
+            "--rpc-port",
+            Integer.toString(freePort()),
+            "--rest-port",
+            Integer.toString(freePort()));
+    List<String> jobManager = new ArrayList<>(List.of("flink", JOB_MANAGER));
+    jobManager.addAll(cluster);
+    jobManager.addAll(List.of("--conf-dir", flink.resolve(JOB_MANAGER).toString()));
+    KalmProcess jm = process(JOB_MANAGER, jobManager, "768m");
+    jm.start();
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= taskManagers; i++) {
+      String name = TASK_MANAGER + "-" + i;
+      List<String> taskManager = new ArrayList<>(List.of("flink", TASK_MANAGER));
+      taskManager.addAll(cluster);
+      taskManager.addAll(
+          List.of(
+              "--conf-dir",
+              flink.resolve(name).toString(),
+              "--slots",
+              "2",
+              "--process-memory",
+              "1536m"));
+      process(name, taskManager, "1g").start();
+      names.add(name);
+    }
+    instances.put(INGEST, names);
+    URI rest = URI.create("http://127.0.0.1:" + cluster.get(3));
+    long deadline = System.nanoTime() + RECOVERY_LIMIT.toNanos();
+    while (!answers(rest.resolve("/overview"))) {
+      if (!jm.alive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException("the JobManager did not start; see " + jm.logs());
+      }
+      Thread.sleep(500);
+    }
+    return List.of("--flink-rest", rest.toString());
+  }
+
+  private static boolean answers(URI uri) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+      c.setConnectTimeout(1000);
+      c.setReadTimeout(2000);
+      try {
+        return c.getResponseCode() == 200;
+      } finally {
+        c.disconnect();
+      }
+    } catch (IOException notYet) {
+      return false;
+    }
   }
 
   private List<String> loaderArguments() {
