@@ -3,7 +3,6 @@ package io.kalmstream.cli;
 import io.kalmstream.schemas.kafka.ClientProperties;
 import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.kafka.Topics;
-import io.kalmstream.schemas.registry.RegistryConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -89,11 +88,7 @@ final class KafkaOptions {
                 : ClientProperties.load(clientConfigFile))
             .with(fromEnvironment(System.getenv()))
             .with(clientPropertyOverrides);
-    RegistryConfig registry =
-        RegistryConfig.of(registryUrl)
-            .withSettings(all.filter(RegistryConfig::isRegistryKey).asMap());
-    return new KafkaConnection(
-        bootstrapServers, all.filter(key -> !RegistryConfig.isRegistryKey(key)), registry);
+    return KafkaConnection.of(bootstrapServers, registryUrl, all);
   }
 
   static Map<String, String> fromEnvironment(Map<String, String> environment) {

@@ -2,25 +2,49 @@ package io.kalmstream.ingest;
 
 import io.kalmstream.batching.BatchPolicy;
 import io.kalmstream.batching.HeldOutSplit;
+import io.kalmstream.schemas.kafka.ClientProperties;
+import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.kafka.Topics;
-import io.kalmstream.schemas.registry.RegistryConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 
 /**
  * Entry point of the shaded job jar for a Flink cluster: {@code flink run kalm-ingest-job.jar
- * --bootstrap-servers B --registry-url U [--topic.kg.triples NAME ...]}. Checkpointing, state
- * backend and restarts come from the cluster's configuration; the job enables exactly-once
- * checkpoints only when the cluster has none. Environment variables KALM_BOOTSTRAP_SERVERS and
- * KALM_REGISTRY_URL stand in for missing options.
+ * --bootstrap-servers B --registry-url U [--kafka-config FILE] [--topic.kg.triples NAME ...]}.
+ * Checkpointing, state backend and restarts come from the cluster's configuration; the job enables
+ * exactly-once checkpoints only when the cluster has none. Environment variables
+ * KALM_BOOTSTRAP_SERVERS and KALM_REGISTRY_URL stand in for missing options. {@code --kafka-config}
+ * is the client properties file of {@code kalm --kafka-config}: SASL and TLS settings for the
+ * source and sinks, and the registry's credentials.
  */
 public final class IngestMain {
   private IngestMain() {}
 
+  /** What the arguments and the environment ask the job to be. */
+  public record Job(IngestConfig config, KafkaSettings kafka) {}
+
   public static void main(String[] args) throws Exception {
+    Job job = parse(args, System.getenv(), ClientProperties::load);
+    IngestKafka.job(job.config(), job.kafka())
+        .execute(StreamExecutionEnvironment.getExecutionEnvironment(), "kalm-ingest");
+  }
+
+  /**
+   * The job the arguments describe, reading {@code --kafka-config} with {@code clientConfig}. An
+   * argument it does not read is refused: ParameterTool alone would ignore a misspelt one, and the
+   * job would run with the default instead.
+   */
+  public static Job parse(
+      String[] args,
+      Map<String, String> environment,
+      Function<Path, ClientProperties> clientConfig) {
     ParameterTool params = ParameterTool.fromArgs(args);
     IngestConfig defaults = IngestConfig.defaults();
     BatchPolicy policy =
@@ -58,24 +82,34 @@ public final class IngestMain {
                 renames.put(t.name(), renamed);
               }
             });
+    String clientConfigFile = params.get("kafka-config");
+    KafkaConnection connection =
+        KafkaConnection.of(
+            required(params, environment, "bootstrap-servers", "KALM_BOOTSTRAP_SERVERS"),
+            required(params, environment, "registry-url", "KALM_REGISTRY_URL"),
+            clientConfigFile == null
+                ? ClientProperties.empty()
+                : clientConfig.apply(Path.of(clientConfigFile)));
     KafkaSettings kafka =
-        new KafkaSettings(
-            required(params, "bootstrap-servers", "KALM_BOOTSTRAP_SERVERS"),
-            RegistryConfig.of(required(params, "registry-url", "KALM_REGISTRY_URL")),
-            Topics.defaults().withOverrides(renames),
-            params.get("group-id", "kalm-ingest"),
-            params.get("transactional-id-prefix", "kalm-ingest"),
-            params.getBoolean("bounded", false),
-            Map.of());
-    IngestKafka.job(config, kafka)
-        .execute(StreamExecutionEnvironment.getExecutionEnvironment(), "kalm-ingest");
+        KafkaSettings.of(connection)
+            .withTopics(Topics.defaults().withOverrides(renames))
+            .withIds(
+                params.get("group-id", "kalm-ingest"),
+                params.get("transactional-id-prefix", "kalm-ingest"))
+            .withBounded(params.getBoolean("bounded", false));
+    Set<String> unknown = new TreeSet<>(params.getUnrequestedParameters());
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "unknown job arguments: --" + String.join(", --", unknown));
+    }
+    return new Job(config, kafka);
   }
 
-  private static String required(ParameterTool params, String name, String environmentVariable) {
-    String value = params.get(name, System.getenv(environmentVariable));
+  private static String required(
+      ParameterTool params, Map<String, String> environment, String name, String variable) {
+    String value = params.get(name, environment.get(variable));
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(
-          "--" + name + " (or $" + environmentVariable + ") is required");
+      throw new IllegalArgumentException("--" + name + " (or $" + variable + ") is required");
     }
     return value;
   }

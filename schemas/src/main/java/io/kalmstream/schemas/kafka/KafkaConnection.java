@@ -28,6 +28,20 @@ public record KafkaConnection(
     }
   }
 
+  /**
+   * A cluster and registry configured from one set of client settings, as Kafka's own
+   * --command-config file: the registry's keys ({@link RegistryConfig#isRegistryKey}) go to the
+   * registry client, the rest to every Kafka client.
+   */
+  public static KafkaConnection of(
+      String bootstrapServers, String registryUrl, ClientProperties settings) {
+    RegistryConfig registry =
+        RegistryConfig.of(registryUrl)
+            .withSettings(settings.filter(RegistryConfig::isRegistryKey).asMap());
+    return new KafkaConnection(
+        bootstrapServers, settings.filter(key -> !RegistryConfig.isRegistryKey(key)), registry);
+  }
+
   /** A plaintext cluster without credentials, as the embedded runtime's default. */
   public static KafkaConnection plaintext(String bootstrapServers, String registryUrl) {
     return new KafkaConnection(
