@@ -1,5 +1,6 @@
 package io.kalmstream.cli;
 
+import io.kalmstream.checkpoints.DirectoryCheckpointStore;
 import io.kalmstream.model.LoraConfig;
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.InstructionBatch;
@@ -7,7 +8,6 @@ import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.trainer.StepResult;
 import io.kalmstream.trainer.TrainerRuns;
 import io.kalmstream.trainer.TrainerSettings;
-import io.kalmstream.trainer.checkpoint.DirectoryCheckpointStore;
 import io.kalmstream.trainer.loop.KafkaTrainerConfig;
 import io.kalmstream.trainer.loop.LoopSettings;
 import io.kalmstream.trainer.loop.Sourced;
