@@ -43,8 +43,13 @@ public final class S3ProxyServer implements AutoCloseable {
 
   /** Settings that reach this server, path-style, with its key. */
   public S3Settings settings() {
+    return settings(endpoint());
+  }
+
+  /** Settings that reach a server of this class at {@code endpoint}, from another process too. */
+  public static S3Settings settings(URI endpoint) {
     return new S3Settings(
-        endpoint(),
+        endpoint,
         S3Settings.DEFAULT_REGION,
         true,
         StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
