@@ -1,5 +1,6 @@
 package io.kalmstream.checkpoints;
 
+import java.net.URI;
 import java.nio.file.Path;
 
 /**
@@ -29,7 +30,7 @@ public sealed interface CheckpointLocation permits CheckpointLocation.Directory,
       return S3Prefix.parse(text);
     }
     if (text.startsWith("file:")) {
-      return new Directory(Path.of(java.net.URI.create(text)));
+      return new Directory(Path.of(URI.create(text)));
     }
     if (text.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
       throw new IllegalArgumentException(
