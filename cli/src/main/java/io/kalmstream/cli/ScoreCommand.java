@@ -1,5 +1,6 @@
 package io.kalmstream.cli;
 
+import io.kalmstream.checkpoints.CheckpointLocation;
 import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.registry.SchemaRegistryClient;
 import io.kalmstream.scorer.LlamaModelLoader;
@@ -133,12 +134,16 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Option(
       names = "--checkpoint-root",
-      paramLabel = "DIR",
+      paramLabel = "DIR|s3://BUCKET/PREFIX",
       defaultValue = "${env:KALM_CHECKPOINT_ROOT:-.kalm/checkpoints}",
+      converter = CheckpointStoreOptions.LocationConverter.class,
       description =
-          "The checkpoint store: announced checkpoints outside it (symlinks followed) are refused. "
+          "The checkpoint store, a directory or s3://bucket/prefix: announced checkpoints outside it "
+              + "(symlinks followed; for S3 other buckets, prefixes and '..') are refused. "
               + "Default: $KALM_CHECKPOINT_ROOT, else ${DEFAULT-VALUE} (kalm train's --out).")
-  Path checkpointRoot;
+  CheckpointLocation checkpointRoot;
+
+  @Mixin CheckpointStoreOptions checkpointStore;
 
   @Option(
       names = "--max-version-jump",
@@ -162,6 +167,7 @@ final class ScoreCommand implements Callable<Integer> {
         .anisotropyDriftMargin(anisotropyDrift)
         .mrrRegressionMargin(mrrRegression)
         .checkpointRoot(checkpointRoot)
+        .s3(checkpointStore.s3For(checkpointRoot))
         .maxVersionJump(maxVersionJump)
         .httpBindAddress(http.bindAddress)
         .httpPort(httpPort)
@@ -170,6 +176,9 @@ final class ScoreCommand implements Callable<Integer> {
         .reindexShare(reindexShare);
     if (searchThreads != null) {
       config.searchThreads(searchThreads);
+    }
+    if (checkpointStore.cache != null) {
+      config.checkpointCache(checkpointStore.cache);
     }
     return config;
   }

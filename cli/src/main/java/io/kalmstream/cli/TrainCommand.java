@@ -1,5 +1,8 @@
 package io.kalmstream.cli;
 
+import io.kalmstream.checkpoints.CheckpointLocation;
+import io.kalmstream.checkpoints.CheckpointStore;
+import io.kalmstream.checkpoints.CheckpointStores;
 import io.kalmstream.model.LoraConfig;
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.InstructionBatch;
@@ -7,7 +10,6 @@ import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.trainer.StepResult;
 import io.kalmstream.trainer.TrainerRuns;
 import io.kalmstream.trainer.TrainerSettings;
-import io.kalmstream.trainer.checkpoint.DirectoryCheckpointStore;
 import io.kalmstream.trainer.loop.KafkaTrainerConfig;
 import io.kalmstream.trainer.loop.LoopSettings;
 import io.kalmstream.trainer.loop.Sourced;
@@ -47,6 +49,9 @@ final class TrainCommand implements Callable<Integer> {
   /** M of batches built from --dataset (paper: 4). */
   static final int DEFAULT_INSTRUCTION_BATCH = 4;
 
+  /** Where checkpoints of an s3:// --out are staged and resumed from without --checkpoint-cache. */
+  static final Path DEFAULT_CHECKPOINT_CACHE = Path.of(".kalm", "trainer", "checkpoint-cache");
+
   @Mixin ModelDirOption model;
   @Mixin KafkaOptions kafka;
   @Mixin HttpBindOption http;
@@ -64,10 +69,15 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = {"--out", "--checkpoint-dir"},
-      paramLabel = "DIR",
+      paramLabel = "DIR|s3://BUCKET/PREFIX",
       defaultValue = ".kalm/checkpoints",
-      description = "Checkpoint store directory (default: ${DEFAULT-VALUE}).")
-  Path out;
+      converter = CheckpointStoreOptions.LocationConverter.class,
+      description =
+          "Checkpoint store: a directory, or s3://bucket/prefix for processes on several machines "
+              + "(see --s3-endpoint). Default: ${DEFAULT-VALUE}.")
+  CheckpointLocation out;
+
+  @Mixin CheckpointStoreOptions checkpointStore;
 
   @Option(
       names = "--max-steps",
@@ -367,7 +377,13 @@ final class TrainCommand implements Callable<Integer> {
                   }
                 },
                 "kalm-train-shutdown"));
-    try (TrainerMetrics metrics = new TrainerMetrics()) {
+    try (TrainerMetrics metrics = new TrainerMetrics();
+        CheckpointStore store =
+            CheckpointStores.open(
+                out,
+                keep,
+                checkpointStore.s3For(out),
+                checkpointStore.cache != null ? checkpointStore.cache : DEFAULT_CHECKPOINT_CACHE)) {
       if (metricsPort >= 0) {
         metrics.serve(http.bindAddress, metricsPort);
       }
@@ -380,7 +396,7 @@ final class TrainCommand implements Callable<Integer> {
               modelDir,
               EngineEnvironment.modelOptions(),
               settings,
-              new DirectoryCheckpointStore(out, keep),
+              store,
               loop,
               metrics,
               listeners);
@@ -397,7 +413,7 @@ final class TrainCommand implements Callable<Integer> {
               + outcome.steps()
               + (outcome.lastCheckpoint() == null
                   ? ""
-                  : "; newest checkpoint " + Path.of(outcome.lastCheckpoint().uri())));
+                  : "; newest checkpoint " + outcome.lastCheckpoint().uri()));
       return 0;
     } finally {
       finished.countDown();

@@ -1,6 +1,9 @@
 package io.kalmstream.scorer;
 
 import io.kalmstream.batching.TextViews;
+import io.kalmstream.checkpoints.CheckpointReader;
+import io.kalmstream.checkpoints.CheckpointStores;
+import io.kalmstream.checkpoints.RejectedCheckpoint;
 import io.kalmstream.model.TextEmbedder;
 import io.kalmstream.schemas.CheckpointPublished;
 import io.kalmstream.schemas.EntityDescription;
@@ -55,6 +58,7 @@ public final class ModelManager implements AutoCloseable {
   private final AtomicReference<EntityIndex.Snapshot> current = new AtomicReference<>();
   private final Set<String> pendingEntities = new LinkedHashSet<>();
   private boolean drainScheduled;
+  private final CheckpointReader checkpoints;
   private final CheckpointVerifier verifier;
 
   /** Announcements not yet verified, by version; the reindex thread takes the newest. */
@@ -90,7 +94,9 @@ public final class ModelManager implements AutoCloseable {
     this.catalog = catalog;
     this.loader = loader;
     this.events = events;
-    this.verifier = new CheckpointVerifier(config.checkpointRoot(), config.maxVersionJump());
+    this.checkpoints =
+        CheckpointStores.reader(config.checkpointRoot(), config.s3(), config.checkpointCache());
+    this.verifier = new CheckpointVerifier(checkpoints, config.maxVersionJump());
   }
 
   /**
@@ -218,7 +224,7 @@ public final class ModelManager implements AutoCloseable {
       Path dir;
       try {
         dir = verifier.verify(checkpoint, newestAccepted.get());
-      } catch (CheckpointVerifier.RejectedCheckpoint e) {
+      } catch (RejectedCheckpoint e) {
         reject(checkpoint, e.getMessage());
         continue;
       }
@@ -394,5 +400,6 @@ public final class ModelManager implements AutoCloseable {
     if (index != null) {
       index.model().retire();
     }
+    checkpoints.close();
   }
 }

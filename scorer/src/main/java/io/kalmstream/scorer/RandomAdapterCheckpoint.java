@@ -1,18 +1,16 @@
 package io.kalmstream.scorer;
 
 import ai.djl.ndarray.NDArray;
+import io.kalmstream.checkpoints.Sha256;
 import io.kalmstream.model.LlamaModel;
 import io.kalmstream.model.LoraConfig;
 import io.kalmstream.model.ModelOptions;
 import io.kalmstream.schemas.CheckpointPublished;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Writes a real PEFT checkpoint through the model API, with random (non-zero) LoRA B matrices so
@@ -51,15 +49,11 @@ public final class RandomAdapterCheckpoint {
   /** The announcement of an existing checkpoint directory: sha256 of every regular file in it. */
   public static CheckpointPublished announce(
       Path dir, String modelName, long version, String baseModel) {
-    Map<String, String> hashes = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        hashes.put(dir.relativize(f).toString(), CheckpointVerifier.sha256(f));
-      }
+    Map<String, String> hashes;
+    try {
+      hashes = Sha256.ofTree(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (CheckpointVerifier.RejectedCheckpoint e) {
-      throw new IllegalStateException(e.getMessage(), e);
     }
     return CheckpointPublished.newBuilder()
         .setModelName(modelName)

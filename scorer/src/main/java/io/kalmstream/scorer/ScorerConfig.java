@@ -1,5 +1,8 @@
 package io.kalmstream.scorer;
 
+import io.kalmstream.checkpoints.CheckpointLocation;
+import io.kalmstream.checkpoints.S3Prefix;
+import io.kalmstream.checkpoints.S3Settings;
 import io.kalmstream.schemas.kafka.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +37,12 @@ import java.util.Map;
  *     of the run so far by more than this
  * @param mrrRegressionMargin MRR_REGRESSION fires when MRR falls below the best version's by more
  *     than this share of it (and by at least {@link #MIN_MRR_FALL})
- * @param checkpointRoot the checkpoint store: announced checkpoints outside it (after following
- *     symlinks) are refused, because the announcement's hashes prove integrity, not origin
+ * @param checkpointRoot the checkpoint store, a directory or an {@code s3://bucket/prefix}:
+ *     announced checkpoints outside it (for a directory, after following symlinks) are refused,
+ *     because the announcement's hashes prove integrity, not origin
+ * @param s3 how to reach an {@code s3://} checkpoint store; null when the store is a directory
+ * @param checkpointCache where checkpoints of an {@code s3://} store are downloaded to be verified
+ *     and loaded; this scorer owns it
  * @param maxVersionJump largest step from the newest accepted version to an announced one; a bigger
  *     jump is not a plausible successor and is refused, so one bogus announcement cannot outrank
  *     every later checkpoint
@@ -67,7 +74,9 @@ public record ScorerConfig(
     double anisotropyAboveBase,
     double anisotropyDriftMargin,
     double mrrRegressionMargin,
-    Path checkpointRoot,
+    CheckpointLocation checkpointRoot,
+    S3Settings s3,
+    Path checkpointCache,
     long maxVersionJump,
     String httpBindAddress,
     int httpPort,
@@ -105,6 +114,13 @@ public record ScorerConfig(
       throw new IllegalArgumentException(
           "checkpointRoot must be set: the scorer loads checkpoints only from there");
     }
+    if (checkpointRoot instanceof S3Prefix && s3 == null) {
+      throw new IllegalArgumentException(
+          "the checkpoint store " + checkpointRoot + " needs S3 settings");
+    }
+    if (checkpointCache == null) {
+      throw new IllegalArgumentException("checkpointCache must be set");
+    }
     if (maxVersionJump < 1) {
       throw new IllegalArgumentException("maxVersionJump must be >= 1, got " + maxVersionJump);
     }
@@ -120,7 +136,7 @@ public record ScorerConfig(
           "a wildcard CORS origin would let any web page query the scorer: name "
               + "the dashboard's origin instead");
     }
-    checkpointRoot = checkpointRoot.toAbsolutePath().normalize();
+    checkpointCache = checkpointCache.toAbsolutePath().normalize();
     clientProperties = Map.copyOf(clientProperties);
     allowedOrigins = List.copyOf(allowedOrigins);
   }
@@ -147,7 +163,9 @@ public record ScorerConfig(
             0.02,
             0.1,
             0.5,
-            Path.of(".kalm/checkpoints"),
+            new CheckpointLocation.Directory(Path.of(".kalm/checkpoints")),
+            null,
+            stateDir.resolve("checkpoint-cache"),
             10_000_000L,
             "127.0.0.1",
             DEFAULT_HTTP_PORT,
@@ -178,7 +196,9 @@ public record ScorerConfig(
     private double anisotropyAboveBase;
     private double anisotropyDriftMargin;
     private double mrrRegressionMargin;
-    private Path checkpointRoot;
+    private CheckpointLocation checkpointRoot;
+    private S3Settings s3;
+    private Path checkpointCache;
     private long maxVersionJump;
     private String httpBindAddress;
     private int httpPort;
@@ -204,6 +224,8 @@ public record ScorerConfig(
       anisotropyDriftMargin = c.anisotropyDriftMargin;
       mrrRegressionMargin = c.mrrRegressionMargin;
       checkpointRoot = c.checkpointRoot;
+      s3 = c.s3;
+      checkpointCache = c.checkpointCache;
       maxVersionJump = c.maxVersionJump;
       httpBindAddress = c.httpBindAddress;
       httpPort = c.httpPort;
@@ -278,8 +300,23 @@ public record ScorerConfig(
       return this;
     }
 
-    public Builder checkpointRoot(Path v) {
+    public Builder checkpointRoot(CheckpointLocation v) {
       checkpointRoot = v;
+      return this;
+    }
+
+    /** A directory store at {@code v}. */
+    public Builder checkpointRoot(Path v) {
+      return checkpointRoot(new CheckpointLocation.Directory(v));
+    }
+
+    public Builder s3(S3Settings v) {
+      s3 = v;
+      return this;
+    }
+
+    public Builder checkpointCache(Path v) {
+      checkpointCache = v;
       return this;
     }
 
@@ -336,6 +373,8 @@ public record ScorerConfig(
           anisotropyDriftMargin,
           mrrRegressionMargin,
           checkpointRoot,
+          s3,
+          checkpointCache,
           maxVersionJump,
           httpBindAddress,
           httpPort,

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kalmstream.checkpoints.DirectoryCheckpointReader;
+import io.kalmstream.checkpoints.RejectedCheckpoint;
+import io.kalmstream.checkpoints.Sha256;
 import io.kalmstream.schemas.CheckpointPublished;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,7 +29,7 @@ class CheckpointVerifierTest {
   @BeforeEach
   void storeRoot() throws Exception {
     root = Files.createDirectories(tmp.resolve("store"));
-    verifier = new CheckpointVerifier(root, 1000);
+    verifier = new CheckpointVerifier(new DirectoryCheckpointReader(root), 1000);
   }
 
   private static CheckpointPublished announce(Path dir, Map<String, String> files) {
@@ -45,8 +48,7 @@ class CheckpointVerifierTest {
   }
 
   private String refusal(CheckpointPublished c) {
-    return assertThrows(CheckpointVerifier.RejectedCheckpoint.class, () -> verifier.verify(c, 0))
-        .getMessage();
+    return assertThrows(RejectedCheckpoint.class, () -> verifier.verify(c, 0)).getMessage();
   }
 
   @Test
@@ -79,7 +81,7 @@ class CheckpointVerifierTest {
 
     Files.writeString(root.resolve("secret"), "outside");
     Map<String, String> escaping = new HashMap<>(files);
-    escaping.put("../secret", TestModelLoader.sha256(root.resolve("secret")));
+    escaping.put("../secret", Sha256.ofFile(root.resolve("secret")));
     assertEquals(
         "file ../secret lies outside the checkpoint directory", refusal(announce(dir, escaping)));
 
@@ -127,7 +129,7 @@ class CheckpointVerifierTest {
     assertEquals(
         dir.toRealPath(), verifier.verify(announce(dir, files, 1000), 0), "within the jump");
     assertThrows(
-        CheckpointVerifier.RejectedCheckpoint.class,
+        RejectedCheckpoint.class,
         () -> verifier.verify(announce(dir, files, 5), 5),
         "not newer than the newest accepted version");
   }
@@ -166,7 +168,7 @@ class CheckpointVerifierTest {
   private static Map<String, String> hashes(Path dir) throws Exception {
     Map<String, String> out = new HashMap<>();
     for (String name : CheckpointVerifier.REQUIRED_FILES) {
-      out.put(name, TestModelLoader.sha256(dir.resolve(name)));
+      out.put(name, Sha256.ofFile(dir.resolve(name)));
     }
     return out;
   }

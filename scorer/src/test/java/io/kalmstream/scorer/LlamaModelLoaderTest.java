@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import io.kalmstream.checkpoints.DirectoryCheckpointReader;
 import io.kalmstream.model.ModelOptions;
 import io.kalmstream.model.TextEmbedder;
 import io.kalmstream.model.eval.Vectors;
@@ -29,7 +30,7 @@ class LlamaModelLoaderTest {
     assertTrue(
         checkpoint.getFiles().keySet().containsAll(CheckpointVerifier.REQUIRED_FILES),
         checkpoint.getFiles().toString());
-    Path dir = new CheckpointVerifier(tmp, 10).verify(checkpoint, 0);
+    Path dir = new CheckpointVerifier(new DirectoryCheckpointReader(tmp), 10).verify(checkpoint, 0);
 
     LlamaModelLoader loader =
         new LlamaModelLoader(base, new ModelOptions(Device.cpu(), DataType.FLOAT32), 160);

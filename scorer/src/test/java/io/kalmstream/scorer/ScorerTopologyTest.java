@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalmstream.batching.TextViews;
+import io.kalmstream.checkpoints.Sha256;
 import io.kalmstream.schemas.AnisotropyAlert;
 import io.kalmstream.schemas.CheckpointPublished;
 import io.kalmstream.schemas.DeadLetter;
@@ -408,9 +409,9 @@ class ScorerTopologyTest {
       Map<String, String> truncatedFiles =
           Map.of(
               "adapter_config.json",
-              TestModelLoader.sha256(truncated.resolve("adapter_config.json")),
+              Sha256.ofFile(truncated.resolve("adapter_config.json")),
               "adapter_model.safetensors",
-              TestModelLoader.sha256(weights));
+              Sha256.ofFile(weights));
       checkpoints.pipeInput("kalm", announce(4, truncatedFiles, truncated));
       for (long version : new long[] {2, 3, Long.MAX_VALUE, 4}) {
         assertThrows(

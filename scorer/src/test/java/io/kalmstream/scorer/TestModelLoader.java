@@ -2,13 +2,13 @@ package io.kalmstream.scorer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kalmstream.checkpoints.Sha256;
 import io.kalmstream.model.TextEmbedder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -90,7 +90,7 @@ final class TestModelLoader implements ModelLoader {
     Map<String, String> hashes = new TreeMap<>();
     try (var files = Files.list(dir)) {
       for (Path f : files.toList()) {
-        hashes.put(f.getFileName().toString(), sha256(f));
+        hashes.put(f.getFileName().toString(), Sha256.ofFile(f));
       }
     }
     return hashes;
@@ -105,15 +105,5 @@ final class TestModelLoader implements ModelLoader {
         java.nio.ByteBuffer.allocate(8 + header.length + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     out.putLong(header.length).put(header).putFloat(value);
     return out.array();
-  }
-
-  static String sha256(Path file) throws IOException {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

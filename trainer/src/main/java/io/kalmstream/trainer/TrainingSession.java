@@ -1,11 +1,11 @@
 package io.kalmstream.trainer;
 
+import io.kalmstream.checkpoints.CheckpointStore;
+import io.kalmstream.checkpoints.StoredCheckpoint;
 import io.kalmstream.model.LlamaModel;
 import io.kalmstream.model.LoraConfig;
 import io.kalmstream.model.ModelOptions;
 import io.kalmstream.model.NoGradScope;
-import io.kalmstream.trainer.checkpoint.CheckpointStore;
-import io.kalmstream.trainer.checkpoint.StoredCheckpoint;
 import io.kalmstream.trainer.checkpoint.TrainerState;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.kalmstream.cli.local;
 
 import io.kalmstream.batching.KgDatasetReader;
+import io.kalmstream.checkpoints.DirectoryCheckpointStore;
 import io.kalmstream.cli.EngineEnvironment;
 import io.kalmstream.cli.ModelTextViews;
 import io.kalmstream.cli.dashboard.Dashboard;
@@ -21,7 +22,6 @@ import io.kalmstream.scorer.ScorerApp;
 import io.kalmstream.scorer.ScorerConfig;
 import io.kalmstream.scorer.ScorerSerdes;
 import io.kalmstream.trainer.TrainerRuns;
-import io.kalmstream.trainer.checkpoint.DirectoryCheckpointStore;
 import io.kalmstream.trainer.loop.KafkaTrainerConfig;
 import io.kalmstream.trainer.loop.LoopSettings;
 import io.kalmstream.trainer.metrics.TrainerMetrics;

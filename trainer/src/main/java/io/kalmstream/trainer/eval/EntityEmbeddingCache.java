@@ -1,7 +1,7 @@
 package io.kalmstream.trainer.eval;
 
+import io.kalmstream.checkpoints.Sha256;
 import io.kalmstream.model.eval.EmbeddingMatrix;
-import io.kalmstream.trainer.checkpoint.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package io.kalmstream.trainer.loop;
 
+import io.kalmstream.checkpoints.StoredCheckpoint;
 import io.kalmstream.schemas.CheckpointPublished;
-import io.kalmstream.trainer.checkpoint.StoredCheckpoint;
 import io.kalmstream.trainer.checkpoint.TrainerState;
 import java.time.Instant;
 import java.util.LinkedHashMap;

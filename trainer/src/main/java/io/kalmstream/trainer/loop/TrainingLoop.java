@@ -1,13 +1,13 @@
 package io.kalmstream.trainer.loop;
 
+import io.kalmstream.checkpoints.CheckpointStore;
+import io.kalmstream.checkpoints.StoredCheckpoint;
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.InstructionBatch;
 import io.kalmstream.schemas.dlq.DeadLetters;
 import io.kalmstream.trainer.KalmTrainer;
 import io.kalmstream.trainer.StepResult;
-import io.kalmstream.trainer.checkpoint.CheckpointStore;
 import io.kalmstream.trainer.checkpoint.SourcePosition;
-import io.kalmstream.trainer.checkpoint.StoredCheckpoint;
 import io.kalmstream.trainer.checkpoint.TrainerState;
 import io.kalmstream.trainer.metrics.TrainerMetrics;
 import java.io.IOException;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kalmstream.checkpoints.DirectoryCheckpointStore;
 import io.kalmstream.model.ModelOptions;
 import io.kalmstream.trainer.Fixtures;
 import io.kalmstream.trainer.TrainerRuns;
 import io.kalmstream.trainer.TrainerSettings;
-import io.kalmstream.trainer.checkpoint.DirectoryCheckpointStore;
 import io.kalmstream.trainer.checkpoint.SourcePosition;
 import io.kalmstream.trainer.checkpoint.TrainerState;
 import io.kalmstream.trainer.metrics.TrainerMetrics;

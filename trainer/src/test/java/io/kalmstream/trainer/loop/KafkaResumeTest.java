@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kalmstream.checkpoints.DirectoryCheckpointStore;
 import io.kalmstream.embedded.KafkaAndRegistry;
 import io.kalmstream.model.ModelOptions;
 import io.kalmstream.schemas.CheckpointPublished;
@@ -17,7 +18,6 @@ import io.kalmstream.schemas.serde.RegistryAvroSerializer;
 import io.kalmstream.trainer.Fixtures;
 import io.kalmstream.trainer.TrainerRuns;
 import io.kalmstream.trainer.TrainerSettings;
-import io.kalmstream.trainer.checkpoint.DirectoryCheckpointStore;
 import io.kalmstream.trainer.checkpoint.SourcePosition;
 import io.kalmstream.trainer.checkpoint.TrainerState;
 import io.kalmstream.trainer.metrics.TrainerMetrics;

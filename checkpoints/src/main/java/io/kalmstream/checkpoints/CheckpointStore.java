@@ -1,4 +1,4 @@
-package io.kalmstream.trainer.checkpoint;
+package io.kalmstream.checkpoints;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,7 +10,7 @@ import java.util.Optional;
  * store is the default; an object store implements the same contract by uploading the staged files
  * and then writing a marker.
  */
-public interface CheckpointStore {
+public interface CheckpointStore extends AutoCloseable {
 
   /** Fills a local staging directory with the checkpoint's files. */
   @FunctionalInterface
@@ -31,4 +31,8 @@ public interface CheckpointStore {
 
   /** A local directory holding the checkpoint's files, to read them back. */
   Path localDirectory(StoredCheckpoint checkpoint) throws IOException;
+
+  /** Releases the store's connections, if it has any. */
+  @Override
+  default void close() {}
 }

@@ -1,7 +1,6 @@
-package io.kalmstream.trainer.checkpoint;
+package io.kalmstream.checkpoints;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -81,7 +80,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
       return new StoredCheckpoint(version, target.toUri(), hashes);
     } finally {
       if (Files.exists(staging)) {
-        deleteTree(staging);
+        FileTrees.delete(staging);
       }
     }
   }
@@ -122,7 +121,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     List<Long> versions = versions();
     for (int i = 0; i < versions.size() - retained; i++) {
       Path old = root.resolve(directoryName(versions.get(i)));
-      deleteTree(old);
+      FileTrees.delete(old);
       LOG.info(
           "checkpoint version={} deleted (retaining the newest {})", versions.get(i), retained);
     }
@@ -133,7 +132,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
       for (Path child :
           children.filter(c -> c.getFileName().toString().startsWith(STAGING_PREFIX)).toList()) {
         LOG.warn("removing incomplete checkpoint {} left by an interrupted write", child);
-        deleteTree(child);
+        FileTrees.delete(child);
       }
     }
   }
@@ -158,20 +157,6 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
     // Linux lets a directory be opened read-only and fsynced; it makes the rename itself durable.
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
       channel.force(true);
-    }
-  }
-
-  private static void deleteTree(Path directory) throws IOException {
-    try (Stream<Path> walk = Files.walk(directory)) {
-      walk.sorted(Comparator.reverseOrder())
-          .forEach(
-              path -> {
-                try {
-                  Files.delete(path);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.kalmstream.trainer.checkpoint;
+package io.kalmstream.checkpoints;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,6 @@
-package io.kalmstream.trainer.checkpoint;
+package io.kalmstream.checkpoints;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,21 +77,6 @@ class DirectoryCheckpointStoreTest {
     assertEquals(List.of(20L, 30L), store.versions());
     assertThrows(IllegalStateException.class, () -> store.publish(30, dir -> {}));
     assertEquals("30", Files.readString(root.resolve("step-000000000030/v")));
-  }
-
-  @Test
-  void trainerStateRoundTrips() throws IOException {
-    TrainerState state =
-        new TrainerState(
-            42,
-            0.049,
-            List.of(new SourcePosition("kg.batches.contrastive", 0, 43)),
-            0.5,
-            "stories260K-hf",
-            Map.of("loss", 1.25));
-    state.write(root);
-    assertEquals(state, TrainerState.read(root));
-    assertFalse(Files.readString(root.resolve(TrainerState.STATE_FILE)).isBlank());
   }
 
   private List<String> children() throws IOException {

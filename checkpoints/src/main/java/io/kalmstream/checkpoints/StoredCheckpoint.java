@@ -1,4 +1,4 @@
-package io.kalmstream.trainer.checkpoint;
+package io.kalmstream.checkpoints;
 
 import java.net.URI;
 import java.util.Map;
