@@ -16,16 +16,33 @@ public interface Truncation {
    * cut would; for English glosses a Llama tokenizer spends about 1.3 tokens per word, so 50 words
    * come to roughly 65 tokens. The trainer re-cuts with the real tokenizer when it has one.
    */
-  Truncation WORDS =
-      (text, maxTokens) -> {
-        String trimmed = text.strip();
-        if (trimmed.isEmpty()) {
-          return trimmed;
+  Truncation WORDS = Truncation::firstWords;
+
+  /**
+   * {@link #WORDS} by one scan of the text: it runs twice per pair on the ingest job's single-key
+   * batch assembly, where a regex split was a quarter of that stage's time.
+   */
+  private static String firstWords(String text, int maxTokens) {
+    StringBuilder kept = new StringBuilder(Math.min(text.length(), 64 * Math.max(1, maxTokens)));
+    int words = 0;
+    int i = 0;
+    int n = text.length();
+    while (i < n && words < maxTokens) {
+      while (i < n && Character.isWhitespace(text.charAt(i))) {
+        i++;
+      }
+      int start = i;
+      while (i < n && !Character.isWhitespace(text.charAt(i))) {
+        i++;
+      }
+      if (i > start) {
+        if (words > 0) {
+          kept.append(' ');
         }
-        String[] words = trimmed.split("\\s+");
-        if (words.length <= maxTokens) {
-          return String.join(" ", words);
-        }
-        return String.join(" ", java.util.Arrays.copyOf(words, maxTokens));
-      };
+        kept.append(text, start, i);
+        words++;
+      }
+    }
+    return kept.toString();
+  }
 }
