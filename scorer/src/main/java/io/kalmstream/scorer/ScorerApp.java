@@ -4,6 +4,7 @@ import io.kalmstream.batching.TextViews;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -58,6 +59,8 @@ public final class ScorerApp implements AutoCloseable {
     return new ScorerApp(runtime, streams, dashboard);
   }
 
+  private static final int SESSION_TIMEOUT_MS = 10_000;
+
   static Properties streamsProperties(ScorerConfig config) {
     Properties props = new Properties();
     props.putAll(config.clientProperties());
@@ -70,6 +73,19 @@ public final class ScorerApp implements AutoCloseable {
     // Answers are visible to read_committed consumers at each commit: keep it short for query
     // latency.
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    // A killed instance keeps its query partitions until its session times out, and no query on
+    // them is answered meanwhile: 10 s instead of the consumer's 45 s, unless the client
+    // properties choose.
+    if (!props.containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)
+        && !props.containsKey(
+            StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))) {
+      props.put(
+          StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+          SESSION_TIMEOUT_MS);
+      props.put(
+          StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+          SESSION_TIMEOUT_MS / 4);
+    }
     return props;
   }
 

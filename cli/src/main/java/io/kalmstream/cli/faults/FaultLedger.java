@@ -60,8 +60,7 @@ public final class FaultLedger {
       int answered,
       List<String> missing,
       List<String> duplicated,
-      int answeredWithError,
-      long newestAnswerVersion) {}
+      int answeredWithError) {}
 
   /** Durable checkpoints in the store against the announcements on kg.checkpoints. */
   public record Checkpoints(
@@ -204,7 +203,6 @@ public final class FaultLedger {
     }
     Map<String, Integer> answers = new HashMap<>();
     int withError = 0;
-    long newest = -1;
     for (TopicSnapshot.Entry<LinkPredictionAnswer> a :
         TopicSnapshot.read(
                 connection, topics.predictions().name(), LinkPredictionAnswer.class, PATIENCE)
@@ -213,13 +211,12 @@ public final class FaultLedger {
       if (a.value().getError() != null) {
         withError++;
       }
-      newest = Math.max(newest, a.value().getModelVersion());
     }
     List<String> missing = sent.stream().filter(id -> !answers.containsKey(id)).toList();
     List<String> duplicated =
         answers.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
     int answered = (int) sent.stream().filter(answers::containsKey).count();
-    return new Queries(sent.size(), answered, missing, duplicated, withError, newest);
+    return new Queries(sent.size(), answered, missing, duplicated, withError);
   }
 
   private static Checkpoints checkpoints(KafkaConnection connection, Topics topics, Path store) {

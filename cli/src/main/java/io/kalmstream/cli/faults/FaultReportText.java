@@ -72,8 +72,8 @@ public final class FaultReportText {
     row(s, "announcements going back in version", c.regressions());
     row(
         s,
-        "newest announced version / version of the last answer",
-        c.newestAnnounced() + " / " + q.newestAnswerVersion());
+        "newest announced version / versions of the last answers (a probe per kg.queries partition)",
+        c.newestAnnounced() + " / " + report.lastAnswerVersions());
     row(
         s,
         "contrastive batches / trained",
@@ -97,6 +97,7 @@ public final class FaultReportText {
     json.put("longest_recovery_seconds", report.longestRecovery());
     json.put("kills", report.kills());
     json.put("ledger", report.ledger());
+    json.put("last_answer_versions", report.lastAnswerVersions());
     json.put("passed", report.passed());
     json.put("failures", report.failures());
     return json;

@@ -132,6 +132,7 @@ public final class FaultRun {
       double minutes,
       List<Kill> kills,
       FaultLedger.Summary ledger,
+      List<Long> lastAnswerVersions,
       List<String> failures) {
 
     public boolean passed() {
@@ -173,8 +174,11 @@ public final class FaultRun {
   private Producer<String, SpecificRecord> probes;
   private LinkPredictionQuery probeTemplate;
 
-  /** The drain's last probe, answered by the newest version when the run settled. */
-  private String finalProbe;
+  /**
+   * The drain's last probes, one on each partition of kg.queries so that every scorer instance
+   * answers one; all answered by the newest version when the run settled.
+   */
+  private List<String> finalProbes = List.of();
 
   public FaultRun(Settings settings) {
     this.settings = settings;
@@ -233,6 +237,7 @@ public final class FaultRun {
           Duration.between(started, Instant.now()).toSeconds() / 60.0,
           kills,
           ledger,
+          finalProbes.stream().map(answers::versionOf).toList(),
           failures);
     } finally {
       if (answers != null) {
@@ -542,7 +547,7 @@ public final class FaultRun {
   private FaultLedger.Summary drain(java.io.PrintStream progress) throws Exception {
     long deadline = System.nanoTime() + settings.drainLimit().toNanos();
     FaultLedger.Summary ledger;
-    int finalProbes = 0;
+    int round = 0;
     while (true) {
       ledger = ledger();
       boolean settled =
@@ -554,13 +559,18 @@ public final class FaultRun {
               && ledger.checkpoints().newestAnnounced() >= ledger.training().lastStep();
       if (settled) {
         // a probe answered with the newest announced version shows the scorer caught up
-        finalProbe = "fault-probe-final-" + (++finalProbes);
-        sendProbe(finalProbe);
+        round++;
+        finalProbes = new ArrayList<>();
+        for (int partition = 0; partition < queryPartitions(); partition++) {
+          String id = "fault-probe-final-" + round + "-p" + partition;
+          finalProbes.add(id);
+          sendProbe(id, partition);
+        }
         long answerDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (answers.versionOf(finalProbe) == null && System.nanoTime() < answerDeadline) {
+        while (oldestFinalAnswer() == null && System.nanoTime() < answerDeadline) {
           Thread.sleep(250);
         }
-        Long version = answers.versionOf(finalProbe);
+        Long version = oldestFinalAnswer();
         if (version != null && version >= ledger.checkpoints().newestAnnounced()) {
           break;
         }
@@ -617,12 +627,12 @@ public final class FaultRun {
     if (c.regressions() > 0) {
       failures.add(c.regressions() + " announcements went back in version");
     }
-    Long finalVersion = finalProbe == null ? null : answers.versionOf(finalProbe);
+    Long finalVersion = oldestFinalAnswer();
     if (finalVersion == null || finalVersion < c.newestAnnounced()) {
       failures.add(
-          "the scorer's last answer came from version "
-              + finalVersion
-              + ", not the newest announced "
+          "the last probes on every kg.queries partition were answered by versions "
+              + finalProbes.stream().map(answers::versionOf).toList()
+              + ", not all by the newest announced "
               + c.newestAnnounced());
     }
     FaultLedger.Training tr = ledger.training();
@@ -650,11 +660,33 @@ public final class FaultRun {
   }
 
   private void sendProbe(String id) {
+    sendProbe(id, null);
+  }
+
+  /** A probe query, on {@code partition} or (null) the partition of its key. */
+  private void sendProbe(String id, Integer partition) {
     LinkPredictionQuery query =
         LinkPredictionQuery.newBuilder(probeTemplate).setQueryId(id).build();
     probeIds.add(id);
-    probes.send(new ProducerRecord<>(topics.queries().name(), id, query));
+    probes.send(new ProducerRecord<>(topics.queries().name(), partition, id, query));
     probes.flush();
+  }
+
+  private int queryPartitions() {
+    return probes.partitionsFor(topics.queries().name()).size();
+  }
+
+  /** The oldest version among the answers to the final probes; null while one is unanswered. */
+  private Long oldestFinalAnswer() {
+    Long oldest = null;
+    for (String id : finalProbes) {
+      Long version = answers.versionOf(id);
+      if (version == null) {
+        return null;
+      }
+      oldest = oldest == null ? version : Math.min(oldest, version);
+    }
+    return oldest;
   }
 
   /** A tail query on the first test triple of the dataset. */
