@@ -93,6 +93,10 @@ final class FlinkClusterCommand implements Runnable {
             "Flink's total process memory of the node (give the JVM a matching -Xmx). Default: ${DEFAULT-VALUE}.")
     String processMemory;
 
+    MemorySize processMemory() {
+      return MemorySize.parse(processMemory);
+    }
+
     StandaloneFlink.Cluster cluster() {
       return new StandaloneFlink.Cluster(host, rpcPort, restPort, heartbeatTimeout, restartDelay);
     }
@@ -108,8 +112,7 @@ final class FlinkClusterCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      StandaloneFlink.runJobManager(
-          options.cluster(), MemorySize.parse(options.processMemory), options.confDir);
+      StandaloneFlink.runJobManager(options.cluster(), options.processMemory(), options.confDir);
       return 0;
     }
   }
@@ -132,7 +135,7 @@ final class FlinkClusterCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       StandaloneFlink.runTaskManager(
-          options.cluster(), slots, MemorySize.parse(options.processMemory), options.confDir);
+          options.cluster(), slots, options.processMemory(), options.confDir);
       return 0;
     }
   }

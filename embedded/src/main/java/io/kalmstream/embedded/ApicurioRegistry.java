@@ -2,7 +2,6 @@ package io.kalmstream.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -315,19 +314,7 @@ public final class ApicurioRegistry implements AutoCloseable {
   }
 
   private boolean answers(HttpClient http) throws InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/subjects"))
-            .timeout(Duration.ofSeconds(5))
-            .GET()
-            .build();
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (ConnectException notListening) {
-      return false;
-    } catch (IOException e) {
-      LOG.debug("Registry not ready yet: {}", e.toString());
-      return false;
-    }
+    return HttpReadiness.answers(http, URI.create(confluentApiUrl() + "/subjects"));
   }
 
   private void setGlobalCompatibility(HttpClient http, String level) throws InterruptedException {

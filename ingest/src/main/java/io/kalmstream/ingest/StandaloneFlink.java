@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -215,13 +213,11 @@ public final class StandaloneFlink {
 
   private static Optional<JobID> runningJob(URI rest, String jobName) throws Exception {
     try (RestClusterClient<StandaloneClusterId> client = client(rest)) {
-      Collection<JobStatusMessage> jobs = client.listJobs().get(30, TimeUnit.SECONDS);
-      List<JobStatusMessage> live =
-          jobs.stream()
-              .filter(j -> j.getJobName().equals(jobName))
-              .filter(j -> !j.getJobState().isGloballyTerminalState())
-              .toList();
-      return live.stream().map(JobStatusMessage::getJobId).findFirst();
+      return client.listJobs().get(30, TimeUnit.SECONDS).stream()
+          .filter(j -> j.getJobName().equals(jobName))
+          .filter(j -> !j.getJobState().isGloballyTerminalState())
+          .map(JobStatusMessage::getJobId)
+          .findFirst();
     }
   }
 

@@ -1,16 +1,17 @@
 package io.kalmstream.cli.faults;
 
 import io.kalmstream.cli.load.DatasetLoader;
+import io.kalmstream.embedded.HttpReadiness;
 import io.kalmstream.ingest.LocalFlink;
 import io.kalmstream.schemas.LinkPredictionQuery;
 import io.kalmstream.schemas.kafka.KafkaConnection;
 import io.kalmstream.schemas.kafka.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -345,7 +346,6 @@ public final class FaultRun {
       case TRAINER -> () -> !p.currentMatches(TRAINER_SERVES).isEmpty();
       case SCORER -> {
         String probe = "fault-probe-" + (probeIds.size() + 1);
-        probeIds.add(probe);
         // sent once: the query waits in kg.queries until a scorer instance reads it
         sendProbe(probe);
         yield () -> answers.versionOf(probe) != null;
@@ -455,12 +455,10 @@ public final class FaultRun {
    */
   private List<String> startFlinkCluster(int taskManagers) throws Exception {
     Path flink = settings.workDir().resolve("flink");
+    int restPort = freePort();
     List<String> cluster =
         List.of(
-            "--rpc-port",
-            Integer.toString(freePort()),
-            "--rest-port",
-            Integer.toString(freePort()));
+            "--rpc-port", Integer.toString(freePort()), "--rest-port", Integer.toString(restPort));
     List<String> jobManager = new ArrayList<>(List.of("flink", JOB_MANAGER));
     jobManager.addAll(cluster);
     jobManager.addAll(List.of("--conf-dir", flink.resolve(JOB_MANAGER).toString()));
@@ -483,30 +481,16 @@ public final class FaultRun {
       names.add(name);
     }
     instances.put(INGEST, names);
-    URI rest = URI.create("http://127.0.0.1:" + cluster.get(3));
+    URI rest = URI.create("http://127.0.0.1:" + restPort);
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + RECOVERY_LIMIT.toNanos();
-    while (!answers(rest.resolve("/overview"))) {
+    while (!HttpReadiness.answers(http, rest.resolve("/overview"))) {
       if (!jm.alive() || System.nanoTime() > deadline) {
         throw new IllegalStateException("the JobManager did not start; see " + jm.logs());
       }
       Thread.sleep(500);
     }
     return List.of("--flink-rest", rest.toString());
-  }
-
-  private static boolean answers(URI uri) {
-    try {
-      HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-      c.setConnectTimeout(1000);
-      c.setReadTimeout(2000);
-      try {
-        return c.getResponseCode() == 200;
-      } finally {
-        c.disconnect();
-      }
-    } catch (IOException notYet) {
-      return false;
-    }
   }
 
   private List<String> loaderArguments() {
