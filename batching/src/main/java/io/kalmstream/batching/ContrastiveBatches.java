@@ -4,6 +4,7 @@ import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.ContrastivePair;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,10 +21,10 @@ public final class ContrastiveBatches {
     List<List<Integer>> mask = new ArrayList<>(pairs.size());
     for (int i = 0; i < pairs.size(); i++) {
       ContrastivePair row = pairs.get(i);
+      Collection<String> known = facts.answers(row.getHead(), row.getRelation());
       List<Integer> columns = new ArrayList<>();
-      for (int j = 0; j < pairs.size(); j++) {
-        if (j != i
-            && facts.isKnownAnswer(row.getHead(), row.getRelation(), pairs.get(j).getTail())) {
+      for (int j = 0; j < pairs.size() && !known.isEmpty(); j++) {
+        if (j != i && known.contains(pairs.get(j).getTail())) {
           columns.add(j);
         }
       }

@@ -4,7 +4,6 @@ import io.kalmstream.schemas.ContrastivePair;
 import io.kalmstream.schemas.EntityDescription;
 import io.kalmstream.schemas.InstructionExample;
 import io.kalmstream.schemas.RelationDescription;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Turns a triple with its three descriptions into training examples of both objectives. */
@@ -22,13 +21,19 @@ public final class Examples {
   /** The forward pair (h, r, t) and the inverse pair (t, inverse r, h), in that order. */
   public List<ContrastivePair> pairs(
       EntityDescription head, RelationDescription relation, EntityDescription tail) {
-    List<ContrastivePair> pairs = new ArrayList<>(2);
-    pairs.add(pair(head, relation, tail, false));
-    pairs.add(pair(tail, relation, head, true));
-    return pairs;
+    return List.of(pair(head, relation, tail, false), pair(head, relation, tail, true));
   }
 
-  private ContrastivePair pair(
+  /** One of the triple's two pairs: forward (h, r, t) or inverse (t, inverse r, h). */
+  public ContrastivePair pair(
+      EntityDescription head,
+      RelationDescription relation,
+      EntityDescription tail,
+      boolean inverse) {
+    return inverse ? build(tail, relation, head, true) : build(head, relation, tail, false);
+  }
+
+  private ContrastivePair build(
       EntityDescription head,
       RelationDescription relation,
       EntityDescription tail,

@@ -15,6 +15,14 @@ public final class TripleIds {
     return head + SEPARATOR + relation + SEPARATOR + tail;
   }
 
+  /**
+   * The key of a question (head, relation, ?), relation forward or inverse: what the known answers
+   * are filed under.
+   */
+  public static String question(String head, String relation) {
+    return head + SEPARATOR + relation;
+  }
+
   public static String of(Triple triple) {
     return of(triple.getHead(), triple.getRelation(), triple.getTail());
   }

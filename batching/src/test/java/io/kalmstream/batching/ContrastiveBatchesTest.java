@@ -67,7 +67,7 @@ class ContrastiveBatchesTest {
     List<ContrastivePair> pairs = List.of(pair("a", "r", "t"), pair("b", "r", "t"));
     assertThrows(
         IllegalArgumentException.class,
-        () -> ContrastiveBatches.assemble("b", pairs, (h, r, t) -> false, Instant.EPOCH));
+        () -> ContrastiveBatches.assemble("b", pairs, (h, r) -> List.of(), Instant.EPOCH));
   }
 
   @Test

@@ -134,6 +134,15 @@ final class IngestOptions {
       description = "Larger input records go to the DLQ undecoded. Default: ${DEFAULT-VALUE}.")
   int maxRecordBytes;
 
+  @Option(
+      names = "--assembler-shards",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Shards of batch assembly, by each pair's (head, relation), which keeps the false-negative mask "
+              + "exact; 0 means one per parallel subtask. Each shard fills its own batches. Default: ${DEFAULT-VALUE}.")
+  int assemblerShards;
+
   IngestConfig config() {
     return IngestConfig.builder()
         .policy(new BatchPolicy(contrastiveBatch, instructionBatch, replayShare, replayCapacity))
@@ -147,6 +156,7 @@ final class IngestOptions {
         .maxFutureSkew(maxFutureSkew)
         .maxEventAge(maxEventAge)
         .maxRecordBytes(maxRecordBytes)
+        .assemblerShards(assemblerShards)
         .build();
   }
 

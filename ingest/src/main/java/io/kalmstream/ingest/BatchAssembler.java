@@ -5,7 +5,6 @@ import io.kalmstream.batching.ContrastiveBatches;
 import io.kalmstream.batching.DistinctTailPacker;
 import io.kalmstream.batching.Examples;
 import io.kalmstream.batching.InstructionBatches;
-import io.kalmstream.batching.KnownFacts;
 import io.kalmstream.batching.ReplayBuffer;
 import io.kalmstream.batching.TextViews;
 import io.kalmstream.batching.TripleIds;
@@ -13,8 +12,10 @@ import io.kalmstream.batching.Truncation;
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.ContrastivePair;
 import io.kalmstream.schemas.InstructionBatch;
+import io.kalmstream.schemas.Triple;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -32,39 +33,45 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Turns complete triples into batches. It runs under a single key because the false-negative mask
- * needs every known fact and the replay reservoir is one sample of the whole stream. Each triple
- * gives a forward and an inverse pair; the pairs wait in arrival order, and a contrastive batch
- * closes when its live slots can be filled with distinct tails, or when the batch timeout passes
- * with at least one pair waiting. Replayed pairs from the reservoir fill the remaining slots. Each
- * contrastive batch comes with an instruction batch of the same id made from its first live pairs,
- * so the trainer's two streams advance in step.
+ * Turns pair events (one per direction of a complete triple, see {@link PairDirections}) into
+ * batches, one shard per key ({@link AssemblerShards}). A shard files each fact's answer under the
+ * pair's question, which is all its false-negative mask needs. The pairs wait in arrival order, and
+ * a contrastive batch closes when its live slots can be filled with distinct tails, or when the
+ * batch timeout passes with at least one pair waiting. Replayed pairs from the shard's reservoir
+ * fill the remaining slots. Each contrastive batch comes with an instruction batch of the same id
+ * made from its first live pairs, so the trainer's two streams advance in step.
  */
 final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, ContrastiveBatch> {
-  static final String SINGLE_KEY = "all";
   static final OutputTag<InstructionBatch> INSTRUCTION = new OutputTag<>("instruction-batches") {};
 
   private final IngestConfig config;
+  private final AssemblerShards shards;
   private transient EventTimeQueue queue;
-  private transient MapState<String, Boolean> knownFacts;
+
+  /** Question (head, relation) of this shard's pairs → the answers known for it. */
+  private transient MapState<String, List<String>> answers;
+
   private transient ListState<ContrastivePair> pending;
   private transient ReplayBuffer replay;
   private transient ValueState<Long> batchSequence;
   private transient ValueState<Long> timeoutAt;
   private transient Examples examples;
   private transient OutcomeCounters counters;
+  private transient ActivitySpan.End activity;
 
-  BatchAssembler(IngestConfig config) {
+  BatchAssembler(IngestConfig config, AssemblerShards shards) {
     this.config = config;
+    this.shards = shards;
   }
 
   @Override
   public void open(OpenContext openContext) {
     TypeInformation<ContrastivePair> pairType = TypeInformation.of(ContrastivePair.class);
     queue = new EventTimeQueue(getRuntimeContext(), "queue");
-    knownFacts =
+    answers =
         getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("known-facts", Types.STRING, Types.BOOLEAN));
+            .getMapState(
+                new MapStateDescriptor<>("answers", Types.STRING, Types.LIST(Types.STRING)));
     pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", pairType));
     replay =
         new ReplayBuffer(
@@ -74,6 +81,7 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
     timeoutAt = getRuntimeContext().getState(new ValueStateDescriptor<>("timeout-at", Types.LONG));
     examples = new Examples(new TextViews(Truncation.WORDS, config.maxTokens()));
     counters = new OutcomeCounters(getRuntimeContext());
+    activity = new ActivitySpan.End(getRuntimeContext());
   }
 
   @Override
@@ -89,15 +97,18 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
     boolean emitted = false;
     for (KgEvent event : queue.drain(time)) {
       if (event.kind == KgEvent.Kind.TRIPLE) {
-        knownFacts.put(event.key, Boolean.TRUE);
-        examples.pairs(event.head, event.relation, event.tail).forEach(packer::add);
-        counters.inc(Outcome.TRIPLES_JOINED);
+        ContrastivePair pair = examples.pair(event.head, event.relation, event.tail, event.inverse);
+        addAnswer(pair);
+        packer.add(pair);
+        if (!event.inverse) {
+          counters.inc(Outcome.TRIPLES_JOINED);
+        }
         while (packer.canFill(config.policy().contrastiveLiveSlots())) {
           emit(packer, time, ctx, out);
           emitted = true;
         }
       } else {
-        knownFacts.remove(event.key);
+        removeAnswer(event);
         counters.add(Outcome.PAIRS_RETRACTED_BEFORE_BATCH, packer.removeTriple(event.key));
         replay.removeTriple(event.key);
       }
@@ -136,11 +147,11 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
       throws Exception {
     BatchPolicy policy = config.policy();
     List<ContrastivePair> live = packer.take(policy.contrastiveLiveSlots());
-    String batchId = nextBatchId();
+    String batchId = nextBatchId(ctx.getCurrentKey());
     Instant createdAt = Instant.ofEpochMilli(time);
 
     List<ContrastivePair> contrastive = withReplay(live, policy.contrastiveSize());
-    out.collect(ContrastiveBatches.assemble(batchId, contrastive, knownFactsView(), createdAt));
+    out.collect(ContrastiveBatches.assemble(batchId, contrastive, this::knownAnswers, createdAt));
 
     List<ContrastivePair> instructionLive =
         live.subList(0, Math.min(live.size(), policy.instructionLiveSlots()));
@@ -153,6 +164,7 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
         contrastive.size() - live.size() + instruction.size() - instructionLive.size());
     counters.inc(Outcome.CONTRASTIVE_BATCHES);
     counters.inc(Outcome.INSTRUCTION_BATCHES);
+    activity.mark();
     for (ContrastivePair pair : live) {
       replay.offer(pair);
     }
@@ -166,20 +178,48 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
     return pairs;
   }
 
-  private String nextBatchId() throws Exception {
+  /** "prefix-shard-sequence": each shard counts its own batches. */
+  private String nextBatchId(String shardKey) throws Exception {
     long sequence = valueOr(batchSequence.value(), 0L) + 1;
     batchSequence.update(sequence);
-    return String.format("%s-%010d", config.batchIdPrefix(), sequence);
+    return String.format("%s-%d-%010d", config.batchIdPrefix(), shards.indexOf(shardKey), sequence);
   }
 
-  private KnownFacts knownFactsView() {
-    return (head, relation, tail) -> {
-      try {
-        return knownFacts.contains(TripleIds.of(head, relation, tail));
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot read the known facts", e);
-      }
-    };
+  private void addAnswer(ContrastivePair pair) throws Exception {
+    String question = TripleIds.question(pair.getHead(), pair.getRelation());
+    List<String> known = answers.get(question);
+    if (known == null) {
+      known = new ArrayList<>(1);
+    }
+    known.add(pair.getTail());
+    answers.put(question, known);
+  }
+
+  private void removeAnswer(KgEvent retraction) throws Exception {
+    Triple t = retraction.triple;
+    String question =
+        retraction.inverse
+            ? TripleIds.question(t.getTail(), TextViews.inverseRelationId(t.getRelation()))
+            : TripleIds.question(t.getHead(), t.getRelation());
+    List<String> known = answers.get(question);
+    if (known == null) {
+      return;
+    }
+    known.remove(retraction.inverse ? t.getHead() : t.getTail());
+    if (known.isEmpty()) {
+      answers.remove(question);
+    } else {
+      answers.put(question, known);
+    }
+  }
+
+  private Collection<String> knownAnswers(String head, String relation) {
+    try {
+      List<String> known = answers.get(TripleIds.question(head, relation));
+      return known == null ? List.of() : known;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the known answers", e);
+    }
   }
 
   /** The replay reservoir's slots and counters in this function's keyed state. */

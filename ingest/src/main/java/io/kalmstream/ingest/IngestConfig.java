@@ -29,8 +29,8 @@ import java.time.Duration;
  *     waits and batch timeouts still expire; zero disables it, which keeps bounded replays exactly
  *     reproducible
  * @param checkpointInterval interval of the exactly-once checkpoints
- * @param batchIdPrefix prefix of the batch ids ("prefix-0000000001"), to tell runs of different
- *     jobs apart
+ * @param batchIdPrefix prefix of the batch ids ("prefix-0-0000000001": prefix, shard, sequence), to
+ *     tell runs of different jobs apart
  * @param maxFutureSkew how far ahead of this machine's clock an event time may be; one further
  *     ahead goes to the dead letters and never moves the watermark, which would otherwise hold
  *     every later record back until then
@@ -40,6 +40,10 @@ import java.time.Duration;
  *     default retention is 7 days)
  * @param maxRecordBytes the largest serialized input value the job accepts; a larger record goes to
  *     the dead letters undecoded, so one huge record cannot bloat the job's state and the batches
+ * @param assemblerShards how many shards batch assembly is split into by each pair's (head,
+ *     relation), which keeps the false-negative mask exact (see AssemblerShards); 0 means one per
+ *     parallel subtask. Each shard fills its own batches, so with k shards a batch takes k times as
+ *     long to fill at a given input rate.
  */
 public record IngestConfig(
     BatchPolicy policy,
@@ -55,7 +59,8 @@ public record IngestConfig(
     String batchIdPrefix,
     Duration maxFutureSkew,
     Duration maxEventAge,
-    int maxRecordBytes)
+    int maxRecordBytes,
+    int assemblerShards)
     implements Serializable {
   /**
    * Far above the largest valid record: a description of {@link TextLimits#DEFAULT_MAX_CHARS} with
@@ -85,6 +90,10 @@ public record IngestConfig(
     if (maxRecordBytes < 1) {
       throw new IllegalArgumentException("maxRecordBytes must be >= 1, got " + maxRecordBytes);
     }
+    if (assemblerShards < 0) {
+      throw new IllegalArgumentException(
+          "assemblerShards must be >= 0 (0: one per subtask), got " + assemblerShards);
+    }
     if (maxTokens < 1) {
       throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
     }
@@ -109,7 +118,8 @@ public record IngestConfig(
         "ingest",
         Duration.ofMinutes(5),
         Duration.ofDays(7),
-        DEFAULT_MAX_RECORD_BYTES);
+        DEFAULT_MAX_RECORD_BYTES,
+        0);
   }
 
   public static Builder builder() {
@@ -136,6 +146,7 @@ public record IngestConfig(
     private Duration maxFutureSkew;
     private Duration maxEventAge;
     private int maxRecordBytes;
+    private int assemblerShards;
 
     private Builder(IngestConfig c) {
       policy = c.policy;
@@ -152,6 +163,7 @@ public record IngestConfig(
       maxFutureSkew = c.maxFutureSkew;
       maxEventAge = c.maxEventAge;
       maxRecordBytes = c.maxRecordBytes;
+      assemblerShards = c.assemblerShards;
     }
 
     public Builder policy(BatchPolicy v) {
@@ -224,6 +236,11 @@ public record IngestConfig(
       return this;
     }
 
+    public Builder assemblerShards(int v) {
+      assemblerShards = v;
+      return this;
+    }
+
     /** The batch policy with new sizes, its replay share and capacity kept. */
     public Builder batchSizes(int contrastive, int instruction) {
       policy =
@@ -246,7 +263,8 @@ public record IngestConfig(
           batchIdPrefix,
           maxFutureSkew,
           maxEventAge,
-          maxRecordBytes);
+          maxRecordBytes,
+          assemblerShards);
     }
   }
 }

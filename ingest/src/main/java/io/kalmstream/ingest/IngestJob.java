@@ -23,9 +23,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * kalm local} and on a cluster.
  *
  * <pre>
- * input ─► validate ─┬─► lifecycle (key: triple) ─► join head ─► join tail ─► join relation ─► assemble (one key)
- *                    │        └─► eval triples         ▲             ▲              ▲            ├─► contrastive
- *                    ├─ entities ──────────────────────┴─────────────┘              │            └─► instruction
+ * input ─► validate ─┬─► lifecycle (key: triple) ─► join head ─► join tail ─► join relation ─► 2 pairs ─► assemble (key: shard of the pair's (h, r))
+ *                    │        └─► eval triples         ▲             ▲              ▲                        ├─► contrastive
+ *                    ├─ entities ──────────────────────┴─────────────┘              │                        └─► instruction
  *                    └─ relations ──────────────────────────────────────────────────┘
  * every stage ─► dead letters
  * </pre>
@@ -92,10 +92,16 @@ public final class IngestJob {
     SingleOutputStreamOperator<KgEvent> complete =
         join(withTail, relations, DescriptionJoin.Role.RELATION);
 
+    AssemblerShards shards =
+        new AssemblerShards(
+            config.assemblerShards(), env.getParallelism(), env.getMaxParallelism());
     SingleOutputStreamOperator<ContrastiveBatch> batches =
         complete
-            .keyBy(e -> BatchAssembler.SINGLE_KEY, Types.STRING)
-            .process(new BatchAssembler(config))
+            .flatMap(new PairDirections())
+            .uid("pair-directions")
+            .name("forward and inverse pairs")
+            .keyBy(shards::keyOf, Types.STRING)
+            .process(new BatchAssembler(config, shards))
             .uid("batch-assembler")
             .name("assemble batches");
 

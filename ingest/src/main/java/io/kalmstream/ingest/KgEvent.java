@@ -59,6 +59,12 @@ public class KgEvent implements java.io.Serializable {
   public EntityDescription head;
   public EntityDescription tail;
 
+  /**
+   * After {@link PairDirections}: whether this event stands for the triple's inverse pair (t,
+   * inverse r, h) rather than its forward pair.
+   */
+  public boolean inverse;
+
   public KgEvent() {}
 
   /** A copy that shares the immutable-by-convention Avro records and byte arrays. */
@@ -79,6 +85,7 @@ public class KgEvent implements java.io.Serializable {
     c.relation = relation;
     c.head = head;
     c.tail = tail;
+    c.inverse = inverse;
     return c;
   }
 

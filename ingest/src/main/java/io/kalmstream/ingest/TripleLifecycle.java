@@ -32,6 +32,7 @@ final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEven
   private transient ValueState<Long> addedAt;
 
   private transient OutcomeCounters counters;
+  private transient ActivitySpan.Start activity;
 
   TripleLifecycle(HeldOutSplit split, Duration descriptionWait) {
     this.split = split;
@@ -43,6 +44,7 @@ final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEven
     status = getRuntimeContext().getState(new ValueStateDescriptor<>("status", Types.STRING));
     addedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("added-at", Types.LONG));
     counters = new OutcomeCounters(getRuntimeContext());
+    activity = new ActivitySpan.Start(getRuntimeContext());
   }
 
   @Override
@@ -50,6 +52,7 @@ final class TripleLifecycle extends KeyedProcessFunction<String, KgEvent, KgEven
     String current = status.value();
     if (event.kind == KgEvent.Kind.TRIPLE) {
       counters.inc(Outcome.TRIPLES_RECEIVED);
+      activity.mark();
       if (current != null) {
         counters.inc(Outcome.TRIPLES_DUPLICATE);
       } else if (split.isHeldOut(event.triple)) {

@@ -109,11 +109,21 @@ final class Accounting {
     assertEquals(trainedTripleIds, liveForward);
     assertEquals(trainedTripleIds, liveInverse);
     assertEquals(
-        batches.stream().map(ContrastiveBatch::getBatchId).toList(),
-        instructions.stream().map(InstructionBatch::getBatchId).toList());
+        byShard(batches.stream().map(ContrastiveBatch::getBatchId).toList()),
+        byShard(instructions.stream().map(InstructionBatch::getBatchId).toList()),
+        "each shard's instruction batches have its contrastive batches' ids, in the same order");
     for (InstructionBatch batch : instructions) {
       assertTrue(batch.getExamples().size() <= policy.instructionSize());
       batch.getExamples().forEach(e -> assertEquals(Examples.INSTRUCTION, e.getInstruction()));
     }
+  }
+
+  /** Batch ids ("prefix-shard-sequence") by shard, in the order given. */
+  private static Map<String, List<String>> byShard(List<String> batchIds) {
+    Map<String, List<String>> shards = new TreeMap<>();
+    for (String id : batchIds) {
+      shards.computeIfAbsent(id.substring(0, id.lastIndexOf('-')), s -> new ArrayList<>()).add(id);
+    }
+    return shards;
   }
 }

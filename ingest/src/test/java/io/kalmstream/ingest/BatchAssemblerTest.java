@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kalmstream.batching.BatchPolicy;
+import io.kalmstream.batching.ContrastiveBatches;
+import io.kalmstream.batching.InMemoryKnownFacts;
 import io.kalmstream.batching.TripleIds;
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.ContrastivePair;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -44,10 +47,11 @@ class BatchAssemblerTest {
             .batchTimeout(Duration.ofMillis(TIMEOUT))
             .batchIdPrefix("t")
             .build();
+    AssemblerShards oneShard = new AssemblerShards(1, 1, -1);
     harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new BatchAssembler(config)),
-            e -> BatchAssembler.SINGLE_KEY,
+            new KeyedProcessOperator<>(new BatchAssembler(config, oneShard)),
+            oneShard::keyOf,
             Types.STRING);
     harness.open();
   }
@@ -59,14 +63,14 @@ class BatchAssemblerTest {
 
   @Test
   void batchesHaveDistinctTailsTheMaskOfKnownFactsAndReplayInTheFreeSlots() throws Exception {
-    harness.processElement(new StreamRecord<>(joined("a", "b"), 10));
+    send(joined("a", "b"), 10);
     harness.processWatermark(new Watermark(10));
-    harness.processElement(new StreamRecord<>(joined("a", "c"), 20));
+    send(joined("a", "c"), 20);
     harness.processWatermark(new Watermark(20));
 
     List<ContrastiveBatch> batches = harness.extractOutputValues();
     assertEquals(
-        List.of("t-0000000001", "t-0000000002"),
+        List.of("t-0-0000000001", "t-0-0000000002"),
         batches.stream().map(b -> b.getBatchId().toString()).toList());
     ContrastiveBatch first = batches.get(0);
     assertEquals(
@@ -90,7 +94,7 @@ class BatchAssemblerTest {
             .map(StreamRecord::getValue)
             .toList();
     assertEquals(
-        List.of("t-0000000001", "t-0000000002"),
+        List.of("t-0-0000000001", "t-0-0000000002"),
         instruction.stream().map(b -> b.getBatchId().toString()).toList(),
         "one instruction batch per batch, same id");
     assertEquals(2, instruction.get(1).getExamples().size(), "one live example and one replayed");
@@ -103,7 +107,7 @@ class BatchAssemblerTest {
   @Test
   void aPartialBatchLeavesAfterTheTimeoutAndTheNextOneTimeoutLater() throws Exception {
     // a self-loop gives two pairs with one tail: they cannot share a batch
-    harness.processElement(new StreamRecord<>(joined("s", "s"), 100));
+    send(joined("s", "s"), 100);
     harness.processWatermark(new Watermark(100));
     assertTrue(harness.extractOutputValues().isEmpty(), "two pairs, one tail: no full batch");
     assertEquals(1, HarnessState.keysWith(harness, "pending"));
@@ -128,14 +132,14 @@ class BatchAssemblerTest {
 
   @Test
   void aRetractionTakesItsPairsOutOfTheWaitingBatchTheReservoirAndTheKnownFacts() throws Exception {
-    harness.processElement(new StreamRecord<>(joined("a", "b"), 10));
+    send(joined("a", "b"), 10);
     harness.processWatermark(new Watermark(10));
-    harness.processElement(new StreamRecord<>(joined("s", "s"), 20));
+    send(joined("s", "s"), 20);
     harness.processWatermark(new Watermark(20));
     assertEquals(1, HarnessState.keysWith(harness, "pending"), "the self-loop waits");
 
-    harness.processElement(new StreamRecord<>(retraction("a", "b"), 30));
-    harness.processElement(new StreamRecord<>(retraction("s", "s"), 30));
+    send(retraction("a", "b"), 30);
+    send(retraction("s", "s"), 30);
     harness.processWatermark(new Watermark(30 + 2 * TIMEOUT));
     assertEquals(
         1,
@@ -143,8 +147,66 @@ class BatchAssemblerTest {
         "the waiting pairs were retracted before their batch");
 
     assertDrained();
-    assertEquals(0, HarnessState.keysWith(harness, "known-facts"), "no known fact left");
+    assertEquals(0, HarnessState.keysWith(harness, "answers"), "no known answer left");
     assertEquals(0, HarnessState.keysWith(harness, "reservoir"), "nothing left to replay");
+  }
+
+  @Test
+  void withTwoShardsEachMaskStillSeesEveryKnownAnswerOfItsRows() throws Exception {
+    AssemblerShards twoShards = new AssemblerShards(2, 1, -1);
+    IngestConfig config =
+        IngestConfig.builder()
+            .policy(new BatchPolicy(4, 2, 0.5, 8))
+            .batchTimeout(Duration.ofMillis(TIMEOUT))
+            .batchIdPrefix("t")
+            .build();
+    harness.close();
+    harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new BatchAssembler(config, twoShards)),
+            twoShards::keyOf,
+            Types.STRING);
+    harness.open();
+    // hubs a and b share many questions, so masks have columns to find in both directions
+    String[][] triples = {
+      {"a", "b"}, {"a", "c"}, {"d", "b"}, {"a", "e"}, {"f", "b"}, {"a", "g"}, {"h", "b"},
+      {"d", "c"}, {"f", "e"}, {"a", "h"}, {"d", "g"}, {"f", "c"}, {"h", "e"}, {"a", "d"},
+      {"b", "a"}, {"c", "a"}, {"e", "d"}, {"g", "a"}, {"b", "h"}, {"c", "f"}, {"e", "a"},
+      {"g", "f"}, {"b", "d"}, {"c", "h"}, {"e", "f"}, {"g", "h"}
+    };
+    InMemoryKnownFacts all = new InMemoryKnownFacts();
+    Set<String> shardsSeen = new HashSet<>();
+    int checked = 0;
+    for (int i = 0; i < triples.length; i++) {
+      long time = 10L * (i + 1);
+      all.add(triples[i][0], "r", triples[i][1]);
+      send(joined(triples[i][0], triples[i][1]), time);
+      harness.processWatermark(new Watermark(time));
+      List<ContrastiveBatch> batches = harness.extractOutputValues();
+      for (ContrastiveBatch batch : batches.subList(checked, batches.size())) {
+        String id = batch.getBatchId();
+        shardsSeen.add(id.substring(0, id.lastIndexOf('-')));
+        assertEquals(
+            ContrastiveBatches.falseNegatives(batch.getPairs(), all),
+            batch.getFalseNegatives(),
+            "the mask of " + id + " from every fact so far");
+      }
+      checked = batches.size();
+    }
+    assertEquals(Set.of("t-0", "t-1"), shardsSeen, "both shards made batches");
+    assertTrue(
+        harness.extractOutputValues().stream()
+            .anyMatch(b -> b.getFalseNegatives().stream().anyMatch(row -> !row.isEmpty())),
+        "some mask has a column");
+  }
+
+  /** An event as the assembler receives it: once per pair direction. */
+  private void send(KgEvent event, long timestamp) throws Exception {
+    List<KgEvent> pairEvents = new java.util.ArrayList<>();
+    new PairDirections().flatMap(event, new ListCollector<>(pairEvents));
+    for (KgEvent pairEvent : pairEvents) {
+      harness.processElement(new StreamRecord<>(pairEvent, timestamp));
+    }
   }
 
   /** Nothing waits: no queued event, no pending pair, no timeout, no timer. */
