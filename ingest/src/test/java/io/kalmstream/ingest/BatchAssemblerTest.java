@@ -41,17 +41,21 @@ class BatchAssemblerTest {
 
   @BeforeEach
   void open() throws Exception {
+    open(new AssemblerShards(1, 1, -1));
+  }
+
+  /** One harness (one subtask) for every shard. */
+  private void open(AssemblerShards shards) throws Exception {
     IngestConfig config =
         IngestConfig.builder()
             .policy(new BatchPolicy(4, 2, 0.5, 8))
             .batchTimeout(Duration.ofMillis(TIMEOUT))
             .batchIdPrefix("t")
             .build();
-    AssemblerShards oneShard = new AssemblerShards(1, 1, -1);
     harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new BatchAssembler(config, oneShard)),
-            oneShard::keyOf,
+            new KeyedProcessOperator<>(new BatchAssembler(config, shards)),
+            shards::keyOf,
             Types.STRING);
     harness.open();
   }
@@ -153,20 +157,8 @@ class BatchAssemblerTest {
 
   @Test
   void withTwoShardsEachMaskStillSeesEveryKnownAnswerOfItsRows() throws Exception {
-    AssemblerShards twoShards = new AssemblerShards(2, 1, -1);
-    IngestConfig config =
-        IngestConfig.builder()
-            .policy(new BatchPolicy(4, 2, 0.5, 8))
-            .batchTimeout(Duration.ofMillis(TIMEOUT))
-            .batchIdPrefix("t")
-            .build();
     harness.close();
-    harness =
-        new KeyedOneInputStreamOperatorTestHarness<>(
-            new KeyedProcessOperator<>(new BatchAssembler(config, twoShards)),
-            twoShards::keyOf,
-            Types.STRING);
-    harness.open();
+    open(new AssemblerShards(2, 1, -1));
     // hubs a and b share many questions, so masks have columns to find in both directions
     String[][] triples = {
       {"a", "b"}, {"a", "c"}, {"d", "b"}, {"a", "e"}, {"f", "b"}, {"a", "g"}, {"h", "b"},
