@@ -242,17 +242,12 @@ final class BenchIngestCommand implements Callable<Integer> {
     return start < 0 ? null : start + (long) (triple * 1000 / eventRate);
   }
 
-  /**
-   * The reference: a plain consumer reading the topic's bytes from the beginning to the end. Its
-   * span runs from the first record to the last, as the job's does.
-   */
+  /** The reference: a plain consumer reading the topic's bytes from the beginning to the end. */
   private static RawRead readAll(KafkaConnection connection, String topic) {
     Map<String, Object> props = connection.clientConfig();
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     long[] count = {0};
     long[] bytes = {0};
-    long[] first = {0};
-    long[] last = {0};
     long start = System.nanoTime();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -261,26 +256,19 @@ final class BenchIngestCommand implements Callable<Integer> {
           topic,
           null,
           records -> {
-            if (records.isEmpty()) {
-              return;
-            }
-            long now = System.nanoTime();
-            if (count[0] == 0) {
-              first[0] = now;
-            }
-            last[0] = now;
             count[0] += records.count();
             records.forEach(r -> bytes[0] += r.serializedKeySize() + r.serializedValueSize());
           });
     }
-    return new RawRead(count[0], bytes[0], seconds(start), (last[0] - first[0]) / 1e9);
+    return new RawRead(count[0], bytes[0], seconds(start));
   }
 
   /**
-   * A plain read of the topic: records, their key and value bytes, seconds from creating the
-   * consumer to the end, and seconds from its first poll with records to its last.
+   * A plain read of the topic: records, their key and value bytes, and seconds from creating the
+   * consumer to the end (its first poll to its last would be a few milliseconds: the whole topic
+   * arrives in a few fetches).
    */
-  record RawRead(long records, long bytes, double seconds, double activeSeconds) {}
+  record RawRead(long records, long bytes, double seconds) {}
 
   private static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
@@ -322,13 +310,9 @@ final class BenchIngestCommand implements Callable<Integer> {
     }
 
     /**
-     * Records over the span in which they moved: the first poll with records to the last, and the
-     * first triple received to the last batch emitted.
+     * Triples over the span from the first received to the last batch emitted: without deploying
+     * the tasks, opening the transactional producers and the final checkpoint.
      */
-    double rawActiveRate() {
-      return raw.records() / raw.activeSeconds();
-    }
-
     double jobActiveRate() {
       return jobTriples / jobActiveSeconds;
     }
@@ -347,9 +331,7 @@ final class BenchIngestCommand implements Callable<Integer> {
       root.put("outputBytesPerTriple", outputBytesPerTriple);
       root.put("rawConsumerTriples", raw.records());
       root.put("rawConsumerSeconds", raw.seconds());
-      root.put("rawConsumerActiveSeconds", raw.activeSeconds());
       root.put("rawConsumerTriplesPerSecond", rawRate());
-      root.put("rawConsumerActiveTriplesPerSecond", rawActiveRate());
       root.put("jobTriples", jobTriples);
       root.put("jobNetRuntimeSeconds", jobSeconds);
       root.put("jobActiveSeconds", jobActiveSeconds);
@@ -357,7 +339,6 @@ final class BenchIngestCommand implements Callable<Integer> {
       root.put("jobTriplesPerSecond", jobRate());
       root.put("jobActiveTriplesPerSecond", jobActiveRate());
       root.put("jobToRawRatio", jobRate() / rawRate());
-      root.put("jobToRawActiveRatio", jobActiveRate() / rawActiveRate());
       root.put("parallelism", parallelism);
       root.put("contrastiveBatch", config.policy().contrastiveSize());
       root.put("instructionBatch", config.policy().instructionSize());
@@ -397,9 +378,9 @@ final class BenchIngestCommand implements Callable<Integer> {
       return String.format(
           Locale.ROOT,
           """
-          | date | machine | triples | plain consumer (raw bytes) | ingest job (net runtime) | job / raw | consumer, first to last record | job, first triple to last batch | job / raw, active |
-          |---|---|---:|---:|---:|---:|---:|---:|---:|
-          | %s | %s | %d | %.0f triples/s (%d in %.2f s) | %.0f triples/s (%d in %.2f s; %.2f s with MiniCluster start) | %.4f | %.0f triples/s (%.2f s) | %.0f triples/s (%.2f s) | %.4f |
+          | date | machine | triples | plain consumer (raw bytes) | ingest job (net runtime) | job / raw | job, first triple to last batch |
+          |---|---|---:|---:|---:|---:|---:|
+          | %s | %s | %d | %.0f triples/s (%d in %.2f s) | %.0f triples/s (%d in %.2f s; %.2f s with MiniCluster start) | %.4f | %.0f triples/s (%.2f s) |
 
           Job: parallelism %d, N = %d, M = %d, checkpoint interval %d ms, exactly-once Kafka sinks. Load: %d records in %.2f s, %s. Warm-up runs before the measured ones: %d. Bytes per triple: %.0f read from kg.triples, %.0f written as batches.
           Outcomes: %s
@@ -415,11 +396,8 @@ final class BenchIngestCommand implements Callable<Integer> {
           jobSeconds,
           jobWallSeconds,
           jobRate() / rawRate(),
-          rawActiveRate(),
-          raw.activeSeconds(),
           jobActiveRate(),
           jobActiveSeconds,
-          jobActiveRate() / rawActiveRate(),
           parallelism,
           config.policy().contrastiveSize(),
           config.policy().instructionSize(),

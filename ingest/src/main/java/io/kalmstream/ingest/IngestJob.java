@@ -15,6 +15,8 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ingest job: kg.triples, kg.entities and kg.relations in; contrastive and instruction batches,
@@ -31,6 +33,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * </pre>
  */
 public final class IngestJob {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
+
   private final IngestConfig config;
   private final Source<KgEvent, ?, ?> input;
   private final Sink<ContrastiveBatch> contrastiveSink;
@@ -95,6 +99,10 @@ public final class IngestJob {
     AssemblerShards shards =
         new AssemblerShards(
             config.assemblerShards(), env.getParallelism(), env.getMaxParallelism());
+    LOG.info(
+        "batch assembly in {} shard(s) by each pair's (head, relation), parallelism {}",
+        shards.count(),
+        env.getParallelism());
     SingleOutputStreamOperator<ContrastiveBatch> batches =
         complete
             .flatMap(new PairDirections())
