@@ -23,7 +23,7 @@ public final class ContrastiveBatches {
       ContrastivePair row = pairs.get(i);
       Collection<String> known = facts.answers(row.getHead(), row.getRelation());
       List<Integer> columns = new ArrayList<>();
-      for (int j = 0; j < pairs.size() && !known.isEmpty(); j++) {
+      for (int j = 0; j < pairs.size(); j++) {
         if (j != i && known.contains(pairs.get(j).getTail())) {
           columns.add(j);
         }

@@ -2,6 +2,7 @@ package io.kalmstream.checkpoints;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,11 +27,28 @@ public interface CheckpointStore extends AutoCloseable {
    */
   StoredCheckpoint publish(long version, Contents contents) throws IOException;
 
+  /** Versions of the complete checkpoints, ascending. */
+  List<Long> versions() throws IOException;
+
+  /** The description of a complete checkpoint, one of {@link #versions()}. */
+  StoredCheckpoint describe(long version) throws IOException;
+
   /** The complete checkpoint with the highest version, if any. */
-  Optional<StoredCheckpoint> latest() throws IOException;
+  default Optional<StoredCheckpoint> latest() throws IOException {
+    List<Long> versions = versions();
+    if (versions.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(describe(versions.get(versions.size() - 1)));
+  }
 
   /** A local directory holding the checkpoint's files, to read them back. */
   Path localDirectory(StoredCheckpoint checkpoint) throws IOException;
+
+  /** The versions to delete so that only the newest {@code retained} remain, oldest first. */
+  static List<Long> beyondRetention(List<Long> versions, int retained) {
+    return versions.subList(0, Math.max(0, versions.size() - retained));
+  }
 
   /** Releases the store's connections, if it has any. */
   @Override

@@ -11,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,14 +85,9 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public Optional<StoredCheckpoint> latest() throws IOException {
-    List<Long> versions = versions();
-    if (versions.isEmpty()) {
-      return Optional.empty();
-    }
-    long version = versions.get(versions.size() - 1);
+  public StoredCheckpoint describe(long version) throws IOException {
     Path directory = root.resolve(directoryName(version));
-    return Optional.of(new StoredCheckpoint(version, directory.toUri(), Sha256.ofTree(directory)));
+    return new StoredCheckpoint(version, directory.toUri(), Sha256.ofTree(directory));
   }
 
   @Override
@@ -102,6 +96,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
   }
 
   /** Versions of the complete checkpoints, ascending. */
+  @Override
   public List<Long> versions() throws IOException {
     List<Long> versions = new ArrayList<>();
     try (Stream<Path> children = Files.list(root)) {
@@ -118,12 +113,9 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
   }
 
   private void deleteBeyondRetention() throws IOException {
-    List<Long> versions = versions();
-    for (int i = 0; i < versions.size() - retained; i++) {
-      Path old = root.resolve(directoryName(versions.get(i)));
-      FileTrees.delete(old);
-      LOG.info(
-          "checkpoint version={} deleted (retaining the newest {})", versions.get(i), retained);
+    for (long version : CheckpointStore.beyondRetention(versions(), retained)) {
+      FileTrees.delete(root.resolve(directoryName(version)));
+      LOG.info("checkpoint version={} deleted (retaining the newest {})", version, retained);
     }
   }
 

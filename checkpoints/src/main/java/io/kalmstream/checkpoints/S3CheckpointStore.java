@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -117,12 +116,8 @@ public final class S3CheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public Optional<StoredCheckpoint> latest() throws IOException {
-    List<Long> versions = versions();
-    if (versions.isEmpty()) {
-      return Optional.empty();
-    }
-    S3Prefix checkpoint = checkpointPrefix(root, versions.get(versions.size() - 1));
+  public StoredCheckpoint describe(long version) throws IOException {
+    S3Prefix checkpoint = checkpointPrefix(root, version);
     Manifest manifest;
     try {
       manifest =
@@ -134,8 +129,7 @@ public final class S3CheckpointStore implements CheckpointStore {
     } catch (SdkException e) {
       throw new IOException("cannot read the marker of " + checkpoint + ": " + e.getMessage(), e);
     }
-    return Optional.of(
-        new StoredCheckpoint(manifest.version(), checkpoint.toUri(), manifest.sha256()));
+    return new StoredCheckpoint(manifest.version(), checkpoint.toUri(), manifest.sha256());
   }
 
   /** Downloads the checkpoint into the cache and checks every file against its sha256. */
@@ -150,6 +144,7 @@ public final class S3CheckpointStore implements CheckpointStore {
   }
 
   /** Versions of the complete checkpoints (those with a marker), ascending. */
+  @Override
   public List<Long> versions() throws IOException {
     List<Long> versions = new ArrayList<>();
     try {
@@ -175,9 +170,8 @@ public final class S3CheckpointStore implements CheckpointStore {
   }
 
   private void deleteBeyondRetention() throws IOException {
-    List<Long> versions = versions();
-    for (int i = 0; i < versions.size() - retained; i++) {
-      S3Prefix old = checkpointPrefix(root, versions.get(i));
+    for (long version : CheckpointStore.beyondRetention(versions(), retained)) {
+      S3Prefix old = checkpointPrefix(root, version);
       client.deleteObject(
           DeleteObjectRequest.builder().bucket(old.bucket()).key(markerKey(old)).build());
       for (S3Object object :
@@ -190,7 +184,7 @@ public final class S3CheckpointStore implements CheckpointStore {
       }
       LOG.info(
           "checkpoint version={} deleted from {} (retaining the newest {})",
-          versions.get(i),
+          version,
           root,
           retained);
     }

@@ -1,8 +1,6 @@
 package io.kalmstream.ingest;
 
 import io.kalmstream.batching.StableHash;
-import io.kalmstream.batching.TextViews;
-import io.kalmstream.batching.TripleIds;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,12 +52,8 @@ final class AssemblerShards implements Serializable {
 
   /** The shard key of a pair event (see {@link PairDirections}). */
   String keyOf(KgEvent pairEvent) {
-    String relation = pairEvent.triple.getRelation();
-    String question =
-        pairEvent.inverse
-            ? TripleIds.question(pairEvent.triple.getTail(), TextViews.inverseRelationId(relation))
-            : TripleIds.question(pairEvent.triple.getHead(), relation);
-    return keys[(int) Math.floorMod(StableHash.of(question), (long) keys.length)];
+    long hash = StableHash.of(PairDirections.question(pairEvent));
+    return keys[(int) Math.floorMod(hash, (long) keys.length)];
   }
 
   int indexOf(String key) {

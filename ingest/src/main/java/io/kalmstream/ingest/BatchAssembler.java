@@ -12,7 +12,6 @@ import io.kalmstream.batching.Truncation;
 import io.kalmstream.schemas.ContrastiveBatch;
 import io.kalmstream.schemas.ContrastivePair;
 import io.kalmstream.schemas.InstructionBatch;
-import io.kalmstream.schemas.Triple;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -98,7 +97,7 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
     for (KgEvent event : queue.drain(time)) {
       if (event.kind == KgEvent.Kind.TRIPLE) {
         ContrastivePair pair = examples.pair(event.head, event.relation, event.tail, event.inverse);
-        addAnswer(pair);
+        addAnswer(event);
         packer.add(pair);
         if (!event.inverse) {
           counters.inc(Outcome.TRIPLES_JOINED);
@@ -185,27 +184,23 @@ final class BatchAssembler extends KeyedProcessFunction<String, KgEvent, Contras
     return String.format("%s-%d-%010d", config.batchIdPrefix(), shards.indexOf(shardKey), sequence);
   }
 
-  private void addAnswer(ContrastivePair pair) throws Exception {
-    String question = TripleIds.question(pair.getHead(), pair.getRelation());
+  private void addAnswer(KgEvent pairEvent) throws Exception {
+    String question = PairDirections.question(pairEvent);
     List<String> known = answers.get(question);
     if (known == null) {
       known = new ArrayList<>(1);
     }
-    known.add(pair.getTail());
+    known.add(PairDirections.answer(pairEvent));
     answers.put(question, known);
   }
 
   private void removeAnswer(KgEvent retraction) throws Exception {
-    Triple t = retraction.triple;
-    String question =
-        retraction.inverse
-            ? TripleIds.question(t.getTail(), TextViews.inverseRelationId(t.getRelation()))
-            : TripleIds.question(t.getHead(), t.getRelation());
+    String question = PairDirections.question(retraction);
     List<String> known = answers.get(question);
     if (known == null) {
       return;
     }
-    known.remove(retraction.inverse ? t.getHead() : t.getTail());
+    known.remove(PairDirections.answer(retraction));
     if (known.isEmpty()) {
       answers.remove(question);
     } else {
